@@ -1,0 +1,223 @@
+//! Calls: who, why, when, the road taken, sentiment and outcome. The notes text is kept
+//! apart (see the store) so an autosave is one small write.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::{CustomerStatus, Id, Road};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallReason {
+    Inbound,
+    FollowUp,
+    WinBack,
+    Loyalty,
+    CheckIn,
+}
+
+impl CallReason {
+    pub const ALL: [CallReason; 5] = [
+        CallReason::Inbound,
+        CallReason::FollowUp,
+        CallReason::WinBack,
+        CallReason::Loyalty,
+        CallReason::CheckIn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallReason::Inbound => "inbound",
+            CallReason::FollowUp => "follow-up",
+            CallReason::WinBack => "win-back",
+            CallReason::Loyalty => "loyalty",
+            CallReason::CheckIn => "check-in",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CallReason> {
+        CallReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Calls we make ourselves are outbound; only customers' own calls are inbound.
+    pub fn direction(self) -> Direction {
+        match self {
+            CallReason::Inbound => Direction::Inbound,
+            _ => Direction::Outbound,
+        }
+    }
+
+    pub fn next(self) -> CallReason {
+        let at = CallReason::ALL.iter().position(|r| *r == self).unwrap_or(0);
+        CallReason::ALL[(at + 1) % CallReason::ALL.len()]
+    }
+
+    pub fn is_proactive(self) -> bool {
+        self != CallReason::Inbound
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Resolved,
+    FollowUp,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::FollowUp => "follow-up needed",
+        }
+    }
+}
+
+/// A team lead's review of a call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub lead: String,
+    pub road: Road,
+    #[serde(default)]
+    pub comment: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub id: Id,
+    pub customer_id: Id,
+    pub agent: String,
+    pub direction: Direction,
+    pub reason: CallReason,
+    pub started_at: Timestamp,
+    #[serde(default)]
+    pub ended_at: Option<Timestamp>,
+    #[serde(default)]
+    pub road: Option<Road>,
+    #[serde(default)]
+    pub sentiment: i8,
+    pub outcome: Outcome,
+    /// Due date of the follow-up when the outcome is `FollowUp`.
+    #[serde(default)]
+    pub follow_up_due: Option<Date>,
+    /// The customer's status to record when the call is wrapped up.
+    #[serde(default)]
+    pub status_after: Option<CustomerStatus>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub review: Option<Review>,
+}
+
+impl Call {
+    pub fn new(customer_id: Id, agent: &str, reason: CallReason, at: Timestamp) -> Call {
+        Call {
+            id: super::new_id(),
+            customer_id,
+            agent: agent.to_string(),
+            direction: reason.direction(),
+            reason,
+            started_at: at,
+            ended_at: None,
+            road: None,
+            sentiment: 0,
+            outcome: Outcome::Resolved,
+            follow_up_due: None,
+            status_after: None,
+            tags: Vec::new(),
+            review: None,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.ended_at.is_none()
+    }
+
+    pub fn duration_seconds(&self, now: Timestamp) -> i64 {
+        let end = self.ended_at.unwrap_or(now);
+        (end.as_second() - self.started_at.as_second()).max(0)
+    }
+}
+
+/// Who changed something, as which role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Agent,
+    Lead,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Lead => "lead",
+        }
+    }
+}
+
+/// One change of a road (or of a case), kept forever as the audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: Id,
+    /// The call (or case) the change was made to.
+    pub subject: Id,
+    pub who: String,
+    pub role: Role,
+    pub what: String,
+    #[serde(default)]
+    pub old: Option<String>,
+    #[serde(default)]
+    pub new: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+    pub at: Timestamp,
+}
+
+/// "7:05" or "1:02:03".
+pub fn format_duration(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_clock() {
+        assert_eq!(format_duration(65), "1:05");
+        assert_eq!(format_duration(3723), "1:02:03");
+        assert_eq!(format_duration(-3), "0:00");
+    }
+
+    #[test]
+    fn proactive_reasons_are_outbound() {
+        assert_eq!(CallReason::Inbound.direction(), Direction::Inbound);
+        assert_eq!(CallReason::WinBack.direction(), Direction::Outbound);
+        assert_eq!(CallReason::CheckIn.next(), CallReason::Inbound);
+    }
+}

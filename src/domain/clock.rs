@@ -1,0 +1,87 @@
+//! The time a reducer sees: an instant plus the local time zone, passed in rather than
+//! read, so every flow can be replayed with a fixed clock in tests.
+
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    pub now: Timestamp,
+    pub tz: TimeZone,
+}
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock {
+            now: Timestamp::now(),
+            tz: TimeZone::system(),
+        }
+    }
+
+    /// A fixed clock in UTC, for tests and reproducible output.
+    pub fn fixed(now: Timestamp) -> Clock {
+        Clock {
+            now,
+            tz: TimeZone::UTC,
+        }
+    }
+
+    pub fn today(&self) -> Date {
+        self.date_of(self.now)
+    }
+
+    pub fn date_of(&self, at: Timestamp) -> Date {
+        at.to_zoned(self.tz.clone()).date()
+    }
+
+    /// "14:05" in local time.
+    pub fn time_of_day(&self, at: Timestamp) -> String {
+        at.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()
+    }
+
+    /// "2026-11-20 14:05" in local time.
+    pub fn date_time(&self, at: Timestamp) -> String {
+        at.to_zoned(self.tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+/// `days` working days (Monday to Friday) after `from`.
+pub fn add_working_days(from: Date, days: u32) -> Date {
+    let mut date = from;
+    let mut left = days;
+    while left > 0 {
+        date = date.checked_add(1.day()).unwrap_or(date);
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+/// Whole days from `a` to `b` (positive when `b` is later).
+pub fn days_between(a: Date, b: Date) -> i64 {
+    a.until(b).map(|span| span.get_days() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // 2026-11-20 is a Friday.
+        assert_eq!(add_working_days(date(2026, 11, 20), 2), date(2026, 11, 24));
+        assert_eq!(add_working_days(date(2026, 11, 18), 2), date(2026, 11, 20));
+        assert_eq!(add_working_days(date(2026, 11, 21), 1), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn days_between_counts_signed_days() {
+        assert_eq!(days_between(date(2026, 11, 1), date(2026, 11, 22)), 21);
+        assert_eq!(days_between(date(2026, 11, 22), date(2026, 11, 1)), -21);
+    }
+}

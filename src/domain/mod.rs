@@ -1,0 +1,26 @@
+//! Plain types and rules of the product: customers, calls, the four roads, cases, the
+//! customer queue's ordering, and text rules (sanitising, card masking, tags, stories).
+//! Nothing here knows about the terminal, the async runtime or the store.
+
+pub mod call;
+pub mod case;
+pub mod clock;
+pub mod customer;
+pub mod queue;
+pub mod road;
+pub mod text;
+
+pub use call::{Call, CallReason, Direction, Outcome, Review};
+pub use case::{Case, CaseStatus};
+pub use clock::Clock;
+pub use customer::{Customer, CustomerStatus, NewCustomer, StatusChange};
+pub use queue::{QueueEntry, Urgency};
+pub use road::Road;
+
+/// Identifiers are UUIDv7: time-ordered and unique across workstations.
+pub type Id = uuid::Uuid;
+
+/// A fresh time-ordered identifier.
+pub fn new_id() -> Id {
+    uuid::Uuid::now_v7()
+}

@@ -1,0 +1,8 @@
+//! fourroads: a terminal workstation for customer-service teams. See `SPEC.md` in the
+//! shared folder and the README; the layers, top to bottom, are runtime → ui → input →
+//! app → store → domain, and no layer reaches up.
+
+#![forbid(unsafe_code)]
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,138 @@
+//! Persistence. `Store` is the domain-level interface the rest of the app uses; `SledStore`
+//! implements it on sled with index trees (fixed-width big-endian keys), counters kept in
+//! the same transaction as the records, values as a format byte plus named-field
+//! MessagePack, and note text kept apart from call metadata so autosave is one small write.
+
+mod codec;
+pub mod demo;
+mod keys;
+mod sled_store;
+
+use std::path::PathBuf;
+
+use crate::domain::call::{AuditEntry, Role};
+use crate::domain::{Call, Case, Customer, Id, QueueEntry};
+
+pub use sled_store::SledStore;
+
+/// The schema version this build writes; older stores are migrated on open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {0} is open in another fourroads window; close it there first")]
+    Locked(PathBuf),
+    #[error(
+        "the store at {path} was written by a newer fourroads (schema {found}, this one reads up to {supported}); update fourroads"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("cannot open the store at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the store failed: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("a record could not be encoded: {0}")]
+    Encode(String),
+    #[error("a record in the store is damaged ({0})")]
+    Corrupt(String),
+    #[error("{0}")]
+    Rule(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Who makes a change, for the audit trail.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub who: String,
+    pub role: Role,
+    pub reason: String,
+}
+
+impl Actor {
+    pub fn agent(name: &str) -> Actor {
+        Actor {
+            who: name.to_string(),
+            role: Role::Agent,
+            reason: String::new(),
+        }
+    }
+}
+
+/// Counts kept up to date in the same transaction as the records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub customers: u64,
+    pub by_status: [u64; 5],
+    pub calls: u64,
+    pub open_calls: u64,
+    pub by_road: [u64; 4],
+    pub unreviewed: u64,
+    pub open_cases: u64,
+    pub closed_cases: u64,
+}
+
+/// A past call as the customer context shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallSummary {
+    pub call: Call,
+    pub first_line: String,
+}
+
+/// Everything the right-hand side shows about one customer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerContext {
+    pub customer: Customer,
+    pub open_cases: Vec<Case>,
+    pub history: Vec<CallSummary>,
+}
+
+/// What wrapping up a call changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WrapUpResult {
+    pub opened_case: Option<Case>,
+    pub closed_cases: usize,
+    pub status_changed: bool,
+}
+
+/// What a flush-and-read of a corrupt or unreadable record reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Health {
+    pub skipped_records: u64,
+}
+
+/// The domain-level queries and changes the app needs.
+pub trait Store: Send + Sync {
+    fn counters(&self) -> StoreResult<Counters>;
+    fn is_empty(&self) -> StoreResult<bool> {
+        Ok(self.counters()?.customers == 0)
+    }
+    /// Inserts or replaces a customer (indexes and counters follow).
+    fn put_customer(&self, customer: &Customer) -> StoreResult<()>;
+    fn customer(&self, id: Id) -> StoreResult<Option<Customer>>;
+    /// Every customer with what the queue needs, unordered. Damaged records are skipped
+    /// and counted in the second value.
+    fn queue_entries(&self) -> StoreResult<(Vec<QueueEntry>, u64)>;
+    /// Records a new, open call and the customer's last contact.
+    fn start_call(&self, call: &Call) -> StoreResult<()>;
+    /// Saves the call's metadata while it is open (road, sentiment, outcome…).
+    fn update_call(&self, call: &Call, actor: &Actor) -> StoreResult<()>;
+    /// Autosave: one small write of the note text, flushed to disk.
+    fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()>;
+    fn notes(&self, call_id: Id) -> StoreResult<String>;
+    fn call(&self, call_id: Id) -> StoreResult<Option<Call>>;
+    fn open_call_for(&self, customer_id: Id) -> StoreResult<Option<Call>>;
+    /// Ends the call: metadata, notes, cases opened or closed and the customer's status
+    /// change, all in one transaction.
+    fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult>;
+    fn customer_context(&self, customer_id: Id, history_limit: usize)
+    -> StoreResult<Option<CustomerContext>>;
+    fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>>;
+    fn flush(&self) -> StoreResult<()>;
+}

@@ -1,0 +1,187 @@
+//! The sled implementation of `Store`: opening (with a lock file so a second window gets
+//! a clear message), schema version and migrations, owner-only files, and the trees.
+
+mod queries;
+mod records;
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use sled::Tree;
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+
+use super::{SCHEMA_VERSION, StoreError, StoreResult};
+use records::Tx;
+
+/// Every tree, in the order of the `T_*` indexes below.
+const TREE_NAMES: [&str; 16] = [
+    "customers",
+    "calls",
+    "notes",
+    "cases",
+    "audit",
+    "agents",
+    "counters",
+    "idx_call_by_customer",
+    "idx_call_by_time",
+    "idx_call_by_agent",
+    "idx_call_by_road",
+    "idx_call_unreviewed",
+    "idx_open_call_by_customer",
+    "idx_open_case_by_due",
+    "idx_case_by_customer",
+    "idx_customer_by_status",
+];
+const T_CUSTOMERS: usize = 0;
+const T_CALLS: usize = 1;
+const T_NOTES: usize = 2;
+const T_CASES: usize = 3;
+const T_AUDIT: usize = 4;
+const T_AGENTS: usize = 5;
+const T_COUNTERS: usize = 6;
+const T_CALL_BY_CUSTOMER: usize = 7;
+const T_CALL_BY_TIME: usize = 8;
+const T_CALL_BY_AGENT: usize = 9;
+const T_CALL_BY_ROAD: usize = 10;
+const T_CALL_UNREVIEWED: usize = 11;
+const T_OPEN_CALL: usize = 12;
+const T_OPEN_CASE_BY_DUE: usize = 13;
+const T_CASE_BY_CUSTOMER: usize = 14;
+const T_CUSTOMER_BY_STATUS: usize = 15;
+
+pub struct SledStore {
+    path: PathBuf,
+    db: sled::Db,
+    trees: Vec<Tree>,
+    /// Held for the life of the store; the OS releases it when the process ends, even
+    /// after `kill -9`.
+    _lock: File,
+}
+
+impl std::fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledStore").field("path", &self.path).finish()
+    }
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the store directory at `path`.
+    pub fn open(path: &Path) -> StoreResult<SledStore> {
+        let io = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(path).map_err(io)?;
+        restrict_to_owner(path, true).map_err(io)?;
+        let lock = open_private(&path.join("fourroads.lock")).map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked(path.to_path_buf()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let db = sled::Config::new()
+            .path(path.join("db"))
+            .cache_capacity(128 * 1024 * 1024)
+            .open()?;
+        let trees = TREE_NAMES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = SledStore {
+            path: path.to_path_buf(),
+            db,
+            trees,
+            _lock: lock,
+        };
+        store.check_schema()?;
+        restrict_tree_to_owner(path).map_err(io)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records the schema version of a new store, migrates an older one, refuses a newer.
+    fn check_schema(&self) -> StoreResult<()> {
+        let found = match self.db.get(b"schema_version")? {
+            Some(bytes) => u32::from_be_bytes(
+                bytes
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("schema version".into()))?,
+            ),
+            None => 0,
+        };
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            // Version 0 is a store created before any record was written: nothing to
+            // migrate yet. Later versions add their steps here, oldest first.
+            self.db
+                .insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Runs `body` as one transaction over every tree.
+    fn transaction<A>(&self, body: impl Fn(&Tx) -> StoreResult<A>) -> StoreResult<A> {
+        let result = self.trees[..].transaction(|trees| {
+            let tx = Tx::new(trees);
+            body(&tx).map_err(ConflictableTransactionError::Abort)
+        });
+        match result {
+            Ok(value) => Ok(value),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        }
+    }
+
+    fn tree(&self, index: usize) -> &Tree {
+        &self.trees[index]
+    }
+}
+
+fn open_private(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path, is_dir: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if is_dir { 0o700 } else { 0o600 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path, _is_dir: bool) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// sled creates its files with the process umask; make every file owner-only.
+fn restrict_tree_to_owner(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let is_dir = entry.file_type()?.is_dir();
+        restrict_to_owner(&entry.path(), is_dir)?;
+        if is_dir {
+            restrict_tree_to_owner(&entry.path())?;
+        }
+    }
+    Ok(())
+}

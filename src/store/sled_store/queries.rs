@@ -1,0 +1,402 @@
+//! `Store` for `SledStore`: reads through the index trees, writes through `Tx`.
+
+use std::collections::HashMap;
+
+use super::records::{
+    call_counters, call_index, case_counters, case_index, customer_counters, customer_index,
+    read_counter,
+};
+use super::*;
+use crate::domain::call::AuditEntry;
+use crate::domain::text::first_line;
+use crate::domain::{Call, Case, CaseStatus, Customer, Id, Outcome, QueueEntry, new_id};
+use crate::store::codec::{decode, decode_text};
+use crate::store::{
+    Actor, CallSummary, Counters, CustomerContext, Store, WrapUpResult, keys,
+};
+
+/// Longest case summary taken from the notes' first line.
+const CASE_SUMMARY_CHARS: usize = 120;
+
+impl SledStore {
+    fn counter(&self, name: &str) -> StoreResult<u64> {
+        Ok(self
+            .tree(T_COUNTERS)
+            .get(name.as_bytes())?
+            .map(|v| read_counter(&v).max(0) as u64)
+            .unwrap_or(0))
+    }
+
+    fn open_case_ids(&self, customer_id: Id) -> StoreResult<Vec<Id>> {
+        let mut ids = Vec::new();
+        for item in self.tree(T_CASE_BY_CUSTOMER).scan_prefix(keys::id(customer_id)) {
+            let (key, _) = item?;
+            if let Some(id) = keys::id_from(&key[16..]) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    fn load<T: serde::de::DeserializeOwned>(&self, tree: usize, id: Id) -> StoreResult<Option<T>> {
+        self.tree(tree)
+            .get(keys::id(id))?
+            .map(|bytes| decode(&bytes))
+            .transpose()
+    }
+
+    /// Recomputes every counter and index entry from the records and lists each
+    /// disagreement with what is stored (empty when the store is consistent).
+    pub fn check_consistency(&self) -> StoreResult<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut expected_counters: HashMap<String, i64> = HashMap::new();
+        let mut expected_index: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        let agents: HashMap<String, u32> = self
+            .tree(T_AGENTS)
+            .iter()
+            .filter_map(Result::ok)
+            .map(|(k, v)| (String::from_utf8_lossy(&k).into_owned(), read_counter(&v) as u32))
+            .collect();
+        for item in self.tree(T_CUSTOMERS).iter() {
+            let (_, value) = item?;
+            let customer: Customer = decode(&value)?;
+            customer_counters(&customer)
+                .into_iter()
+                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
+            expected_index.extend(customer_index(&customer));
+        }
+        for item in self.tree(T_CALLS).iter() {
+            let (_, value) = item?;
+            let call: Call = decode(&value)?;
+            call_counters(&call)
+                .into_iter()
+                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
+            let agent = agents.get(&call.agent).copied().unwrap_or_else(|| {
+                problems.push(format!("agent {} has no number", call.agent));
+                0
+            });
+            expected_index.extend(call_index(&call, agent));
+        }
+        for item in self.tree(T_CASES).iter() {
+            let (_, value) = item?;
+            let case: Case = decode(&value)?;
+            case_counters(&case)
+                .into_iter()
+                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
+            expected_index.extend(case_index(&case));
+        }
+        for item in self.tree(T_COUNTERS).iter() {
+            let (key, value) = item?;
+            let name = String::from_utf8_lossy(&key).into_owned();
+            if name == "agents" {
+                continue;
+            }
+            let stored = read_counter(&value);
+            let expected = expected_counters.remove(&name).unwrap_or(0);
+            if stored != expected {
+                problems.push(format!("counter {name}: stored {stored}, records say {expected}"));
+            }
+        }
+        for (name, expected) in expected_counters {
+            problems.push(format!("counter {name}: missing, records say {expected}"));
+        }
+        let index_trees = [
+            T_CALL_BY_CUSTOMER,
+            T_CALL_BY_TIME,
+            T_CALL_BY_AGENT,
+            T_CALL_BY_ROAD,
+            T_CALL_UNREVIEWED,
+            T_OPEN_CALL,
+            T_OPEN_CASE_BY_DUE,
+            T_CASE_BY_CUSTOMER,
+            T_CUSTOMER_BY_STATUS,
+        ];
+        for tree in index_trees {
+            let mut expected: Vec<(Vec<u8>, Vec<u8>)> = expected_index
+                .iter()
+                .filter(|e| e.0 == tree)
+                .map(|e| (e.1.clone(), e.2.clone()))
+                .collect();
+            expected.sort();
+            let stored: Vec<(Vec<u8>, Vec<u8>)> = self
+                .tree(tree)
+                .iter()
+                .filter_map(Result::ok)
+                .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .collect();
+            if stored != expected {
+                problems.push(format!(
+                    "index {}: {} entries stored, records give {}",
+                    TREE_NAMES[tree],
+                    stored.len(),
+                    expected.len()
+                ));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+impl Store for SledStore {
+    fn counters(&self) -> StoreResult<Counters> {
+        let mut counters = Counters {
+            customers: self.counter("customers")?,
+            calls: self.counter("calls")?,
+            open_calls: self.counter("calls.open")?,
+            unreviewed: self.counter("calls.unreviewed")?,
+            open_cases: self.counter("cases.open")?,
+            closed_cases: self.counter("cases.closed")?,
+            ..Counters::default()
+        };
+        for (i, slot) in counters.by_status.iter_mut().enumerate() {
+            *slot = self.counter(&format!("customers.status.{i}"))?;
+        }
+        for (i, slot) in counters.by_road.iter_mut().enumerate() {
+            *slot = self.counter(&format!("calls.road.{}", i + 1))?;
+        }
+        Ok(counters)
+    }
+
+    fn put_customer(&self, customer: &Customer) -> StoreResult<()> {
+        self.transaction(|tx| {
+            let old: Option<Customer> = tx.load(T_CUSTOMERS, customer.id)?;
+            tx.put_customer(old.as_ref(), customer)
+        })
+    }
+
+    fn customer(&self, id: Id) -> StoreResult<Option<Customer>> {
+        self.load(T_CUSTOMERS, id)
+    }
+
+    fn queue_entries(&self) -> StoreResult<(Vec<QueueEntry>, u64)> {
+        let mut skipped = 0;
+        let mut entries = Vec::with_capacity(self.tree(T_CUSTOMERS).len());
+        let mut position: HashMap<Id, usize> = HashMap::new();
+        for item in self.tree(T_CUSTOMERS).iter() {
+            let (key, value) = item?;
+            match decode::<Customer>(&value) {
+                Ok(customer) => {
+                    position.insert(customer.id, entries.len());
+                    entries.push(QueueEntry::from_customer(&customer));
+                }
+                Err(e) => {
+                    skipped += 1;
+                    tracing::warn!(key = ?key, error = %e, "skipped a damaged customer record");
+                }
+            }
+        }
+        for item in self.tree(T_OPEN_CASE_BY_DUE).iter() {
+            let (key, value) = item?;
+            let (Some(due), Some(customer)) = (keys::date_from(&key), keys::id_from(&value))
+            else {
+                skipped += 1;
+                continue;
+            };
+            if let Some(&at) = position.get(&customer) {
+                let entry = &mut entries[at];
+                entry.open_cases += 1;
+                // The index is in due order, so the first one seen is the earliest.
+                entry.earliest_due.get_or_insert(due);
+            }
+        }
+        for item in self.tree(T_OPEN_CALL).iter() {
+            let (key, _) = item?;
+            if let Some(at) = keys::id_from(&key).and_then(|id| position.get(&id)) {
+                entries[*at].open_call = true;
+            }
+        }
+        Ok((entries, skipped))
+    }
+
+    fn start_call(&self, call: &Call) -> StoreResult<()> {
+        self.transaction(|tx| {
+            if tx.get(T_OPEN_CALL, &keys::id(call.customer_id))?.is_some() {
+                return Err(StoreError::Rule(
+                    "this customer already has an open call; resume it instead".into(),
+                ));
+            }
+            let Some(customer) = tx.load::<Customer>(T_CUSTOMERS, call.customer_id)? else {
+                return Err(StoreError::Rule("that customer no longer exists".into()));
+            };
+            let mut updated = customer.clone();
+            updated.last_contact = Some(call.started_at);
+            tx.put_customer(Some(&customer), &updated)?;
+            tx.put_call(None, call, &Actor::agent(&call.agent))
+        })
+    }
+
+    fn update_call(&self, call: &Call, actor: &Actor) -> StoreResult<()> {
+        self.transaction(|tx| {
+            let old: Option<Call> = tx.load(T_CALLS, call.id)?;
+            if old.is_none() {
+                return Err(StoreError::Rule("that call is not in the store".into()));
+            }
+            tx.put_call(old.as_ref(), call, actor)
+        })
+    }
+
+    fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()> {
+        self.tree(T_NOTES)
+            .insert(keys::id(call_id), crate::store::codec::encode_text(text))?;
+        self.tree(T_NOTES).flush()?;
+        Ok(())
+    }
+
+    fn notes(&self, call_id: Id) -> StoreResult<String> {
+        match self.tree(T_NOTES).get(keys::id(call_id))? {
+            Some(bytes) => decode_text(&bytes),
+            None => Ok(String::new()),
+        }
+    }
+
+    fn call(&self, call_id: Id) -> StoreResult<Option<Call>> {
+        self.load(T_CALLS, call_id)
+    }
+
+    fn open_call_for(&self, customer_id: Id) -> StoreResult<Option<Call>> {
+        match self.tree(T_OPEN_CALL).get(keys::id(customer_id))? {
+            Some(id) => match keys::id_from(&id) {
+                Some(id) => self.call(id),
+                None => Err(StoreError::Corrupt("open-call index entry".into())),
+            },
+            None => Ok(None),
+        }
+    }
+
+    fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult> {
+        let Some(ended_at) = call.ended_at else {
+            return Err(StoreError::Rule("a call is wrapped up with its end time".into()));
+        };
+        if call.road.is_none() {
+            return Err(StoreError::Rule("a call cannot end without a road".into()));
+        }
+        let existing_cases = self.open_case_ids(call.customer_id)?;
+        let result = self.transaction(|tx| {
+            let Some(old) = tx.load::<Call>(T_CALLS, call.id)? else {
+                return Err(StoreError::Rule("that call is not in the store".into()));
+            };
+            if !old.is_open() {
+                return Err(StoreError::Rule("this call has already been wrapped up".into()));
+            }
+            let mut result = WrapUpResult::default();
+            tx.put_notes(call.id, notes)?;
+            tx.put_call(Some(&old), call, actor)?;
+            match call.outcome {
+                Outcome::Resolved => {
+                    for case_id in &existing_cases {
+                        let Some(case) = tx.load::<Case>(T_CASES, *case_id)? else {
+                            continue;
+                        };
+                        if case.status != CaseStatus::Open {
+                            continue;
+                        }
+                        let mut closed = case.clone();
+                        closed.status = CaseStatus::Closed;
+                        closed.closed_at = Some(ended_at);
+                        closed.closed_by_call = Some(call.id);
+                        tx.put_case(Some(&case), &closed)?;
+                        tx.audit(case.id, actor, "case", Some("open"), Some("closed by a resolved call"))?;
+                        result.closed_cases += 1;
+                    }
+                }
+                Outcome::FollowUp => {
+                    let due = call.follow_up_due.ok_or_else(|| {
+                        StoreError::Rule("a follow-up needs a due date".into())
+                    })?;
+                    let summary: String = first_line(notes).chars().take(CASE_SUMMARY_CHARS).collect();
+                    let case = Case {
+                        id: new_id(),
+                        customer_id: call.customer_id,
+                        opened_by_call: call.id,
+                        opened_at: ended_at,
+                        summary: if summary.is_empty() {
+                            format!("Follow up on the {} call", call.reason.as_str())
+                        } else {
+                            summary
+                        },
+                        due,
+                        status: CaseStatus::Open,
+                        closed_at: None,
+                        closed_by_call: None,
+                    };
+                    tx.put_case(None, &case)?;
+                    result.opened_case = Some(case);
+                }
+            }
+            if let Some(status) = call.status_after {
+                if let Some(customer) = tx.load::<Customer>(T_CUSTOMERS, call.customer_id)? {
+                    let mut updated = customer.clone();
+                    if updated.change_status(status, ended_at, &actor.who) {
+                        tx.put_customer(Some(&customer), &updated)?;
+                        result.status_changed = true;
+                    }
+                }
+            }
+            Ok(result)
+        })?;
+        self.flush()?;
+        Ok(result)
+    }
+
+    fn customer_context(
+        &self,
+        customer_id: Id,
+        history_limit: usize,
+    ) -> StoreResult<Option<CustomerContext>> {
+        let Some(customer) = self.customer(customer_id)? else {
+            return Ok(None);
+        };
+        let mut open_cases = Vec::new();
+        for case_id in self.open_case_ids(customer_id)? {
+            match self.load::<Case>(T_CASES, case_id) {
+                Ok(Some(case)) if case.status == CaseStatus::Open => open_cases.push(case),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
+            }
+        }
+        open_cases.sort_by_key(|c| c.due);
+        let mut history = Vec::new();
+        for item in self
+            .tree(T_CALL_BY_CUSTOMER)
+            .scan_prefix(keys::id(customer_id))
+            .rev()
+            .take(history_limit)
+        {
+            let (key, _) = item?;
+            let Some(call_id) = keys::id_from(&key[24..]) else {
+                continue;
+            };
+            match self.call(call_id) {
+                Ok(Some(call)) => {
+                    let notes = self.notes(call_id).unwrap_or_default();
+                    history.push(CallSummary {
+                        first_line: first_line(&notes).to_string(),
+                        call,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged call record"),
+            }
+        }
+        Ok(Some(CustomerContext {
+            customer,
+            open_cases,
+            history,
+        }))
+    }
+
+    fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>> {
+        self.tree(T_AUDIT)
+            .scan_prefix(keys::id(subject))
+            .map(|item| {
+                let (_, value) = item?;
+                decode(&value)
+            })
+            .collect()
+    }
+
+    fn flush(&self) -> StoreResult<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+}

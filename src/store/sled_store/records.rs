@@ -1,0 +1,271 @@
+//! Writing records inside a transaction: each record type knows its index entries and
+//! the counters it contributes to; a change removes the old record's entries, adds the
+//! new one's and moves the counters by the difference, so indexes and counters can
+//! never drift from the records.
+
+use std::collections::BTreeMap;
+
+use sled::transaction::{TransactionalTree, UnabortableTransactionError};
+
+use super::*;
+use crate::domain::call::AuditEntry;
+use crate::domain::{Call, Case, CaseStatus, Customer, new_id};
+use crate::store::codec::{decode, encode, encode_text};
+use crate::store::{Actor, keys};
+
+/// A tree index, a key and a value.
+pub(super) type IndexEntry = (usize, Vec<u8>, Vec<u8>);
+
+pub(super) struct Tx<'a> {
+    trees: &'a [TransactionalTree],
+}
+
+fn storage(e: UnabortableTransactionError) -> StoreError {
+    match e {
+        UnabortableTransactionError::Storage(e) => StoreError::Sled(e),
+        // A conflict must reach sled so it retries; it never escapes `transaction`.
+        UnabortableTransactionError::Conflict => StoreError::Rule("transaction conflict".into()),
+    }
+}
+
+impl<'a> Tx<'a> {
+    pub(super) fn new(trees: &'a [TransactionalTree]) -> Tx<'a> {
+        Tx { trees }
+    }
+
+    pub(super) fn get(&self, tree: usize, key: &[u8]) -> StoreResult<Option<sled::IVec>> {
+        self.trees[tree].get(key).map_err(storage)
+    }
+
+    pub(super) fn put(&self, tree: usize, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        self.trees[tree].insert(key, value).map_err(storage)?;
+        Ok(())
+    }
+
+    pub(super) fn del(&self, tree: usize, key: &[u8]) -> StoreResult<()> {
+        self.trees[tree].remove(key).map_err(storage)?;
+        Ok(())
+    }
+
+    pub(super) fn bump(&self, counter: &str, delta: i64) -> StoreResult<()> {
+        if delta == 0 {
+            return Ok(());
+        }
+        let current = self
+            .get(T_COUNTERS, counter.as_bytes())?
+            .map(|v| read_counter(&v))
+            .unwrap_or(0);
+        let next = (current + delta).max(0);
+        self.put(T_COUNTERS, counter.as_bytes(), &next.to_be_bytes())
+    }
+
+    fn reindex(&self, old: &[IndexEntry], new: &[IndexEntry]) -> StoreResult<()> {
+        for entry in old {
+            if !new.iter().any(|n| n.0 == entry.0 && n.1 == entry.1) {
+                self.del(entry.0, &entry.1)?;
+            }
+        }
+        for (tree, key, value) in new {
+            self.put(*tree, key, value)?;
+        }
+        Ok(())
+    }
+
+    fn count(&self, old: Vec<String>, new: Vec<String>) -> StoreResult<()> {
+        let mut deltas: BTreeMap<String, i64> = BTreeMap::new();
+        for key in old {
+            *deltas.entry(key).or_default() -= 1;
+        }
+        for key in new {
+            *deltas.entry(key).or_default() += 1;
+        }
+        for (key, delta) in deltas {
+            self.bump(&key, delta)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: usize,
+        id: crate::domain::Id,
+    ) -> StoreResult<Option<T>> {
+        self.get(tree, &keys::id(id))?
+            .map(|bytes| decode(&bytes))
+            .transpose()
+    }
+
+    /// The agent's small fixed-width number for index keys, allocated on first use.
+    fn agent_number(&self, name: &str) -> StoreResult<u32> {
+        if let Some(bytes) = self.get(T_AGENTS, name.as_bytes())? {
+            return Ok(read_counter(&bytes) as u32);
+        }
+        let next = self
+            .get(T_COUNTERS, b"agents")?
+            .map(|v| read_counter(&v))
+            .unwrap_or(0)
+            + 1;
+        self.put(T_COUNTERS, b"agents", &next.to_be_bytes())?;
+        self.put(T_AGENTS, name.as_bytes(), &next.to_be_bytes())?;
+        Ok(next as u32)
+    }
+
+    pub(super) fn put_customer(&self, old: Option<&Customer>, new: &Customer) -> StoreResult<()> {
+        self.put(T_CUSTOMERS, &keys::id(new.id), &encode(new)?)?;
+        self.reindex(
+            &old.map(customer_index).unwrap_or_default(),
+            &customer_index(new),
+        )?;
+        self.count(
+            old.map(customer_counters).unwrap_or_default(),
+            customer_counters(new),
+        )
+    }
+
+    pub(super) fn put_call(&self, old: Option<&Call>, new: &Call, actor: &Actor) -> StoreResult<()> {
+        self.put(T_CALLS, &keys::id(new.id), &encode(new)?)?;
+        let old_index = match old {
+            Some(old) => call_index(old, self.agent_number(&old.agent)?),
+            None => Vec::new(),
+        };
+        let new_index = call_index(new, self.agent_number(&new.agent)?);
+        self.reindex(&old_index, &new_index)?;
+        self.count(old.map(call_counters).unwrap_or_default(), call_counters(new))?;
+        let old_road = old.and_then(|c| c.road);
+        if old_road != new.road {
+            self.audit(new.id, actor, "agent road", old_road, new.road)?;
+        }
+        let old_lead = old.and_then(|c| c.review.as_ref().map(|r| r.road));
+        let new_lead = new.review.as_ref().map(|r| r.road);
+        if old_lead != new_lead {
+            self.audit(new.id, actor, "lead road", old_lead, new_lead)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn put_notes(&self, call: crate::domain::Id, text: &str) -> StoreResult<()> {
+        self.put(T_NOTES, &keys::id(call), &encode_text(text))
+    }
+
+    pub(super) fn put_case(&self, old: Option<&Case>, new: &Case) -> StoreResult<()> {
+        self.put(T_CASES, &keys::id(new.id), &encode(new)?)?;
+        self.reindex(&old.map(case_index).unwrap_or_default(), &case_index(new))?;
+        self.count(old.map(case_counters).unwrap_or_default(), case_counters(new))
+    }
+
+    pub(super) fn audit(
+        &self,
+        subject: crate::domain::Id,
+        actor: &Actor,
+        what: &str,
+        old: Option<impl ToString>,
+        new: Option<impl ToString>,
+    ) -> StoreResult<()> {
+        let entry = AuditEntry {
+            id: new_id(),
+            subject,
+            who: actor.who.clone(),
+            role: actor.role,
+            what: what.to_string(),
+            old: old.map(|v| v.to_string()),
+            new: new.map(|v| v.to_string()),
+            reason: actor.reason.clone(),
+            at: jiff::Timestamp::now(),
+        };
+        let key = keys::join(&[&keys::id(subject), &keys::id(entry.id)]);
+        self.put(T_AUDIT, &key, &encode(&entry)?)
+    }
+}
+
+pub(super) fn read_counter(bytes: &[u8]) -> i64 {
+    bytes
+        .try_into()
+        .map(i64::from_be_bytes)
+        .unwrap_or_default()
+}
+
+pub(super) fn customer_index(customer: &Customer) -> Vec<IndexEntry> {
+    vec![(
+        T_CUSTOMER_BY_STATUS,
+        keys::join(&[&[customer.status.code()], &keys::id(customer.id)]),
+        Vec::new(),
+    )]
+}
+
+pub(super) fn customer_counters(customer: &Customer) -> Vec<String> {
+    vec![
+        "customers".into(),
+        format!("customers.status.{}", customer.status.code()),
+    ]
+}
+
+pub(super) fn call_index(call: &Call, agent: u32) -> Vec<IndexEntry> {
+    let time = keys::time(call.started_at);
+    let id = keys::id(call.id);
+    let mut entries = vec![
+        (
+            T_CALL_BY_CUSTOMER,
+            keys::join(&[&keys::id(call.customer_id), &time, &id]),
+            Vec::new(),
+        ),
+        (T_CALL_BY_TIME, keys::join(&[&time, &id]), Vec::new()),
+        (
+            T_CALL_BY_AGENT,
+            keys::join(&[&agent.to_be_bytes(), &time, &id]),
+            Vec::new(),
+        ),
+    ];
+    if call.is_open() {
+        entries.push((T_OPEN_CALL, keys::id(call.customer_id).to_vec(), id.to_vec()));
+    } else {
+        if let Some(road) = call.road {
+            entries.push((
+                T_CALL_BY_ROAD,
+                keys::join(&[&[road.number()], &time, &id]),
+                Vec::new(),
+            ));
+        }
+        if call.review.is_none() {
+            entries.push((T_CALL_UNREVIEWED, keys::join(&[&time, &id]), Vec::new()));
+        }
+    }
+    entries
+}
+
+pub(super) fn call_counters(call: &Call) -> Vec<String> {
+    let mut counters = vec!["calls".to_string()];
+    if call.is_open() {
+        counters.push("calls.open".into());
+    } else {
+        if let Some(road) = call.road {
+            counters.push(format!("calls.road.{}", road.number()));
+        }
+        if call.review.is_none() {
+            counters.push("calls.unreviewed".into());
+        }
+    }
+    counters
+}
+
+pub(super) fn case_index(case: &Case) -> Vec<IndexEntry> {
+    let mut entries = vec![(
+        T_CASE_BY_CUSTOMER,
+        keys::join(&[&keys::id(case.customer_id), &keys::id(case.id)]),
+        Vec::new(),
+    )];
+    if case.status == CaseStatus::Open {
+        entries.push((
+            T_OPEN_CASE_BY_DUE,
+            keys::join(&[&keys::date(case.due), &keys::id(case.id)]),
+            keys::id(case.customer_id).to_vec(),
+        ));
+    }
+    entries
+}
+
+pub(super) fn case_counters(case: &Case) -> Vec<String> {
+    vec![match case.status {
+        CaseStatus::Open => "cases.open".into(),
+        CaseStatus::Closed => "cases.closed".into(),
+    }]
+}
