@@ -6,3 +6,5 @@
 
 pub mod domain;
 pub mod store;
+pub mod app;
+pub mod input;

@@ -1,0 +1,285 @@
+//! Overlays drawn over the views: the welcome screen, help, the command palette and the
+//! add-customer form. An open overlay receives the keys first.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::{Command, Effect, State};
+use crate::domain::NewCustomer;
+use crate::domain::customer::FieldError;
+
+pub enum Overlay {
+    /// Shown over an empty store: load demo data, add a customer, or import.
+    Welcome,
+    Help { scroll: usize },
+    Palette(Palette),
+    AddCustomer(Box<AddCustomerForm>),
+}
+
+impl Overlay {
+    pub fn takes_text(&self) -> bool {
+        matches!(self, Overlay::Palette(_) | Overlay::AddCustomer(_))
+    }
+
+    pub(super) fn paste(&mut self, text: &str) {
+        let line = text.replace('\n', " ");
+        match self {
+            Overlay::Palette(palette) => {
+                palette.query.push_str(&line);
+                palette.refilter();
+            }
+            Overlay::AddCustomer(form) => {
+                form.fields[form.focused].insert_str(&line);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaletteItem {
+    pub command: Command,
+    pub description: String,
+    pub keys: String,
+}
+
+pub struct Palette {
+    pub query: String,
+    pub items: Vec<PaletteItem>,
+    /// Indexes into `items` that match the query.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+}
+
+impl Palette {
+    pub fn new(commands: &[(Command, String, String)]) -> Palette {
+        let items = commands
+            .iter()
+            .filter(|(command, _, _)| !matches!(command, Command::Palette | Command::Escape))
+            .map(|(command, description, keys)| PaletteItem {
+                command: *command,
+                description: description.clone(),
+                keys: keys.clone(),
+            })
+            .collect::<Vec<_>>();
+        let mut palette = Palette {
+            query: String::new(),
+            visible: (0..items.len()).collect(),
+            items,
+            selected: 0,
+        };
+        palette.refilter();
+        palette
+    }
+
+    pub fn refilter(&mut self) {
+        let query = self.query.trim();
+        self.selected = 0;
+        if query.is_empty() {
+            self.visible = (0..self.items.len()).collect();
+            return;
+        }
+        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buffer = Vec::new();
+        let mut scored: Vec<(u32, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let text = format!("{:?} {}", item.command, item.description);
+                pattern
+                    .score(Utf32Str::new(&text, &mut buffer), &mut matcher)
+                    .map(|score| (score, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.visible = scored.into_iter().map(|(_, i)| i).collect();
+    }
+}
+
+/// Labels of the add-customer form's fields, in order.
+pub const FORM_FIELDS: [&str; 5] = ["Name", "Phone", "Email", "Segment", "Status"];
+
+pub struct AddCustomerForm {
+    pub fields: Vec<TextArea<'static>>,
+    pub focused: usize,
+    pub errors: Vec<FieldError>,
+}
+
+impl Default for AddCustomerForm {
+    fn default() -> Self {
+        let placeholders = [
+            "required",
+            "optional, e.g. +44 20 7946 0000",
+            "optional, e.g. ann@example.com",
+            "optional, e.g. home, small business",
+            "new (or active, at-risk, lost, won-back)",
+        ];
+        let fields = placeholders
+            .iter()
+            .map(|hint| {
+                let mut field = TextArea::default();
+                field.set_placeholder_text(*hint);
+                field
+            })
+            .collect();
+        AddCustomerForm {
+            fields,
+            focused: 0,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl AddCustomerForm {
+    pub fn value(&self, index: usize) -> String {
+        self.fields[index].lines().join(" ")
+    }
+
+    pub fn error_for(&self, label: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field.eq_ignore_ascii_case(label))
+            .map(|e| e.message.as_str())
+    }
+
+    fn to_new_customer(&self) -> NewCustomer {
+        NewCustomer {
+            name: self.value(0),
+            phone: self.value(1),
+            email: self.value(2),
+            segment: self.value(3),
+            status: self.value(4),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        (0..self.fields.len()).all(|i| self.value(i).trim().is_empty())
+    }
+}
+
+pub(super) fn close(state: &mut State) -> Vec<Effect> {
+    if let Some(Overlay::AddCustomer(form)) = state.overlay.take() {
+        if !form.is_blank() {
+            state.customer_draft = Some(*form);
+            state.info("Form closed; your draft is kept. Press a to finish it.");
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = &mut state.overlay else {
+        return Vec::new();
+    };
+    match overlay {
+        Overlay::Welcome => match key.code {
+            KeyCode::Char('d') => super::on_command(state, Command::LoadDemo),
+            KeyCode::Char('a') => {
+                state.overlay = None;
+                super::on_command(state, Command::AddCustomer)
+            }
+            KeyCode::Char('q') => super::on_command(state, Command::Quit),
+            KeyCode::Esc => close(state),
+            _ => Vec::new(),
+        },
+        Overlay::Help { scroll } => {
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown => *scroll += 10,
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                KeyCode::Home => *scroll = 0,
+                KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::F(1) | KeyCode::Enter => {
+                    state.overlay = None;
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Overlay::Palette(palette) => match key.code {
+            KeyCode::Esc => close(state),
+            KeyCode::Enter => {
+                let chosen = palette
+                    .visible
+                    .get(palette.selected)
+                    .map(|&i| palette.items[i].command);
+                state.overlay = None;
+                match chosen {
+                    Some(command) => super::on_command(state, command),
+                    None => Vec::new(),
+                }
+            }
+            KeyCode::Up => {
+                palette.selected = palette.selected.saturating_sub(1);
+                Vec::new()
+            }
+            KeyCode::Down => {
+                if palette.selected + 1 < palette.visible.len() {
+                    palette.selected += 1;
+                }
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                palette.query.pop();
+                palette.refilter();
+                Vec::new()
+            }
+            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                palette.query.push(c);
+                palette.refilter();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Overlay::AddCustomer(form) => {
+            let count = form.fields.len();
+            match key.code {
+                KeyCode::Esc => close(state),
+                KeyCode::Tab | KeyCode::Down => {
+                    form.focused = (form.focused + 1) % count;
+                    Vec::new()
+                }
+                KeyCode::BackTab | KeyCode::Up => {
+                    form.focused = (form.focused + count - 1) % count;
+                    Vec::new()
+                }
+                KeyCode::Enter => submit(state),
+                KeyCode::Char(c) if c.is_control() => Vec::new(),
+                _ => {
+                    form.fields[form.focused].input(key);
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+fn submit(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    match form.to_new_customer().validate(state.clock.now, &state.agent) {
+        Ok(customer) => {
+            state.overlay = None;
+            state.customer_draft = None;
+            vec![Effect::SaveCustomer {
+                customer,
+                added: true,
+            }]
+        }
+        Err(errors) => {
+            if let Some(first) = errors.first() {
+                form.focused = FORM_FIELDS
+                    .iter()
+                    .position(|label| label.eq_ignore_ascii_case(first.field))
+                    .unwrap_or(0);
+            }
+            form.errors = errors;
+            Vec::new()
+        }
+    }
+}

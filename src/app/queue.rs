@@ -1,0 +1,278 @@
+//! The queue pane: customers in urgency order, a fuzzy `/` filter applied on every
+//! keystroke, and a selection that keeps itself on screen.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Command, Effect, Overlay, Pane, State};
+use crate::domain::queue::order_queue;
+use crate::domain::{CallReason, Id, QueueEntry};
+
+#[derive(Default)]
+pub struct QueueState {
+    /// Every customer, in urgency order.
+    pub entries: Vec<QueueEntry>,
+    /// Lowercase search text per entry (name, phone, email, segment).
+    search_text: Vec<String>,
+    /// Indexes into `entries` that pass the filter, best match first.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub loaded: bool,
+    /// Select this customer when the queue next loads (a new customer, a finished call).
+    pub select_after_load: Option<Id>,
+}
+
+impl QueueState {
+    pub fn total(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn selected_entry(&self) -> Option<&QueueEntry> {
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| self.entries.get(i))
+    }
+
+    pub fn selected_id(&self) -> Option<Id> {
+        self.selected_entry().map(|e| e.customer_id)
+    }
+
+    pub fn set_entries(&mut self, entries: Vec<QueueEntry>) {
+        self.search_text = entries.iter().map(QueueEntry::search_text).collect();
+        self.entries = entries;
+        self.loaded = true;
+        self.apply_filter();
+    }
+
+    /// Recomputes the visible rows from the filter text.
+    pub fn apply_filter(&mut self) {
+        let query = self.filter.trim();
+        if query.is_empty() {
+            self.visible = (0..self.entries.len()).collect();
+        } else {
+            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buffer = Vec::new();
+            let mut scored: Vec<(u32, usize)> = self
+                .search_text
+                .iter()
+                .enumerate()
+                .filter_map(|(i, text)| {
+                    pattern
+                        .score(Utf32Str::new(text, &mut buffer), &mut matcher)
+                        .map(|score| (score, i))
+                })
+                .collect();
+            // Best match first; ties keep the queue's urgency order.
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.visible = scored.into_iter().map(|(_, i)| i).collect();
+        }
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    pub fn clear_filter(&mut self) {
+        let keep = self.selected_id();
+        self.filter.clear();
+        self.filter_editing = false;
+        self.apply_filter();
+        if let Some(id) = keep {
+            self.select_id(id);
+        }
+    }
+
+    pub fn select_id(&mut self, id: Id) -> bool {
+        match self
+            .visible
+            .iter()
+            .position(|&i| self.entries[i].customer_id == id)
+        {
+            Some(at) => {
+                self.selected = at;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn move_by(&mut self, delta: isize, page_rows: usize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.keep_visible(page_rows);
+    }
+
+    /// Scrolls so the selection is on screen.
+    pub fn keep_visible(&mut self, page_rows: usize) {
+        let rows = page_rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+    }
+}
+
+pub(super) fn loaded(state: &mut State, mut entries: Vec<QueueEntry>, skipped: u64) -> Vec<Effect> {
+    let keep = state
+        .queue
+        .select_after_load
+        .take()
+        .or_else(|| state.queue.selected_id());
+    order_queue(&mut entries, state.clock.today(), state.clock.now);
+    let first_load = !state.queue.loaded;
+    state.queue.set_entries(entries);
+    state.skipped_records = skipped;
+    if skipped > 0 {
+        state.warn(format!(
+            "{skipped} damaged record(s) were skipped; see the log for details."
+        ));
+    }
+    if let Some(id) = keep {
+        if !state.queue.select_id(id) && !state.queue.filter.is_empty() {
+            state.queue.clear_filter();
+            state.queue.select_id(id);
+        }
+    }
+    state.queue.keep_visible(state.page_rows);
+    if state.queue.total() == 0 && first_load {
+        state.overlay = Some(Overlay::Welcome);
+    }
+    selection_changed(state)
+}
+
+pub(super) fn selection_changed(state: &mut State) -> Vec<Effect> {
+    state.context_scroll = 0;
+    match state.queue.selected_id() {
+        Some(id) => {
+            if state.context.as_ref().map(|c| c.customer.id) != Some(id) {
+                state.context = None;
+            }
+            vec![Effect::LoadContext(id)]
+        }
+        None => {
+            state.context = None;
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
+    let page = state.page_rows;
+    match command {
+        Command::Filter => {
+            state.focus = Pane::Queue;
+            state.queue.filter_editing = true;
+            Vec::new()
+        }
+        Command::Up => move_selection(state, -1),
+        Command::Down => move_selection(state, 1),
+        Command::PageUp => move_selection(state, -(page as isize)),
+        Command::PageDown => move_selection(state, page as isize),
+        Command::First => move_selection(state, isize::MIN / 2),
+        Command::Last => move_selection(state, isize::MAX / 2),
+        Command::StartCall => start_call(state),
+        Command::AddCustomer => {
+            let form = state.customer_draft.take().unwrap_or_default();
+            state.overlay = Some(Overlay::AddCustomer(Box::new(form)));
+            Vec::new()
+        }
+        Command::ToggleDoNotContact => toggle_do_not_contact(state),
+        _ => Vec::new(),
+    }
+}
+
+fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
+    let before = state.queue.selected;
+    state.queue.move_by(delta, state.page_rows);
+    if state.queue.selected == before {
+        return Vec::new();
+    }
+    selection_changed(state)
+}
+
+fn start_call(state: &mut State) -> Vec<Effect> {
+    let Some(entry) = state.queue.selected_entry().cloned() else {
+        state.warn("No customer selected. Press a to add one.");
+        return Vec::new();
+    };
+    if let Some(active) = &state.call {
+        if active.call.customer_id == entry.customer_id {
+            state.focus = Pane::Notes;
+            return Vec::new();
+        }
+    }
+    // Another call is in progress: save it and leave it open (it stays in the queue as
+    // "call open") so it can be resumed.
+    let mut effects = super::call::park(state);
+    let urgency = entry.urgency(state.clock.today(), state.clock.now);
+    let reason = if entry.do_not_contact {
+        CallReason::Inbound
+    } else {
+        urgency.call_reason()
+    };
+    effects.push(Effect::OpenCall {
+        customer_id: entry.customer_id,
+        reason,
+        agent: state.agent.clone(),
+        at: state.clock.now,
+    });
+    effects
+}
+
+fn toggle_do_not_contact(state: &mut State) -> Vec<Effect> {
+    let Some(context) = &state.context else {
+        return Vec::new();
+    };
+    let mut customer = context.customer.clone();
+    customer.do_not_contact = !customer.do_not_contact;
+    let name = crate::domain::text::sanitize_line(&customer.name).into_owned();
+    if customer.do_not_contact {
+        state.info(format!("{name} is marked do not contact: no proactive calls."));
+    } else {
+        state.info(format!("{name} may be contacted again."));
+    }
+    vec![Effect::SaveCustomer {
+        customer,
+        added: false,
+    }]
+}
+
+pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Enter => {
+            state.queue.filter_editing = false;
+            Vec::new()
+        }
+        KeyCode::Backspace => {
+            if key.modifiers.contains(KeyModifiers::CONTROL) || key.modifiers.contains(KeyModifiers::ALT) {
+                state.queue.filter.clear();
+            } else {
+                state.queue.filter.pop();
+            }
+            state.queue.apply_filter();
+            selection_changed(state)
+        }
+        KeyCode::Up | KeyCode::Down => {
+            move_selection(state, if key.code == KeyCode::Up { -1 } else { 1 })
+        }
+        KeyCode::Char(c)
+            if !key.modifiers.contains(KeyModifiers::CONTROL)
+                && !key.modifiers.contains(KeyModifiers::ALT)
+                && !c.is_control() =>
+        {
+            state.queue.filter.push(c);
+            state.queue.apply_filter();
+            selection_changed(state)
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,389 @@
+//! The keymap: bindings loaded from the embedded `assets/keymap.toml`, with user
+//! overrides merged over them, resolved by context.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use crate::app::{Command, Context};
+
+const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// A key with its modifiers, normalised so that the same key always compares equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum KeymapError {
+    #[error("unknown key \"{0}\" (examples: ctrl-e, alt-1, f2, shift-tab, enter, pagedown, x)")]
+    UnknownKey(String),
+    #[error("unknown context \"{0}\" (use global, normal, queue, road, customer or notes)")]
+    UnknownContext(String),
+    #[error("unknown command \"{0}\" (see the help overlay for command names, or \"none\" to unbind)")]
+    UnknownCommand(String),
+    #[error("the default keymap is invalid: {0}")]
+    Default(String),
+}
+
+impl KeyChord {
+    pub fn new(code: KeyCode, mods: KeyModifiers) -> KeyChord {
+        let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut code = code;
+        match code {
+            // Shift is already in the character itself ('A', '?', ':').
+            KeyCode::Char(_) => mods.remove(KeyModifiers::SHIFT),
+            KeyCode::BackTab => mods.insert(KeyModifiers::SHIFT),
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => code = KeyCode::BackTab,
+            _ => {}
+        }
+        if let KeyCode::Char(c) = code {
+            if mods.contains(KeyModifiers::CONTROL) {
+                code = KeyCode::Char(c.to_ascii_lowercase());
+            }
+        }
+        KeyChord { code, mods }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> KeyChord {
+        KeyChord::new(event.code, event.modifiers)
+    }
+
+    pub fn parse(text: &str) -> Result<KeyChord, KeymapError> {
+        let unknown = || KeymapError::UnknownKey(text.to_string());
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, flag) = if lower.starts_with("ctrl-") {
+                ("ctrl-", KeyModifiers::CONTROL)
+            } else if lower.starts_with("alt-") {
+                ("alt-", KeyModifiers::ALT)
+            } else if lower.starts_with("shift-") {
+                ("shift-", KeyModifiers::SHIFT)
+            } else {
+                break;
+            };
+            if rest.len() == prefix.len() {
+                break;
+            }
+            mods.insert(flag);
+            rest = &rest[prefix.len()..];
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+                let n: u8 = f[1..].parse().map_err(|_| unknown())?;
+                if !(1..=24).contains(&n) {
+                    return Err(unknown());
+                }
+                KeyCode::F(n)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => return Err(unknown()),
+                }
+            }
+        };
+        Ok(KeyChord::new(code, mods))
+    }
+}
+
+impl fmt::Display for KeyChord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab | KeyCode::BackTab => f.write_str("Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One key bound to one command in one context.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    pub context: Context,
+    pub key: KeyChord,
+    pub command: Command,
+    pub description: String,
+}
+
+#[derive(Deserialize)]
+struct KeymapFile {
+    binding: Vec<BindingEntry>,
+}
+
+#[derive(Deserialize)]
+struct BindingEntry {
+    context: Context,
+    keys: Vec<String>,
+    command: Command,
+    description: String,
+}
+
+/// User overrides: `[keys.<context>]` tables of `"<key>" = "<command>"` (or `"none"`).
+pub type KeyOverrides = BTreeMap<String, BTreeMap<String, String>>;
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+    lookup: HashMap<(Context, KeyChord), Command>,
+}
+
+impl Keymap {
+    /// The embedded default keymap.
+    pub fn default_keymap() -> Result<Keymap, KeymapError> {
+        let file: KeymapFile =
+            toml::from_str(DEFAULT_KEYMAP).map_err(|e| KeymapError::Default(e.to_string()))?;
+        let mut bindings = Vec::new();
+        for entry in file.binding {
+            for key in &entry.keys {
+                bindings.push(Binding {
+                    context: entry.context,
+                    key: KeyChord::parse(key)?,
+                    command: entry.command,
+                    description: entry.description.clone(),
+                });
+            }
+        }
+        Ok(Keymap::from_bindings(bindings))
+    }
+
+    fn from_bindings(bindings: Vec<Binding>) -> Keymap {
+        let lookup = bindings
+            .iter()
+            .map(|b| ((b.context, b.key), b.command))
+            .collect();
+        Keymap { bindings, lookup }
+    }
+
+    /// The defaults with the user's overrides merged over them.
+    pub fn with_overrides(overrides: &KeyOverrides) -> Result<Keymap, KeymapError> {
+        let defaults = Keymap::default_keymap()?;
+        let mut bindings = defaults.bindings;
+        for (context_name, keys) in overrides {
+            let context = Context::parse(context_name)
+                .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
+            for (key_text, command_name) in keys {
+                let key = KeyChord::parse(key_text)?;
+                bindings.retain(|b| !(b.context == context && b.key == key));
+                if command_name == "none" {
+                    continue;
+                }
+                let command: Command = toml::Value::String(command_name.clone())
+                    .try_into()
+                    .map_err(|_| KeymapError::UnknownCommand(command_name.clone()))?;
+                let description = bindings
+                    .iter()
+                    .find(|b| b.command == command)
+                    .map(|b| b.description.clone())
+                    .unwrap_or_else(|| command_name.replace('_', " "));
+                bindings.push(Binding {
+                    context,
+                    key,
+                    command,
+                    description,
+                });
+            }
+        }
+        Ok(Keymap::from_bindings(bindings))
+    }
+
+    /// The command bound to `key` in the first of `contexts` that binds it.
+    pub fn resolve(&self, contexts: &[Context], key: KeyChord) -> Option<Command> {
+        contexts
+            .iter()
+            .find_map(|context| self.lookup.get(&(*context, key)).copied())
+    }
+
+    /// Keys that run `command` in any of `contexts`, in keymap order, for hints.
+    pub fn keys_for(&self, command: Command, contexts: &[Context]) -> Vec<KeyChord> {
+        self.bindings
+            .iter()
+            .filter(|b| b.command == command && contexts.contains(&b.context))
+            .map(|b| b.key)
+            .collect()
+    }
+
+    /// "Ctrl-Q/Ctrl-C": every key for a command, joined.
+    pub fn key_label(&self, command: Command, contexts: &[Context]) -> String {
+        self.keys_for(command, contexts)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The bindings of `contexts`, grouped by context and command, for the help overlay:
+    /// (context, keys label, description).
+    pub fn help_rows(&self, contexts: &[Context]) -> Vec<(Context, String, String)> {
+        let mut rows: Vec<(Context, Command, String, Vec<KeyChord>)> = Vec::new();
+        for binding in self.bindings.iter().filter(|b| contexts.contains(&b.context)) {
+            match rows
+                .iter_mut()
+                .find(|r| r.0 == binding.context && r.1 == binding.command)
+            {
+                Some(row) => row.3.push(binding.key),
+                None => rows.push((
+                    binding.context,
+                    binding.command,
+                    binding.description.clone(),
+                    vec![binding.key],
+                )),
+            }
+        }
+        rows.sort_by_key(|r| contexts.iter().position(|c| *c == r.0));
+        rows.into_iter()
+            .map(|(context, _, description, keys)| {
+                let label = keys.iter().map(ToString::to_string).collect::<Vec<_>>();
+                (context, label.join("/"), description)
+            })
+            .collect()
+    }
+
+    /// Every command with its description and keys, once each, for the palette.
+    pub fn commands(&self) -> Vec<(Command, String, String)> {
+        let mut seen: Vec<Command> = Vec::new();
+        let mut rows = Vec::new();
+        for binding in &self.bindings {
+            if seen.contains(&binding.command) {
+                continue;
+            }
+            seen.push(binding.command);
+            let keys = self
+                .bindings
+                .iter()
+                .filter(|b| b.command == binding.command)
+                .map(|b| b.key.to_string())
+                .collect::<Vec<_>>()
+                .join("/");
+            rows.push((binding.command, binding.description.clone(), keys));
+        }
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chord(text: &str) -> KeyChord {
+        KeyChord::parse(text).unwrap()
+    }
+
+    #[test]
+    fn default_keymap_holds_the_contract_keys() {
+        let keymap = Keymap::default_keymap().unwrap();
+        let global = [Context::Global];
+        let typing = [Context::Global, Context::Notes];
+        let normal = [Context::Global, Context::Queue, Context::Normal];
+        assert_eq!(keymap.resolve(&typing, chord("ctrl-q")), Some(Command::Quit));
+        assert_eq!(keymap.resolve(&typing, chord("ctrl-c")), Some(Command::Quit));
+        assert_eq!(keymap.resolve(&global, chord("f1")), Some(Command::Help));
+        assert_eq!(keymap.resolve(&global, chord("f3")), Some(Command::ViewReview));
+        assert_eq!(keymap.resolve(&typing, chord("alt-4")), Some(Command::Road4));
+        assert_eq!(keymap.resolve(&typing, chord("ctrl-e")), Some(Command::WrapUp));
+        assert_eq!(keymap.resolve(&typing, chord("shift-tab")), Some(Command::PrevPane));
+        // Plain keys never fire while typing…
+        assert_eq!(keymap.resolve(&typing, chord("q")), None);
+        assert_eq!(keymap.resolve(&typing, chord("3")), None);
+        // …but do when not typing.
+        assert_eq!(keymap.resolve(&normal, chord("q")), Some(Command::Quit));
+        assert_eq!(keymap.resolve(&normal, chord("3")), Some(Command::Road3));
+        assert_eq!(keymap.resolve(&normal, chord("?")), Some(Command::Help));
+        assert_eq!(keymap.resolve(&normal, chord("enter")), Some(Command::StartCall));
+        assert_eq!(keymap.resolve(&normal, chord("j")), Some(Command::Down));
+        assert_eq!(keymap.resolve(&normal, chord("a")), Some(Command::AddCustomer));
+    }
+
+    #[test]
+    fn events_normalise_to_the_parsed_chord() {
+        let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(KeyChord::from_event(&shift_tab), chord("shift-tab"));
+        let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(KeyChord::from_event(&question), chord("?"));
+        let ctrl_q = KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        assert_eq!(KeyChord::from_event(&ctrl_q), chord("ctrl-q"));
+        assert_eq!(chord("ctrl-e").to_string(), "Ctrl-E");
+        assert_eq!(chord("alt-1").to_string(), "Alt-1");
+    }
+
+    #[test]
+    fn overrides_add_replace_and_unbind() {
+        let mut overrides = KeyOverrides::new();
+        overrides.insert(
+            "queue".into(),
+            BTreeMap::from([
+                ("n".to_string(), "add_customer".to_string()),
+                ("a".to_string(), "none".to_string()),
+            ]),
+        );
+        let keymap = Keymap::with_overrides(&overrides).unwrap();
+        let queue = [Context::Queue];
+        assert_eq!(keymap.resolve(&queue, chord("n")), Some(Command::AddCustomer));
+        assert_eq!(keymap.resolve(&queue, chord("a")), None);
+        assert_eq!(keymap.key_label(Command::AddCustomer, &queue), "n");
+    }
+
+    #[test]
+    fn bad_overrides_say_what_is_wrong() {
+        let bad = |context: &str, key: &str, command: &str| {
+            let mut overrides = KeyOverrides::new();
+            overrides.insert(
+                context.into(),
+                BTreeMap::from([(key.to_string(), command.to_string())]),
+            );
+            Keymap::with_overrides(&overrides).unwrap_err().to_string()
+        };
+        assert!(bad("queue", "ctrl-banana", "quit").contains("unknown key \"ctrl-banana\""));
+        assert!(bad("kitchen", "x", "quit").contains("unknown context \"kitchen\""));
+        assert!(bad("queue", "x", "fly").contains("unknown command \"fly\""));
+    }
+}
