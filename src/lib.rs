@@ -8,3 +8,7 @@ pub mod domain;
 pub mod store;
 pub mod app;
 pub mod input;
+pub mod ui;
+pub mod runtime;
+pub mod cli;
+pub mod config;

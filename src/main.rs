@@ -1,1 +1,128 @@
-fn main() {}
+//! Thin entry point: command line → errors → logging → config → store → runtime.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use directories::ProjectDirs;
+
+use fourroads::app::State;
+use fourroads::cli::{Cli, CliCommand, RoleArg};
+use fourroads::config::Config;
+use fourroads::domain::Clock;
+use fourroads::domain::call::Role;
+use fourroads::input::Keymap;
+use fourroads::store::{SledStore, Store, StoreError, demo};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("fourroads: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// One line for the user and an exit status.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure {
+            message: e.to_string(),
+            code: 1,
+        }
+    }
+}
+
+fn open_store(path: &std::path::Path) -> Result<SledStore, Failure> {
+    SledStore::open(path).map_err(|e| Failure {
+        code: if matches!(e, StoreError::Locked(_)) { 2 } else { 1 },
+        message: e.to_string(),
+    })
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let dirs = ProjectDirs::from("", "", "fourroads");
+    let data_dir = dirs
+        .as_ref()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".fourroads"));
+    let config_path = dirs
+        .as_ref()
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("fourroads.toml"));
+    let _log_guard = start_logging(&data_dir);
+    let config = Config::load(&config_path)?;
+    let keymap = Keymap::with_overrides(&config.keys)
+        .map_err(|e| format!("the config file {}: {e}", config_path.display()))?;
+    let store_path = cli.store.clone().unwrap_or_else(|| data_dir.join("store"));
+    let agent = cli
+        .agent
+        .clone()
+        .or(config.agent.clone())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "agent".to_string());
+    let role = match cli.role {
+        Some(RoleArg::Lead) => Role::Lead,
+        Some(RoleArg::Agent) => Role::Agent,
+        None => config.role.unwrap_or(Role::Agent),
+    };
+
+    match cli.command {
+        Some(CliCommand::Demo { force }) => {
+            let store = open_store(&store_path)?;
+            if !force && !store.is_empty()? {
+                return Err(format!(
+                    "the store at {} already has customers; use `fourroads demo --force` to add the demo data anyway",
+                    store_path.display()
+                )
+                .into());
+            }
+            let loaded = demo::load(&store, &Clock::system())?;
+            println!(
+                "Loaded {} customers and {} calls into {}.",
+                loaded.customers,
+                loaded.calls,
+                store_path.display()
+            );
+            Ok(())
+        }
+        None => {
+            let store = open_store(&store_path)?;
+            let mut state = State::new(
+                &agent,
+                role,
+                &store_path.display().to_string(),
+                Clock::system(),
+            );
+            state.palette_commands = keymap.commands();
+            let store: Arc<dyn Store> = Arc::new(store);
+            fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
+            Ok(())
+        }
+    }
+}
+
+/// Logs go to a file in the data directory, never to the screen.
+fn start_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(data_dir).ok()?;
+    let appender = tracing_appender::rolling::never(data_dir, "fourroads.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

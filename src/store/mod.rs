@@ -53,14 +53,17 @@ pub struct Actor {
     pub who: String,
     pub role: Role,
     pub reason: String,
+    /// When the change is made (audit entries carry it).
+    pub at: jiff::Timestamp,
 }
 
 impl Actor {
-    pub fn agent(name: &str) -> Actor {
+    pub fn agent(name: &str, at: jiff::Timestamp) -> Actor {
         Actor {
             who: name.to_string(),
             role: Role::Agent,
             reason: String::new(),
+            at,
         }
     }
 }

@@ -221,7 +221,7 @@ impl Store for SledStore {
             let mut updated = customer.clone();
             updated.last_contact = Some(call.started_at);
             tx.put_customer(Some(&customer), &updated)?;
-            tx.put_call(None, call, &Actor::agent(&call.agent))
+            tx.put_call(None, call, &Actor::agent(&call.agent, call.started_at))
         })
     }
 

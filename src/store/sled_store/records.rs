@@ -170,7 +170,7 @@ impl<'a> Tx<'a> {
             old: old.map(|v| v.to_string()),
             new: new.map(|v| v.to_string()),
             reason: actor.reason.clone(),
-            at: jiff::Timestamp::now(),
+            at: actor.at,
         };
         let key = keys::join(&[&keys::id(subject), &keys::id(entry.id)]);
         self.put(T_AUDIT, &key, &encode(&entry)?)

@@ -1,0 +1,42 @@
+//! The command line (SPEC §6).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fourroads",
+    version,
+    about = "A terminal workstation for customer-service teams: call notes, the four roads, reviews and customer math.",
+    after_help = "With no command, opens the full-screen app. F1 inside it lists every key."
+)]
+pub struct Cli {
+    /// Store directory (default: the platform data directory)
+    #[arg(long, env = "FOURROADS_STORE", global = true, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// Your name as it appears on calls (default: config file, then login name)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Your role (default: config file, then agent)
+    #[arg(long, global = true, value_enum)]
+    pub role: Option<RoleArg>,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Agent,
+    Lead,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Fill the store with the bundled demo data (dated relative to today)
+    Demo {
+        /// Add the demo data even though the store already has customers
+        #[arg(long)]
+        force: bool,
+    },
+}

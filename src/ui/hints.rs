@@ -1,0 +1,126 @@
+//! The hint bar: what the user can do now, with the keys taken from the keymap (so a
+//! user's override shows up here too).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Theme;
+use crate::app::{Command, Overlay, Pane, State, View};
+use crate::input::Keymap;
+
+/// A short label for the hint bar.
+fn label(command: Command) -> &'static str {
+    match command {
+        Command::Quit => "quit",
+        Command::Help => "help",
+        Command::NextPane => "next pane",
+        Command::WrapUp => "wrap up",
+        Command::Escape => "stop typing",
+        Command::Palette => "commands",
+        Command::Filter => "filter",
+        Command::StartCall => "call",
+        Command::AddCustomer => "add customer",
+        Command::SentimentUp => "sentiment+",
+        Command::SentimentDown => "sentiment-",
+        Command::ToggleOutcome => "outcome",
+        Command::DueLater => "due+1d",
+        Command::DueEarlier => "due-1d",
+        Command::CycleStatus => "status",
+        Command::CycleReason => "reason",
+        Command::EditNotes => "notes",
+        Command::ToggleDoNotContact => "do-not-contact",
+        Command::Copy => "copy",
+        Command::ViewAgent => "agent view",
+        _ => "",
+    }
+}
+
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
+    let pairs: Vec<(String, String)> = if let Some(overlay) = &state.overlay {
+        overlay_hints(overlay)
+    } else if state.queue.filter_editing {
+        vec![
+            ("type".into(), "filter".into()),
+            ("Enter".into(), "keep".into()),
+            ("Esc".into(), "clear".into()),
+            ("↑↓".into(), "move".into()),
+        ]
+    } else {
+        let contexts = state.key_contexts();
+        let mut pairs = Vec::new();
+        let roads = (
+            keymap.key_label(Command::Road1, &contexts),
+            keymap.key_label(Command::Road4, &contexts),
+        );
+        let road_hint = state.call.is_some() && !roads.0.is_empty();
+        let commands: &[Command] = match (state.view, state.focus, state.call.is_some()) {
+            (View::Agent, Pane::Notes, true) => &[Command::WrapUp, Command::Escape, Command::NextPane, Command::Help, Command::Quit],
+            (View::Agent, Pane::Road, true) => &[
+                Command::WrapUp,
+                Command::EditNotes,
+                Command::SentimentUp,
+                Command::SentimentDown,
+                Command::ToggleOutcome,
+                Command::DueLater,
+                Command::CycleStatus,
+                Command::CycleReason,
+                Command::Help,
+            ],
+            (View::Agent, Pane::Customer, _) => &[
+                Command::StartCall,
+                Command::ToggleDoNotContact,
+                Command::NextPane,
+                Command::Palette,
+                Command::Help,
+                Command::Quit,
+            ],
+            (View::Agent, _, _) => &[
+                Command::StartCall,
+                Command::Filter,
+                Command::AddCustomer,
+                Command::NextPane,
+                Command::Palette,
+                Command::Help,
+                Command::Quit,
+            ],
+            _ => &[Command::ViewAgent, Command::Help, Command::Quit],
+        };
+        if road_hint {
+            pairs.push((format!("{}…{}", roads.0, roads.1.rsplit('/').next().unwrap_or("")), "road".into()));
+        }
+        for command in commands {
+            let keys = keymap.key_label(*command, &contexts);
+            if !keys.is_empty() {
+                pairs.push((keys, label(*command).to_string()));
+            }
+        }
+        pairs
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, what) in pairs {
+        let width = keys.chars().count() + what.chars().count() + 3;
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(format!(" {keys}"), theme.key));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn overlay_hints(overlay: &Overlay) -> Vec<(String, String)> {
+    let pairs: &[(&str, &str)] = match overlay {
+        Overlay::Welcome => &[("d", "demo data"), ("a", "add customer"), ("q", "quit")],
+        Overlay::Help { .. } => &[("↑↓", "scroll"), ("Esc", "close")],
+        Overlay::Palette(_) => &[("type", "search"), ("↑↓", "choose"), ("Enter", "run"), ("Esc", "close")],
+        Overlay::AddCustomer(_) => &[("Tab/↑↓", "field"), ("Enter", "save"), ("Esc", "close, keep draft")],
+    };
+    pairs
+        .iter()
+        .map(|(k, w)| (k.to_string(), w.to_string()))
+        .collect()
+}

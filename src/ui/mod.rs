@@ -1,0 +1,126 @@
+//! Pure rendering: `render(frame, state, theme, keymap)` draws the whole screen from the
+//! state. One file per pane or overlay; nothing here changes state or does I/O. Text that
+//! came from customers or files always passes through `safe` before it is drawn.
+
+mod call;
+mod customer;
+mod hints;
+mod overlays;
+mod queue;
+pub mod theme;
+mod views;
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::app::{Level, Pane, State, View};
+use crate::input::Keymap;
+pub use theme::Theme;
+
+/// Text from customers or files, made safe to draw.
+pub(crate) fn safe(text: &str) -> Cow<'_, str> {
+    crate::domain::text::sanitize_line(text)
+}
+
+pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
+    let [title, main, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_title(frame, title, state, theme);
+    match state.view {
+        View::Agent => render_agent(frame, main, state, theme),
+        View::Review => views::review(frame, main, state, theme),
+        View::Dashboard => views::dashboard(frame, main, state, theme),
+    }
+    render_message(frame, message, state, theme);
+    hints::render(frame, hints, state, theme, keymap);
+    overlays::render(frame, state, theme, keymap);
+}
+
+fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let tab = |label: &str, key: &str, active: bool| {
+        let text = format!(" {key} {label} ");
+        if active {
+            Span::styled(text, theme.title.add_modifier(ratatui::style::Modifier::BOLD))
+        } else {
+            Span::raw(text)
+        }
+    };
+    let mut spans = vec![
+        Span::styled(" fourroads ", theme.title),
+        Span::raw(" "),
+        tab("Agent", "F2", state.view == View::Agent),
+        tab("Review", "F3", state.view == View::Review),
+        tab("Dashboard", "F4", state.view == View::Dashboard),
+    ];
+    let who = format!(" {} ({}) ", safe(&state.agent), state.role.as_str());
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = usize::from(area.width).saturating_sub(used + who.chars().count());
+    spans.push(Span::raw(" ".repeat(room)));
+    spans.push(Span::styled(who, theme.dim));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_agent(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let queue_width = (area.width * 2 / 5).clamp(30.min(area.width), 56);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(20)]).areas(area);
+    queue::render(frame, left, state, theme);
+    match &state.call {
+        Some(active) => call::render(frame, right, state, active, theme),
+        None => customer::render(frame, right, state, theme),
+    }
+}
+
+fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = Vec::new();
+    if let Some(message) = &state.message {
+        let (prefix, style) = match message.level {
+            Level::Info => ("", theme.info),
+            Level::Warning => ("Note: ", theme.warning),
+            Level::Error => ("Error: ", theme.error),
+        };
+        spans.push(Span::styled(format!(" {prefix}{}", safe(&message.text)), style));
+    }
+    if state.skipped_records > 0 {
+        spans.push(Span::styled(
+            format!("  [{} damaged record(s) skipped]", state.skipped_records),
+            theme.warning,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bordered block whose border shows whether it has the focus (bold / coloured) and
+/// whose title says so in words when focused.
+pub(crate) fn pane_block<'a>(title: &'a str, state: &State, pane: Pane, theme: &Theme) -> Block<'a> {
+    let focused = state.focus == pane && state.overlay.is_none();
+    let title = if focused {
+        format!(" {title} ◆ ")
+    } else {
+        format!(" {title} ")
+    };
+    Block::bordered()
+        .border_style(theme.border_for(focused))
+        .title(Span::styled(title, if focused { theme.heading } else { theme.dim }))
+}
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}

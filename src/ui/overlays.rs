@@ -1,0 +1,200 @@
+//! Overlays: welcome, help (generated from the keymap), command palette and the
+//! add-customer form.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::queue::pad;
+use super::{Theme, centered, safe};
+use crate::app::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, State};
+use crate::input::Keymap;
+
+/// Keys of the notes editor itself (ratatui-textarea), listed in help beside the keymap.
+const EDITOR_KEYS: [(&str, &str); 8] = [
+    ("Ctrl-U / Ctrl-R", "undo / redo"),
+    ("Alt-← / Alt-→ (Ctrl-←/→)", "move by word"),
+    ("Shift-arrows", "select"),
+    ("Alt-C", "copy the selection"),
+    ("Ctrl-X", "cut the selection"),
+    ("Ctrl-Y", "paste"),
+    ("Ctrl-K / Ctrl-W", "delete to end of line / word before"),
+    ("#word  > words", "a tag / the customer's own words (highlighted)"),
+];
+
+pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
+    let Some(overlay) = &state.overlay else {
+        return;
+    };
+    let screen = frame.area();
+    match overlay {
+        Overlay::Welcome => welcome(frame, screen, state, theme),
+        Overlay::Help { scroll } => help(frame, screen, state, theme, keymap, *scroll),
+        Overlay::Palette(palette) => palette_box(frame, screen, palette, theme),
+        Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
+    }
+}
+
+fn framed(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {title} "), theme.heading));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
+    let area = centered(screen, 72, 17);
+    let inner = framed(frame, area, "Welcome to fourroads", theme);
+    let key = |k: &str, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {k:<3}"), theme.key),
+            Span::raw(what.to_string()),
+        ])
+    };
+    let lines = vec![
+        Line::raw("Take notes during calls and put every call on one of four roads:"),
+        Line::styled("  1 Learn   2 Care   3 Teach   4 Go away", theme.heading),
+        Line::raw(""),
+        Line::raw(format!("This store is empty ({}).", safe(&state.store_label))),
+        Line::raw(""),
+        key("d", "load the demo data: 44 customers, 8 weeks of calls by 4 agents"),
+        key("a", "add your first customer"),
+        key("q", "quit"),
+        Line::raw(""),
+        Line::styled("Importing a customer list arrives with a later release:", theme.dim),
+        Line::styled("  fourroads import customers FILE.csv", theme.dim),
+        Line::raw(""),
+        Line::styled("F1 or ? shows every key at any time.", theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn help(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme, keymap: &Keymap, scroll: usize) {
+    let area = centered(screen, 90, screen.height.saturating_sub(2));
+    let inner = framed(frame, area, "Keys (Esc closes, ↑↓ scroll)", theme);
+    let mut contexts = vec![crate::app::Context::Global, crate::app::Context::Normal];
+    if state.view == crate::app::View::Agent {
+        contexts.extend([
+            crate::app::Context::Queue,
+            crate::app::Context::Customer,
+            crate::app::Context::Road,
+            crate::app::Context::Notes,
+        ]);
+    }
+    let key_width = 22;
+    let mut lines = Vec::new();
+    let mut current = None;
+    for (context, keys, description) in keymap.help_rows(&contexts) {
+        if current != Some(context) {
+            if current.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(context.title(), theme.heading));
+            current = Some(context);
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}", pad(&keys, key_width)), theme.key),
+            Span::raw(description),
+        ]));
+    }
+    if state.view == crate::app::View::Agent {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Editing notes", theme.heading));
+        for (keys, what) in EDITOR_KEYS {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", pad(keys, key_width)), theme.key),
+                Span::raw(what),
+            ]));
+        }
+    }
+    let max_scroll = lines.len().saturating_sub(usize::from(inner.height));
+    let scroll = scroll.min(max_scroll);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+fn palette_box(frame: &mut Frame, screen: Rect, palette: &Palette, theme: &Theme) {
+    let height = (palette.visible.len() as u16 + 4).clamp(6, screen.height.saturating_sub(4));
+    let area = centered(screen, 76, height);
+    let area = Rect {
+        y: screen.y + 2.min(screen.height.saturating_sub(area.height)),
+        ..area
+    };
+    let inner = framed(frame, area, "Commands", theme);
+    let width = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(": ", theme.key),
+            Span::raw(format!("{}▏", safe(&palette.query))),
+        ]),
+        Line::raw(""),
+    ];
+    if palette.visible.is_empty() {
+        lines.push(Line::styled("No command matches.", theme.dim));
+    }
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = palette.selected.saturating_sub(rows.saturating_sub(1));
+    for (row, &i) in palette.visible.iter().enumerate().skip(start).take(rows) {
+        let item = &palette.items[i];
+        let keys_width = item.keys.chars().count() + 1;
+        let mut line = Line::from(vec![
+            Span::raw(pad(&item.description, width.saturating_sub(keys_width + 1))),
+            Span::raw(" "),
+            Span::styled(item.keys.clone(), theme.key),
+        ]);
+        if row == palette.selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &Theme) {
+    let area = centered(screen, 64, 15);
+    let inner = framed(frame, area, "Add a customer", theme);
+    let label_width = 9u16;
+    for (i, label) in FORM_FIELDS.iter().enumerate() {
+        let y = inner.y + (i as u16) * 2;
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let focused = form.focused == i;
+        let marker = if focused { "▶" } else { " " };
+        let label_area = Rect::new(inner.x, y, label_width, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{marker}{label}"),
+                if focused { theme.heading } else { theme.base },
+            )),
+            label_area,
+        );
+        let field_area = Rect::new(
+            inner.x + label_width,
+            y,
+            inner.width.saturating_sub(label_width),
+            1,
+        );
+        frame.render_widget(&form.fields[i], field_area);
+        if let Some(error) = form.error_for(label) {
+            if y + 1 < inner.y + inner.height {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("  ✗ {error}"), theme.error)),
+                    Rect::new(inner.x + label_width, y + 1, field_area.width, 1),
+                );
+            }
+        }
+    }
+    let footer_y = inner.y + inner.height.saturating_sub(1);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "Enter saves · Tab next field · Esc closes (keeps the draft)",
+            theme.dim,
+        )),
+        Rect::new(inner.x, footer_y, inner.width, 1),
+    );
+}

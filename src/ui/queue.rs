@@ -1,0 +1,128 @@
+//! The queue pane: the filter line and only the rows that fit on screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::{Theme, pane_block, safe};
+use crate::app::{Pane, State};
+use crate::domain::Urgency;
+
+const BADGE_WIDTH: usize = 14;
+const STATUS_WIDTH: usize = 8;
+
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let queue = &state.queue;
+    let title = if queue.filter.is_empty() {
+        format!("Queue ({})", queue.total())
+    } else {
+        format!("Queue ({} of {})", queue.visible.len(), queue.total())
+    };
+    let block = pane_block(&title, state, Pane::Queue, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if queue.filter_editing || !queue.filter.is_empty() {
+        let cursor = if queue.filter_editing { "▏" } else { "" };
+        let hint = if queue.filter_editing {
+            "  Enter keeps · Esc clears"
+        } else {
+            "  (Esc clears)"
+        };
+        lines.push(Line::from(vec![
+            Span::styled("/", theme.key),
+            Span::raw(format!("{}{cursor}", safe(&queue.filter))),
+            Span::styled(hint, theme.dim),
+        ]));
+    }
+    if !queue.loaded {
+        lines.push(Line::styled("Loading customers…", theme.dim));
+    } else if queue.visible.is_empty() {
+        lines.push(Line::styled(
+            if queue.total() == 0 {
+                "No customers yet. Press a to add one."
+            } else {
+                "No customer matches the filter."
+            },
+            theme.dim,
+        ));
+    }
+    let rows = usize::from(inner.height).saturating_sub(lines.len());
+    let today = state.clock.today();
+    let name_width = width.saturating_sub(BADGE_WIDTH + STATUS_WIDTH + 3);
+    for (row, &index) in queue
+        .visible
+        .iter()
+        .enumerate()
+        .skip(queue.offset)
+        .take(rows)
+    {
+        let entry = &queue.entries[index];
+        let urgency = entry.urgency(today, state.clock.now);
+        let badge_style = match urgency {
+            Urgency::Overdue(_) | Urgency::CallOpen => theme.urgent,
+            Urgency::CaseDue(_) | Urgency::WinBack | Urgency::AtRisk => theme.attention,
+            _ => theme.dim,
+        };
+        let mut name = safe(&entry.name).into_owned();
+        if entry.do_not_contact && urgency != Urgency::DoNotContact {
+            name.push_str(" (dnc)");
+        }
+        let selected = row == queue.selected;
+        let marker = if selected { "▶" } else { " " };
+        let mut line = Line::from(vec![
+            Span::raw(marker),
+            Span::styled(pad(&urgency.badge(), BADGE_WIDTH), badge_style),
+            Span::raw(" "),
+            Span::raw(pad(&name, name_width)),
+            Span::raw(" "),
+            Span::styled(pad(entry.status.as_str(), STATUS_WIDTH), theme.dim),
+        ]);
+        if selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Cuts (with an ellipsis) or pads `text` to exactly `width` columns.
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let full = text.width();
+    if full <= width {
+        return format!("{text}{}", " ".repeat(width - full));
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    used += 1;
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pad;
+
+    #[test]
+    fn pad_fits_exactly() {
+        assert_eq!(pad("abc", 5), "abc  ");
+        assert_eq!(pad("abcdef", 4), "abc…");
+        assert_eq!(pad("日本語", 4), "日… ");
+        assert_eq!(pad("x", 0), "");
+    }
+}
