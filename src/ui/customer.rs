@@ -78,8 +78,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             (format!("due {}", case.due.strftime("%a %-d %b")), theme.attention)
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {when:<14}"), style),
-            Span::raw(pad(&safe(&case.summary), width.saturating_sub(16))),
+            Span::styled(format!("  {when:<15} "), style),
+            Span::raw(pad(&safe(&case.summary), width.saturating_sub(18))),
         ]));
     }
     lines.push(Line::raw(""));

@@ -50,11 +50,15 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     } else {
         let contexts = state.key_contexts();
         let mut pairs = Vec::new();
-        let roads = (
-            keymap.key_label(Command::Road1, &contexts),
-            keymap.key_label(Command::Road4, &contexts),
-        );
-        let road_hint = state.call.is_some() && !roads.0.is_empty();
+        // "Alt-1…Alt-4/1…4": each way of setting a road, first key to last.
+        let road_keys = keymap
+            .keys_for(Command::Road1, &contexts)
+            .iter()
+            .zip(keymap.keys_for(Command::Road4, &contexts))
+            .map(|(first, last)| format!("{first}…{last}"))
+            .collect::<Vec<_>>()
+            .join("/");
+        let road_hint = state.call.is_some() && !road_keys.is_empty();
         let commands: &[Command] = match (state.view, state.focus, state.call.is_some()) {
             (View::Agent, Pane::Notes, true) => &[Command::WrapUp, Command::Escape, Command::NextPane, Command::Help, Command::Quit],
             (View::Agent, Pane::Road, true) => &[
@@ -88,7 +92,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             _ => &[Command::ViewAgent, Command::Help, Command::Quit],
         };
         if road_hint {
-            pairs.push((format!("{}…{}", roads.0, roads.1.rsplit('/').next().unwrap_or("")), "road".into()));
+            pairs.push((road_keys, "road".into()));
         }
         for command in commands {
             let keys = keymap.key_label(*command, &contexts);
