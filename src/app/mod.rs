@@ -373,13 +373,13 @@ fn escape(state: &mut State) -> Vec<Effect> {
     if state.overlay.is_some() {
         return overlay::close(state);
     }
+    if state.focus == Pane::Notes && state.call.is_some() && !state.queue.filter_editing {
+        state.focus = Pane::Road;
+        return call::autosave(state);
+    }
     if state.queue.filter_editing || !state.queue.filter.is_empty() {
         state.queue.clear_filter();
         return queue::selection_changed(state);
-    }
-    if state.focus == Pane::Notes && state.call.is_some() {
-        state.focus = Pane::Road;
-        return call::autosave(state);
     }
     state.message = None;
     Vec::new()

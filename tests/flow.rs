@@ -1,0 +1,224 @@
+//! Headless flows: key sequences through the real keymap and reducer, effects executed
+//! against a real store, then the state, the store and the screen are checked.
+
+mod support;
+
+use fourroads::app::{Overlay, Pane};
+use fourroads::domain::{CaseStatus, CustomerStatus, Outcome, Road};
+use fourroads::store::Store;
+use support::Harness;
+
+#[test]
+fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    let entry = app.state.queue.selected_entry().unwrap().clone();
+    assert_eq!(entry.name, "Helen Marsh");
+    assert!(app.state.queue.visible.len() < app.state.queue.total(), "the filter narrows the queue");
+
+    app.press("enter");
+    assert!(app.state.call.is_some(), "Enter starts a call");
+    assert_eq!(app.state.focus, Pane::Notes, "typing goes straight into the notes");
+    app.type_text("Line dropped twice today #outage\n> I work from home, I can't lose a day");
+    assert_eq!(app.state.call.as_ref().unwrap().text().lines().count(), 2);
+
+    // Typing digits in the notes must not set a road; Alt-3 does.
+    app.type_text(" 3");
+    assert_eq!(app.state.call.as_ref().unwrap().call.road, None);
+    app.press("alt-3");
+    app.press("esc");
+    assert_eq!(app.state.focus, Pane::Road, "Esc stops typing");
+    app.press("o");
+    app.press("]");
+    app.press("+");
+    let due = app.state.call.as_ref().unwrap().call.follow_up_due.unwrap();
+    assert_eq!(due, jiff::civil::date(2026, 11, 25), "two working days after Friday, plus one");
+    let call_id = app.state.call.as_ref().unwrap().call.id;
+
+    app.press("ctrl-e");
+    assert!(app.state.call.is_none(), "wrapped up");
+    let message = app.state.message.clone().unwrap().text;
+    assert!(message.contains("wrapped up: road 3 Teach"), "{message}");
+    assert!(message.contains("follow-up case opened"), "{message}");
+
+    let stored = app.store.call(call_id).unwrap().unwrap();
+    assert_eq!(stored.road, Some(Road::Teach));
+    assert_eq!(stored.outcome, Outcome::FollowUp);
+    assert_eq!(stored.sentiment, 1);
+    assert_eq!(stored.tags, ["outage"]);
+    assert!(stored.ended_at.is_some());
+    assert_eq!(
+        app.store.notes(call_id).unwrap(),
+        "Line dropped twice today #outage\n> I work from home, I can't lose a day 3"
+    );
+    let context = app.store.customer_context(entry.customer_id, 5).unwrap().unwrap();
+    let case = context
+        .open_cases
+        .iter()
+        .find(|c| c.opened_by_call == call_id)
+        .expect("the follow-up opened a case");
+    assert_eq!(case.status, CaseStatus::Open);
+    assert_eq!(case.due, due);
+    assert_eq!(app.store.check_consistency().unwrap(), Vec::<String>::new());
+    let screen = app.render(120, 40);
+    assert!(screen.contains("Line dropped twice today"), "history shows the call:\n{screen}");
+}
+
+#[test]
+fn wrap_up_without_a_road_is_refused_and_focuses_the_road_pane() {
+    let mut app = Harness::with_demo();
+    app.press("enter");
+    app.type_text("notes");
+    app.press("ctrl-e");
+    assert!(app.state.call.is_some(), "the call stays open");
+    assert_eq!(app.state.focus, Pane::Road);
+    assert!(app.state.message.as_ref().unwrap().text.contains("Choose a road"));
+    let screen = app.render(80, 24);
+    assert!(screen.contains("Road: not set"), "{screen}");
+}
+
+#[test]
+fn autosave_waits_for_a_pause_but_never_longer_than_the_window() {
+    let mut app = Harness::with_demo();
+    app.press("enter");
+    let call_id = app.state.call.as_ref().unwrap().call.id;
+    app.type_text("a");
+    let start = app.now;
+    // Keep typing every 100 ms: the quiet deadline keeps moving, the 250 ms cap does not.
+    for _ in 0..2 {
+        app.advance_ms(100);
+        app.type_text("b");
+    }
+    let deadline = app.state.autosave_deadline().unwrap();
+    assert_eq!(deadline, start + jiff::SignedDuration::from_millis(250));
+    assert_eq!(app.store.notes(call_id).unwrap(), "", "nothing saved before the deadline");
+    app.autosave();
+    assert_eq!(app.store.notes(call_id).unwrap(), "abb");
+    assert_eq!(app.state.autosave_deadline(), None, "nothing left to save");
+}
+
+#[test]
+fn card_numbers_are_masked_before_they_are_stored() {
+    let mut app = Harness::with_demo();
+    app.press("enter");
+    let call_id = app.state.call.as_ref().unwrap().call.id;
+    app.type_text("she read 4111 1111 1111 1111 to me");
+    app.autosave();
+    assert_eq!(app.store.notes(call_id).unwrap(), "she read [card ****1111] to me");
+    let message = app.state.message.clone().unwrap().text;
+    assert!(message.contains("card number was masked"), "{message}");
+}
+
+#[test]
+fn quitting_mid_call_saves_and_the_call_resumes() {
+    let mut app = Harness::with_demo();
+    app.find("clara");
+    app.press("enter");
+    app.type_text("half way through");
+    app.press("alt-2");
+    app.press("ctrl-q");
+    assert!(app.state.quitting);
+    let customer = app.state.queue.selected_entry().unwrap().customer_id;
+    let open = app.store.open_call_for(customer).unwrap().expect("still open");
+    assert_eq!(app.store.notes(open.id).unwrap(), "half way through");
+    assert_eq!(open.road, Some(Road::Care));
+
+    // A fresh app on the same store finds the open call first in the queue and resumes it.
+    let mut reopened = app.restart();
+    let first = reopened.state.queue.selected_entry().unwrap().clone();
+    assert_eq!(first.customer_id, customer, "the open call is first in the queue");
+    reopened.press("enter");
+    let active = reopened.state.call.as_ref().unwrap();
+    assert!(active.resumed);
+    assert_eq!(active.text(), "half way through");
+}
+
+#[test]
+fn add_customer_form_validates_keeps_drafts_and_saves() {
+    let mut app = Harness::empty();
+    assert!(matches!(app.state.overlay, Some(Overlay::Welcome)), "an empty store greets the user");
+    app.press("a");
+    assert!(matches!(app.state.overlay, Some(Overlay::AddCustomer(_))));
+    app.press("tab");
+    app.type_text("not a phone");
+    app.press("enter");
+    let Some(Overlay::AddCustomer(form)) = &app.state.overlay else {
+        panic!("the form stays open on errors");
+    };
+    assert_eq!(form.error_for("name"), Some("a name is required"));
+    assert!(form.error_for("phone").is_some());
+    assert_eq!(form.focused, 0, "focus goes to the first bad field");
+    let screen = app.render(80, 24);
+    assert!(screen.contains("a name is required"), "{screen}");
+
+    app.press("esc");
+    assert!(app.state.overlay.is_none());
+    app.press("a");
+    let Some(Overlay::AddCustomer(form)) = &app.state.overlay else {
+        panic!("form");
+    };
+    assert_eq!(form.value(1), "not a phone", "the draft came back");
+    app.type_text("Ann Lee");
+    app.press("tab");
+    for _ in 0.."not a phone".len() {
+        app.press("backspace");
+    }
+    app.type_text("+44 20 7946 0000");
+    app.press("enter");
+    assert!(app.state.overlay.is_none());
+    assert_eq!(app.state.queue.total(), 1);
+    let entry = app.state.queue.selected_entry().unwrap();
+    assert_eq!(entry.name, "Ann Lee");
+    assert_eq!(entry.status, CustomerStatus::New);
+}
+
+#[test]
+fn roads_are_keys_outside_text_but_text_inside_notes() {
+    let mut app = Harness::with_demo();
+    // Not in a call: a road key explains itself instead of doing nothing silently.
+    app.press("3");
+    assert!(app.state.message.as_ref().unwrap().text.contains("No call in progress"));
+    app.press("enter");
+    app.type_text("1234");
+    assert_eq!(app.state.call.as_ref().unwrap().call.road, None);
+    app.press("tab"); // to the road pane
+    assert_eq!(app.state.focus, Pane::Road);
+    app.press("4");
+    assert_eq!(app.state.call.as_ref().unwrap().call.road, Some(Road::GoAway));
+}
+
+#[test]
+fn the_palette_runs_commands_and_help_lists_keys() {
+    let mut app = Harness::with_demo();
+    app.press(":");
+    app.type_text("add cust");
+    app.press("enter");
+    assert!(matches!(app.state.overlay, Some(Overlay::AddCustomer(_))));
+    app.press("esc");
+    app.press("?");
+    let screen = app.render(120, 40);
+    assert!(screen.contains("Ctrl-Q/Ctrl-C"), "{screen}");
+    assert!(screen.contains("Wrap up (end) the active call"), "{screen}");
+}
+
+#[test]
+fn control_characters_in_customer_text_never_reach_the_screen() {
+    let mut app = Harness::empty();
+    let mut evil = fourroads::domain::NewCustomer {
+        name: "Mallory".into(),
+        ..Default::default()
+    }
+    .validate(app.now, "x")
+    .unwrap();
+    evil.name = "Mal\x1b[2Jlory\x07".into();
+    evil.segment = Some("\u{202E}gnp.exe".into());
+    app.store.put_customer(&evil).unwrap();
+    app.dispatch(fourroads::app::Action::QueueLoaded {
+        entries: app.store.queue_entries().unwrap().0,
+        skipped: 0,
+    });
+    app.press("esc");
+    let screen = app.render(120, 40);
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen:?}");
+    assert!(screen.contains("Mal\u{241B}[2Jlory\u{2407}"), "{screen}");
+}
