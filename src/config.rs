@@ -71,7 +71,9 @@ mod tests {
 
     #[test]
     fn a_good_file_loads() {
-        let config = load("agent = \"Priya\"\nrole = \"lead\"\n[keys.queue]\nn = \"add_customer\"\n").unwrap();
+        let config =
+            load("agent = \"Priya\"\nrole = \"lead\"\n[keys.queue]\nn = \"add_customer\"\n")
+                .unwrap();
         assert_eq!(config.agent.as_deref(), Some("Priya"));
         assert_eq!(config.role, Some(Role::Lead));
         assert_eq!(config.keys["queue"]["n"], "add_customer");
@@ -79,7 +81,9 @@ mod tests {
 
     #[test]
     fn mistakes_name_the_file_and_line() {
-        let error = load("agent = \"P\"\nrole = \"boss\"\n").unwrap_err().to_string();
+        let error = load("agent = \"P\"\nrole = \"boss\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("config.toml is invalid"), "{error}");
         assert!(error.contains("line 2"), "{error}");
         let error = load("colour = 1\n").unwrap_err().to_string();

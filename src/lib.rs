@@ -4,11 +4,11 @@
 
 #![forbid(unsafe_code)]
 
-pub mod domain;
-pub mod store;
 pub mod app;
-pub mod input;
-pub mod ui;
-pub mod runtime;
 pub mod cli;
 pub mod config;
+pub mod domain;
+pub mod input;
+pub mod runtime;
+pub mod store;
+pub mod ui;

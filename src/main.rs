@@ -45,7 +45,11 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn open_store(path: &std::path::Path) -> Result<SledStore, Failure> {
     SledStore::open(path).map_err(|e| Failure {
-        code: if matches!(e, StoreError::Locked(_)) { 2 } else { 1 },
+        code: if matches!(e, StoreError::Locked(_)) {
+            2
+        } else {
+            1
+        },
         message: e.to_string(),
     })
 }
@@ -115,7 +119,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Logs go to a file in the data directory, never to the screen.
-fn start_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn start_logging(
+    data_dir: &std::path::Path,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     std::fs::create_dir_all(data_dir).ok()?;
     let appender = tracing_appender::rolling::never(data_dir, "fourroads.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);

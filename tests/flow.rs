@@ -14,11 +14,18 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
     app.find("helen");
     let entry = app.state.queue.selected_entry().unwrap().clone();
     assert_eq!(entry.name, "Helen Marsh");
-    assert!(app.state.queue.visible.len() < app.state.queue.total(), "the filter narrows the queue");
+    assert!(
+        app.state.queue.visible.len() < app.state.queue.total(),
+        "the filter narrows the queue"
+    );
 
     app.press("enter");
     assert!(app.state.call.is_some(), "Enter starts a call");
-    assert_eq!(app.state.focus, Pane::Notes, "typing goes straight into the notes");
+    assert_eq!(
+        app.state.focus,
+        Pane::Notes,
+        "typing goes straight into the notes"
+    );
     app.type_text("Line dropped twice today #outage\n> I work from home, I can't lose a day");
     assert_eq!(app.state.call.as_ref().unwrap().text().lines().count(), 2);
 
@@ -32,7 +39,11 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
     app.press("]");
     app.press("+");
     let due = app.state.call.as_ref().unwrap().call.follow_up_due.unwrap();
-    assert_eq!(due, jiff::civil::date(2026, 11, 25), "two working days after Friday, plus one");
+    assert_eq!(
+        due,
+        jiff::civil::date(2026, 11, 25),
+        "two working days after Friday, plus one"
+    );
     let call_id = app.state.call.as_ref().unwrap().call.id;
 
     app.press("ctrl-e");
@@ -51,7 +62,11 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
         app.store.notes(call_id).unwrap(),
         "Line dropped twice today #outage\n> I work from home, I can't lose a day 3"
     );
-    let context = app.store.customer_context(entry.customer_id, 5).unwrap().unwrap();
+    let context = app
+        .store
+        .customer_context(entry.customer_id, 5)
+        .unwrap()
+        .unwrap();
     let case = context
         .open_cases
         .iter()
@@ -61,7 +76,10 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
     assert_eq!(case.due, due);
     assert_eq!(app.store.check_consistency().unwrap(), Vec::<String>::new());
     let screen = app.render(120, 40);
-    assert!(screen.contains("Line dropped twice today"), "history shows the call:\n{screen}");
+    assert!(
+        screen.contains("Line dropped twice today"),
+        "history shows the call:\n{screen}"
+    );
 }
 
 #[test]
@@ -72,7 +90,14 @@ fn wrap_up_without_a_road_is_refused_and_focuses_the_road_pane() {
     app.press("ctrl-e");
     assert!(app.state.call.is_some(), "the call stays open");
     assert_eq!(app.state.focus, Pane::Road);
-    assert!(app.state.message.as_ref().unwrap().text.contains("Choose a road"));
+    assert!(
+        app.state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Choose a road")
+    );
     let screen = app.render(80, 24);
     assert!(screen.contains("Road: not set"), "{screen}");
 }
@@ -91,7 +116,11 @@ fn autosave_waits_for_a_pause_but_never_longer_than_the_window() {
     }
     let deadline = app.state.autosave_deadline().unwrap();
     assert_eq!(deadline, start + jiff::SignedDuration::from_millis(250));
-    assert_eq!(app.store.notes(call_id).unwrap(), "", "nothing saved before the deadline");
+    assert_eq!(
+        app.store.notes(call_id).unwrap(),
+        "",
+        "nothing saved before the deadline"
+    );
     app.autosave();
     assert_eq!(app.store.notes(call_id).unwrap(), "abb");
     assert_eq!(app.state.autosave_deadline(), None, "nothing left to save");
@@ -104,7 +133,10 @@ fn card_numbers_are_masked_before_they_are_stored() {
     let call_id = app.state.call.as_ref().unwrap().call.id;
     app.type_text("she read 4111 1111 1111 1111 to me");
     app.autosave();
-    assert_eq!(app.store.notes(call_id).unwrap(), "she read [card ****1111] to me");
+    assert_eq!(
+        app.store.notes(call_id).unwrap(),
+        "she read [card ****1111] to me"
+    );
     let message = app.state.message.clone().unwrap().text;
     assert!(message.contains("card number was masked"), "{message}");
 }
@@ -119,14 +151,21 @@ fn quitting_mid_call_saves_and_the_call_resumes() {
     app.press("ctrl-q");
     assert!(app.state.quitting);
     let customer = app.state.queue.selected_entry().unwrap().customer_id;
-    let open = app.store.open_call_for(customer).unwrap().expect("still open");
+    let open = app
+        .store
+        .open_call_for(customer)
+        .unwrap()
+        .expect("still open");
     assert_eq!(app.store.notes(open.id).unwrap(), "half way through");
     assert_eq!(open.road, Some(Road::Care));
 
     // A fresh app on the same store finds the open call first in the queue and resumes it.
     let mut reopened = app.restart();
     let first = reopened.state.queue.selected_entry().unwrap().clone();
-    assert_eq!(first.customer_id, customer, "the open call is first in the queue");
+    assert_eq!(
+        first.customer_id, customer,
+        "the open call is first in the queue"
+    );
     reopened.press("enter");
     let active = reopened.state.call.as_ref().unwrap();
     assert!(active.resumed);
@@ -136,7 +175,10 @@ fn quitting_mid_call_saves_and_the_call_resumes() {
 #[test]
 fn add_customer_form_validates_keeps_drafts_and_saves() {
     let mut app = Harness::empty();
-    assert!(matches!(app.state.overlay, Some(Overlay::Welcome)), "an empty store greets the user");
+    assert!(
+        matches!(app.state.overlay, Some(Overlay::Welcome)),
+        "an empty store greets the user"
+    );
     app.press("a");
     assert!(matches!(app.state.overlay, Some(Overlay::AddCustomer(_))));
     app.press("tab");
@@ -177,14 +219,24 @@ fn roads_are_keys_outside_text_but_text_inside_notes() {
     let mut app = Harness::with_demo();
     // Not in a call: a road key explains itself instead of doing nothing silently.
     app.press("3");
-    assert!(app.state.message.as_ref().unwrap().text.contains("No call in progress"));
+    assert!(
+        app.state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("No call in progress")
+    );
     app.press("enter");
     app.type_text("1234");
     assert_eq!(app.state.call.as_ref().unwrap().call.road, None);
     app.press("tab"); // to the road pane
     assert_eq!(app.state.focus, Pane::Road);
     app.press("4");
-    assert_eq!(app.state.call.as_ref().unwrap().call.road, Some(Road::GoAway));
+    assert_eq!(
+        app.state.call.as_ref().unwrap().call.road,
+        Some(Road::GoAway)
+    );
 }
 
 #[test]
@@ -219,6 +271,9 @@ fn control_characters_in_customer_text_never_reach_the_screen() {
     });
     app.press("esc");
     let screen = app.render(120, 40);
-    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen:?}");
+    assert!(
+        !screen.chars().any(|c| c.is_control() && c != '\n'),
+        "{screen:?}"
+    );
     assert!(screen.contains("Mal\u{241B}[2Jlory\u{2407}"), "{screen}");
 }

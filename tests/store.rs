@@ -40,8 +40,13 @@ fn customers_and_notes_round_trip() {
     assert_eq!(store.customer(ann.id).unwrap(), Some(ann.clone()));
     let call = Call::new(ann.id, "Priya", CallReason::Inbound, fixed_now());
     store.start_call(&call).unwrap();
-    store.save_notes(call.id, "line one\n> their words ünïcode").unwrap();
-    assert_eq!(store.notes(call.id).unwrap(), "line one\n> their words ünïcode");
+    store
+        .save_notes(call.id, "line one\n> their words ünïcode")
+        .unwrap();
+    assert_eq!(
+        store.notes(call.id).unwrap(),
+        "line one\n> their words ünïcode"
+    );
     assert_eq!(store.open_call_for(ann.id).unwrap(), Some(call.clone()));
     assert!(store.check_consistency().unwrap().is_empty());
 }
@@ -64,7 +69,9 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     first.outcome = Outcome::FollowUp;
     first.follow_up_due = Some(jiff::civil::date(2026, 11, 24));
     first.ended_at = Some(t0 + SignedDuration::from_mins(5));
-    let result = store.wrap_up_call(&first, "Router swap #router", &agent(t0)).unwrap();
+    let result = store
+        .wrap_up_call(&first, "Router swap #router", &agent(t0))
+        .unwrap();
     let case = result.opened_case.expect("a follow-up opens a case");
     assert_eq!(case.summary, "Router swap #router");
 
@@ -73,7 +80,9 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     store.start_call(&second).unwrap();
     second.road = Some(Road::Care);
     second.ended_at = Some(t1 + SignedDuration::from_mins(3));
-    let result = store.wrap_up_call(&second, "Router arrived", &agent(t1)).unwrap();
+    let result = store
+        .wrap_up_call(&second, "Router arrived", &agent(t1))
+        .unwrap();
     assert_eq!(result.closed_cases, 1);
 
     // Bob: won back on a call, and reviewed by a lead.
@@ -82,7 +91,9 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     third.road = Some(Road::Learn);
     third.status_after = Some(CustomerStatus::WonBack);
     third.ended_at = Some(t1 + SignedDuration::from_mins(9));
-    let result = store.wrap_up_call(&third, "> I only left over the price", &agent(t1)).unwrap();
+    let result = store
+        .wrap_up_call(&third, "> I only left over the price", &agent(t1))
+        .unwrap();
     assert!(result.status_changed);
     third.review = Some(Review {
         lead: "Jordan".into(),
@@ -99,7 +110,12 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     store.update_call(&third, &lead).unwrap();
 
     // An open call left as it is.
-    let open = Call::new(bob.id, "Dana", CallReason::Inbound, t1 + SignedDuration::from_hours(1));
+    let open = Call::new(
+        bob.id,
+        "Dana",
+        CallReason::Inbound,
+        t1 + SignedDuration::from_hours(1),
+    );
     store.start_call(&open).unwrap();
 
     assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
@@ -107,11 +123,18 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     assert_eq!(counters.customers, 2);
     assert_eq!(counters.calls, 4);
     assert_eq!(counters.open_calls, 1);
-    assert_eq!(counters.by_road, [1, 1, 1, 0], "Learn (Bob), Care and Teach (Ann)");
+    assert_eq!(
+        counters.by_road,
+        [1, 1, 1, 0],
+        "Learn (Bob), Care and Teach (Ann)"
+    );
     assert_eq!(counters.unreviewed, 2);
     assert_eq!(counters.open_cases, 0);
     assert_eq!(counters.closed_cases, 1);
-    assert_eq!(counters.by_status[CustomerStatus::WonBack.code() as usize], 1);
+    assert_eq!(
+        counters.by_status[CustomerStatus::WonBack.code() as usize],
+        1
+    );
     assert_eq!(counters.by_status[CustomerStatus::Lost.code() as usize], 0);
 
     let bob_now = store.customer(bob.id).unwrap().unwrap();
@@ -119,7 +142,10 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     assert_eq!(bob_now.status_history.len(), 2);
     // Every road change is one audit entry: Go away → Teach on the first call...
     let trail = store.audit_for(first.id).unwrap();
-    let roads: Vec<_> = trail.iter().map(|e| (e.old.clone(), e.new.clone())).collect();
+    let roads: Vec<_> = trail
+        .iter()
+        .map(|e| (e.old.clone(), e.new.clone()))
+        .collect();
     assert_eq!(
         roads,
         [
@@ -168,7 +194,11 @@ fn a_second_open_of_the_same_store_is_refused_with_a_clear_message() {
     let (dir, _store) = open_temp();
     let error = SledStore::open(&dir.path().join("store")).unwrap_err();
     assert!(matches!(error, StoreError::Locked(_)));
-    assert!(error.to_string().contains("is open in another fourroads window"));
+    assert!(
+        error
+            .to_string()
+            .contains("is open in another fourroads window")
+    );
 }
 
 #[test]
@@ -200,20 +230,42 @@ fn the_demo_data_is_rich_enough_and_consistent() {
     assert!(loaded.customers >= 40, "{loaded:?}");
     assert!(loaded.calls >= 150, "{loaded:?}");
     let counters = store.counters().unwrap();
-    assert!(counters.by_status.iter().all(|n| *n > 0), "every status: {counters:?}");
-    assert!(counters.by_road.iter().all(|n| *n > 0), "every road: {counters:?}");
-    assert!(counters.open_cases > 0 && counters.closed_cases > 0, "{counters:?}");
-    assert!(counters.unreviewed > 0 && counters.unreviewed < counters.calls, "{counters:?}");
+    assert!(
+        counters.by_status.iter().all(|n| *n > 0),
+        "every status: {counters:?}"
+    );
+    assert!(
+        counters.by_road.iter().all(|n| *n > 0),
+        "every road: {counters:?}"
+    );
+    assert!(
+        counters.open_cases > 0 && counters.closed_cases > 0,
+        "{counters:?}"
+    );
+    assert!(
+        counters.unreviewed > 0 && counters.unreviewed < counters.calls,
+        "{counters:?}"
+    );
     assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
     let (entries, skipped) = store.queue_entries().unwrap();
     assert_eq!(skipped, 0);
     let today = Clock::fixed(fixed_now()).today();
-    assert!(entries.iter().any(|e| e.earliest_due.is_some_and(|d| d < today)), "an overdue case");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.earliest_due.is_some_and(|d| d < today)),
+        "an overdue case"
+    );
     assert!(entries.iter().any(|e| e.do_not_contact));
     // Four agents.
     let mut agents = std::collections::BTreeSet::new();
     for entry in &entries {
-        for summary in store.customer_context(entry.customer_id, 100).unwrap().unwrap().history {
+        for summary in store
+            .customer_context(entry.customer_id, 100)
+            .unwrap()
+            .unwrap()
+            .history
+        {
             agents.insert(summary.call.agent);
         }
     }

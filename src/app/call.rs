@@ -40,7 +40,9 @@ impl ActiveCall {
             .collect();
         let mut editor = TextArea::new(lines);
         editor.set_wrap_mode(WrapMode::WordOrGlyph);
-        editor.set_placeholder_text("Type notes here. #tag marks a theme; a line starting with > quotes the customer.");
+        editor.set_placeholder_text(
+            "Type notes here. #tag marks a theme; a line starting with > quotes the customer.",
+        );
         let _ = editor.set_search_pattern(HIGHLIGHT_PATTERN);
         editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
         editor.move_cursor(ratatui_textarea::CursorMove::End);
@@ -157,10 +159,11 @@ pub(super) fn notes_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     // Control characters typed raw (Ctrl-V literal etc.) never enter the notes.
-    if let KeyCode::Char(c) = key.code {
-        if c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) {
-            return Vec::new();
-        }
+    if let KeyCode::Char(c) = key.code
+        && c.is_control()
+        && !key.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        return Vec::new();
     }
     if active.notes.input(key) {
         active.edited(now);
@@ -289,15 +292,18 @@ pub(super) fn wrapped_up(
     let road = call.road.map(Road::label).unwrap_or_default();
     let mut text = format!("Call with {name} wrapped up: road {road}");
     if let Some(case) = &result.opened_case {
-        text.push_str(&format!(", follow-up case opened (due {})", case.due.strftime("%a %-d %b")));
+        text.push_str(&format!(
+            ", follow-up case opened (due {})",
+            case.due.strftime("%a %-d %b")
+        ));
     }
     if result.closed_cases > 0 {
         text.push_str(&format!(", {} case(s) closed", result.closed_cases));
     }
-    if result.status_changed {
-        if let Some(status) = call.status_after {
-            text.push_str(&format!(", status now {}", status.as_str()));
-        }
+    if result.status_changed
+        && let Some(status) = call.status_after
+    {
+        text.push_str(&format!(", status now {}", status.as_str()));
     }
     text.push('.');
     state.info(text);

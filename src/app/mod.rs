@@ -80,17 +80,38 @@ pub enum Action {
     /// A key for the focused text field (notes, filter, form, palette) or an overlay.
     Key(KeyEvent),
     Paste(String),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Once a second while a call is running, for its timer.
     Tick,
     /// Typing has paused (or gone on long enough): save the notes now.
     AutosaveDue,
-    QueueLoaded { entries: Vec<QueueEntry>, skipped: u64 },
+    QueueLoaded {
+        entries: Vec<QueueEntry>,
+        skipped: u64,
+    },
     ContextLoaded(Box<CustomerContext>),
-    CallOpened { call: Call, customer: Customer, notes: String, resumed: bool },
-    CallWrappedUp { call: Call, customer_name: String, result: WrapUpResult },
-    CustomerSaved { customer: Customer, added: bool },
-    DemoLoaded { customers: usize, calls: usize },
+    CallOpened {
+        call: Call,
+        customer: Customer,
+        notes: String,
+        resumed: bool,
+    },
+    CallWrappedUp {
+        call: Call,
+        customer_name: String,
+        result: WrapUpResult,
+    },
+    CustomerSaved {
+        customer: Customer,
+        added: bool,
+    },
+    DemoLoaded {
+        customers: usize,
+        calls: usize,
+    },
     NotesSaved,
     Failed(String),
 }
@@ -101,11 +122,26 @@ pub enum Effect {
     LoadQueue,
     LoadContext(Id),
     /// Resume the customer's open call, or start a new one.
-    OpenCall { customer_id: Id, reason: CallReason, agent: String, at: Timestamp },
+    OpenCall {
+        customer_id: Id,
+        reason: CallReason,
+        agent: String,
+        at: Timestamp,
+    },
     UpdateCall(Call),
-    SaveNotes { call_id: Id, text: String },
-    WrapUp { call: Call, notes: String, customer_name: String },
-    SaveCustomer { customer: Customer, added: bool },
+    SaveNotes {
+        call_id: Id,
+        text: String,
+    },
+    WrapUp {
+        call: Call,
+        notes: String,
+        customer_name: String,
+    },
+    SaveCustomer {
+        customer: Customer,
+        added: bool,
+    },
     LoadDemo,
     /// Flush everything and leave; the runtime restores the terminal.
     Quit,
@@ -330,7 +366,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::LoadDemo => {
             if state.queue.total() > 0 {
-                state.warn("Demo data goes only into an empty store (or use `fourroads demo --force`).");
+                state.warn(
+                    "Demo data goes only into an empty store (or use `fourroads demo --force`).",
+                );
                 return Vec::new();
             }
             state.info("Loading demo data…");
@@ -419,11 +457,11 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         state.queue.apply_filter();
         return queue::selection_changed(state);
     }
-    if state.focus == Pane::Notes {
-        if let Some(call) = &mut state.call {
-            call.notes.insert_str(&clean);
-            call.edited(state.clock.now);
-        }
+    if state.focus == Pane::Notes
+        && let Some(call) = &mut state.call
+    {
+        call.notes.insert_str(&clean);
+        call.edited(state.clock.now);
     }
     Vec::new()
 }

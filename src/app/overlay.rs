@@ -13,7 +13,9 @@ use crate::domain::customer::FieldError;
 pub enum Overlay {
     /// Shown over an empty store: load demo data, add a customer, or import.
     Welcome,
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Palette(Palette),
     AddCustomer(Box<AddCustomerForm>),
 }
@@ -162,11 +164,11 @@ impl AddCustomerForm {
 }
 
 pub(super) fn close(state: &mut State) -> Vec<Effect> {
-    if let Some(Overlay::AddCustomer(form)) = state.overlay.take() {
-        if !form.is_blank() {
-            state.customer_draft = Some(*form);
-            state.info("Form closed; your draft is kept. Press a to finish it.");
-        }
+    if let Some(Overlay::AddCustomer(form)) = state.overlay.take()
+        && !form.is_blank()
+    {
+        state.customer_draft = Some(*form);
+        state.info("Form closed; your draft is kept. Press a to finish it.");
     }
     Vec::new()
 }
@@ -228,7 +230,11 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 palette.refilter();
                 Vec::new()
             }
-            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
                 palette.query.push(c);
                 palette.refilter();
                 Vec::new()
@@ -262,7 +268,10 @@ fn submit(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
         return Vec::new();
     };
-    match form.to_new_customer().validate(state.clock.now, &state.agent) {
+    match form
+        .to_new_customer()
+        .validate(state.clock.now, &state.agent)
+    {
         Ok(customer) => {
             state.overlay = None;
             state.customer_draft = None;

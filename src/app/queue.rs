@@ -136,11 +136,12 @@ pub(super) fn loaded(state: &mut State, mut entries: Vec<QueueEntry>, skipped: u
             "{skipped} damaged record(s) were skipped; see the log for details."
         ));
     }
-    if let Some(id) = keep {
-        if !state.queue.select_id(id) && !state.queue.filter.is_empty() {
-            state.queue.clear_filter();
-            state.queue.select_id(id);
-        }
+    if let Some(id) = keep
+        && !state.queue.select_id(id)
+        && !state.queue.filter.is_empty()
+    {
+        state.queue.clear_filter();
+        state.queue.select_id(id);
     }
     state.queue.keep_visible(state.page_rows);
     if state.queue.total() == 0 && first_load {
@@ -204,11 +205,11 @@ fn start_call(state: &mut State) -> Vec<Effect> {
         state.warn("No customer selected. Press a to add one.");
         return Vec::new();
     };
-    if let Some(active) = &state.call {
-        if active.call.customer_id == entry.customer_id {
-            state.focus = Pane::Notes;
-            return Vec::new();
-        }
+    if let Some(active) = &state.call
+        && active.call.customer_id == entry.customer_id
+    {
+        state.focus = Pane::Notes;
+        return Vec::new();
     }
     // Another call is in progress: save it and leave it open (it stays in the queue as
     // "call open") so it can be resumed.
@@ -236,7 +237,9 @@ fn toggle_do_not_contact(state: &mut State) -> Vec<Effect> {
     customer.do_not_contact = !customer.do_not_contact;
     let name = crate::domain::text::sanitize_line(&customer.name).into_owned();
     if customer.do_not_contact {
-        state.info(format!("{name} is marked do not contact: no proactive calls."));
+        state.info(format!(
+            "{name} is marked do not contact: no proactive calls."
+        ));
     } else {
         state.info(format!("{name} may be contacted again."));
     }
@@ -253,7 +256,9 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         KeyCode::Backspace => {
-            if key.modifiers.contains(KeyModifiers::CONTROL) || key.modifiers.contains(KeyModifiers::ALT) {
+            if key.modifiers.contains(KeyModifiers::CONTROL)
+                || key.modifiers.contains(KeyModifiers::ALT)
+            {
                 state.queue.filter.clear();
             } else {
                 state.queue.filter.pop();

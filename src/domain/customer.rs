@@ -108,7 +108,10 @@ impl Customer {
     /// Text the queue filter matches against.
     pub fn search_text(&self) -> String {
         let mut text = self.name.clone();
-        for part in [&self.phone, &self.email, &self.segment].into_iter().flatten() {
+        for part in [&self.phone, &self.email, &self.segment]
+            .into_iter()
+            .flatten()
+        {
             text.push(' ');
             text.push_str(part);
         }
@@ -260,16 +263,19 @@ mod tests {
         assert!(customer.change_status(CustomerStatus::WonBack, Timestamp::UNIX_EPOCH, "x"));
         assert!(!customer.change_status(CustomerStatus::WonBack, Timestamp::UNIX_EPOCH, "x"));
         assert_eq!(customer.status_history.len(), 2);
-        assert_eq!(
-            customer.status_history[1].from,
-            Some(CustomerStatus::Lost)
-        );
+        assert_eq!(customer.status_history[1].from, Some(CustomerStatus::Lost));
     }
 
     #[test]
     fn status_parses_loosely() {
-        assert_eq!(CustomerStatus::parse("At Risk"), Some(CustomerStatus::AtRisk));
-        assert_eq!(CustomerStatus::parse("won_back"), Some(CustomerStatus::WonBack));
+        assert_eq!(
+            CustomerStatus::parse("At Risk"),
+            Some(CustomerStatus::AtRisk)
+        );
+        assert_eq!(
+            CustomerStatus::parse("won_back"),
+            Some(CustomerStatus::WonBack)
+        );
         assert_eq!(CustomerStatus::parse("gone"), None);
     }
 }

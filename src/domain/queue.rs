@@ -50,7 +50,10 @@ impl QueueEntry {
     /// Name, phone, email and segment: what the `/` filter matches.
     pub fn search_text(&self) -> String {
         let mut text = self.name.clone();
-        for part in [&self.phone, &self.email, &self.segment].into_iter().flatten() {
+        for part in [&self.phone, &self.email, &self.segment]
+            .into_iter()
+            .flatten()
+        {
             text.push(' ');
             text.push_str(part);
         }

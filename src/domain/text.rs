@@ -63,7 +63,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Masks what looks like a payment card number (13–19 digits, optionally grouped by

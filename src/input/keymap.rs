@@ -24,7 +24,9 @@ pub enum KeymapError {
     UnknownKey(String),
     #[error("unknown context \"{0}\" (use global, normal, queue, road, customer or notes)")]
     UnknownContext(String),
-    #[error("unknown command \"{0}\" (see the help overlay for command names, or \"none\" to unbind)")]
+    #[error(
+        "unknown command \"{0}\" (see the help overlay for command names, or \"none\" to unbind)"
+    )]
     UnknownCommand(String),
     #[error("the default keymap is invalid: {0}")]
     Default(String),
@@ -41,10 +43,10 @@ impl KeyChord {
             KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => code = KeyCode::BackTab,
             _ => {}
         }
-        if let KeyCode::Char(c) = code {
-            if mods.contains(KeyModifiers::CONTROL) {
-                code = KeyCode::Char(c.to_ascii_lowercase());
-            }
+        if let KeyCode::Char(c) = code
+            && mods.contains(KeyModifiers::CONTROL)
+        {
+            code = KeyCode::Char(c.to_ascii_lowercase());
         }
         KeyChord { code, mods }
     }
@@ -91,7 +93,10 @@ impl KeyChord {
             "end" => KeyCode::End,
             "pageup" | "pgup" => KeyCode::PageUp,
             "pagedown" | "pgdn" => KeyCode::PageDown,
-            f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            f if f.starts_with('f')
+                && f.len() > 1
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 let n: u8 = f[1..].parse().map_err(|_| unknown())?;
                 if !(1..=24).contains(&n) {
                     return Err(unknown());
@@ -265,7 +270,11 @@ impl Keymap {
     /// (context, keys label, description).
     pub fn help_rows(&self, contexts: &[Context]) -> Vec<(Context, String, String)> {
         let mut rows: Vec<(Context, Command, String, Vec<KeyChord>)> = Vec::new();
-        for binding in self.bindings.iter().filter(|b| contexts.contains(&b.context)) {
+        for binding in self
+            .bindings
+            .iter()
+            .filter(|b| contexts.contains(&b.context))
+        {
             match rows
                 .iter_mut()
                 .find(|r| r.0 == binding.context && r.1 == binding.command)
@@ -324,13 +333,31 @@ mod tests {
         let global = [Context::Global];
         let typing = [Context::Global, Context::Notes];
         let normal = [Context::Global, Context::Queue, Context::Normal];
-        assert_eq!(keymap.resolve(&typing, chord("ctrl-q")), Some(Command::Quit));
-        assert_eq!(keymap.resolve(&typing, chord("ctrl-c")), Some(Command::Quit));
+        assert_eq!(
+            keymap.resolve(&typing, chord("ctrl-q")),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            keymap.resolve(&typing, chord("ctrl-c")),
+            Some(Command::Quit)
+        );
         assert_eq!(keymap.resolve(&global, chord("f1")), Some(Command::Help));
-        assert_eq!(keymap.resolve(&global, chord("f3")), Some(Command::ViewReview));
-        assert_eq!(keymap.resolve(&typing, chord("alt-4")), Some(Command::Road4));
-        assert_eq!(keymap.resolve(&typing, chord("ctrl-e")), Some(Command::WrapUp));
-        assert_eq!(keymap.resolve(&typing, chord("shift-tab")), Some(Command::PrevPane));
+        assert_eq!(
+            keymap.resolve(&global, chord("f3")),
+            Some(Command::ViewReview)
+        );
+        assert_eq!(
+            keymap.resolve(&typing, chord("alt-4")),
+            Some(Command::Road4)
+        );
+        assert_eq!(
+            keymap.resolve(&typing, chord("ctrl-e")),
+            Some(Command::WrapUp)
+        );
+        assert_eq!(
+            keymap.resolve(&typing, chord("shift-tab")),
+            Some(Command::PrevPane)
+        );
         // Plain keys never fire while typing…
         assert_eq!(keymap.resolve(&typing, chord("q")), None);
         assert_eq!(keymap.resolve(&typing, chord("3")), None);
@@ -338,9 +365,15 @@ mod tests {
         assert_eq!(keymap.resolve(&normal, chord("q")), Some(Command::Quit));
         assert_eq!(keymap.resolve(&normal, chord("3")), Some(Command::Road3));
         assert_eq!(keymap.resolve(&normal, chord("?")), Some(Command::Help));
-        assert_eq!(keymap.resolve(&normal, chord("enter")), Some(Command::StartCall));
+        assert_eq!(
+            keymap.resolve(&normal, chord("enter")),
+            Some(Command::StartCall)
+        );
         assert_eq!(keymap.resolve(&normal, chord("j")), Some(Command::Down));
-        assert_eq!(keymap.resolve(&normal, chord("a")), Some(Command::AddCustomer));
+        assert_eq!(
+            keymap.resolve(&normal, chord("a")),
+            Some(Command::AddCustomer)
+        );
     }
 
     #[test]
@@ -349,7 +382,10 @@ mod tests {
         assert_eq!(KeyChord::from_event(&shift_tab), chord("shift-tab"));
         let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
         assert_eq!(KeyChord::from_event(&question), chord("?"));
-        let ctrl_q = KeyEvent::new(KeyCode::Char('Q'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        let ctrl_q = KeyEvent::new(
+            KeyCode::Char('Q'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
         assert_eq!(KeyChord::from_event(&ctrl_q), chord("ctrl-q"));
         assert_eq!(chord("ctrl-e").to_string(), "Ctrl-E");
         assert_eq!(chord("alt-1").to_string(), "Alt-1");
@@ -367,7 +403,10 @@ mod tests {
         );
         let keymap = Keymap::with_overrides(&overrides).unwrap();
         let queue = [Context::Queue];
-        assert_eq!(keymap.resolve(&queue, chord("n")), Some(Command::AddCustomer));
+        assert_eq!(
+            keymap.resolve(&queue, chord("n")),
+            Some(Command::AddCustomer)
+        );
         assert_eq!(keymap.resolve(&queue, chord("a")), None);
         assert_eq!(keymap.key_label(Command::AddCustomer, &queue), "n");
     }

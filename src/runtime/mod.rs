@@ -22,7 +22,7 @@ use crate::ui::{Theme, render};
 
 enum Event {
     Terminal(event::Event),
-    Result(Action),
+    Result(Box<Action>),
     /// The worker has flushed everything asked before `Effect::Quit`.
     Flushed,
     InputClosed,
@@ -57,12 +57,10 @@ async fn event_loop(
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
 
     let size = terminal.size()?;
-    let mut pending = vec![
-        Action::Resize {
-            width: size.width,
-            height: size.height,
-        },
-    ];
+    let mut pending = vec![Action::Resize {
+        width: size.width,
+        height: size.height,
+    }];
     let mut effects: Vec<Effect> = vec![Effect::LoadQueue];
     let mut flushed = false;
     loop {
@@ -79,10 +77,14 @@ async fn event_loop(
                         effects.extend(update(state, action, Timestamp::now()));
                     }
                 }
-                Event::Result(action) => effects.extend(update(state, action, Timestamp::now())),
+                Event::Result(action) => effects.extend(update(state, *action, Timestamp::now())),
                 Event::Flushed => flushed = true,
                 Event::InputClosed => {
-                    effects.extend(update(state, Action::Command(crate::app::Command::Quit), Timestamp::now()));
+                    effects.extend(update(
+                        state,
+                        Action::Command(crate::app::Command::Quit),
+                        Timestamp::now(),
+                    ));
                 }
             }
         }
@@ -106,7 +108,7 @@ async fn event_loop(
                         pending.push(action);
                     }
                 }
-                Some(Event::Result(action)) => pending.push(action),
+                Some(Event::Result(action)) => pending.push(*action),
                 Some(Event::Flushed) => { flushed = true; pending.push(Action::Tick); }
                 Some(Event::InputClosed) | None => pending.push(Action::Command(crate::app::Command::Quit)),
             },
@@ -183,7 +185,7 @@ fn spawn_worker(
                 tz: tz.clone(),
             };
             for action in effects::execute(store.as_ref(), effect, &clock) {
-                let _ = events.send(Event::Result(action));
+                let _ = events.send(Event::Result(Box::new(action)));
             }
             if quitting {
                 let _ = events.send(Event::Flushed);

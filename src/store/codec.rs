@@ -39,7 +39,9 @@ pub fn decode_text(bytes: &[u8]) -> StoreResult<String> {
     match bytes.split_first() {
         Some((&UTF8_TEXT, rest)) => String::from_utf8(rest.to_vec())
             .map_err(|_| StoreError::Corrupt("note text is not UTF-8".into())),
-        _ => Err(StoreError::Corrupt("note text has an unknown format".into())),
+        _ => Err(StoreError::Corrupt(
+            "note text has an unknown format".into(),
+        )),
     }
 }
 

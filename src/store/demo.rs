@@ -101,7 +101,10 @@ pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
     let mut events: Vec<(Timestamp, Event)> = Vec::new();
     for (index, customer) in demo.customers.iter().enumerate() {
         for status in &customer.history {
-            events.push((at(clock, status.days_ago, "08:30")?, Event::Status(index, status)));
+            events.push((
+                at(clock, status.days_ago, "08:30")?,
+                Event::Status(index, status),
+            ));
         }
     }
     for call in &demo.calls {

@@ -134,8 +134,11 @@ pub trait Store: Send + Sync {
     /// Ends the call: metadata, notes, cases opened or closed and the customer's status
     /// change, all in one transaction.
     fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult>;
-    fn customer_context(&self, customer_id: Id, history_limit: usize)
-    -> StoreResult<Option<CustomerContext>>;
+    fn customer_context(
+        &self,
+        customer_id: Id,
+        history_limit: usize,
+    ) -> StoreResult<Option<CustomerContext>>;
     fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>>;
     fn flush(&self) -> StoreResult<()>;
 }

@@ -11,9 +11,14 @@ use crate::app::{ActiveCall, Pane, State};
 use crate::domain::call::format_duration;
 use crate::domain::{Outcome, Road};
 
-pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
-    let [header, body] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
+pub(super) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    active: &ActiveCall,
+    theme: &Theme,
+) {
+    let [header, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
     render_header(frame, header, state, active, theme);
     let (notes, road) = if body.width >= 100 {
         let [notes, road] =
@@ -85,7 +90,10 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
         let marker = if chosen { "▶" } else { " " };
         let style = if chosen { theme.road(road) } else { theme.base };
         lines.push(Line::from(vec![
-            Span::styled(format!("{marker}{} {:<8}", road.number(), road.name()), style),
+            Span::styled(
+                format!("{marker}{} {:<8}", road.number(), road.name()),
+                style,
+            ),
             Span::styled(road.definition(), theme.dim),
         ]));
     }

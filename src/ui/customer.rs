@@ -75,7 +75,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         let (when, style) = if late > 0 {
             (format!("OVERDUE {late}d"), theme.urgent)
         } else {
-            (format!("due {}", case.due.strftime("%a %-d %b")), theme.attention)
+            (
+                format!("due {}", case.due.strftime("%a %-d %b")),
+                theme.attention,
+            )
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {when:<15} "), style),
@@ -84,7 +87,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        format!("Call history ({} shown, newest first)", context.history.len()),
+        format!(
+            "Call history ({} shown, newest first)",
+            context.history.len()
+        ),
         theme.heading,
     ));
     if context.history.is_empty() {

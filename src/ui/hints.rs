@@ -60,7 +60,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             .join("/");
         let road_hint = state.call.is_some() && !road_keys.is_empty();
         let commands: &[Command] = match (state.view, state.focus, state.call.is_some()) {
-            (View::Agent, Pane::Notes, true) => &[Command::WrapUp, Command::Escape, Command::NextPane, Command::Help, Command::Quit],
+            (View::Agent, Pane::Notes, true) => &[
+                Command::WrapUp,
+                Command::Escape,
+                Command::NextPane,
+                Command::Help,
+                Command::Quit,
+            ],
             (View::Agent, Pane::Road, true) => &[
                 Command::WrapUp,
                 Command::EditNotes,
@@ -120,8 +126,17 @@ fn overlay_hints(overlay: &Overlay) -> Vec<(String, String)> {
     let pairs: &[(&str, &str)] = match overlay {
         Overlay::Welcome => &[("d", "demo data"), ("a", "add customer"), ("q", "quit")],
         Overlay::Help { .. } => &[("↑↓", "scroll"), ("Esc", "close")],
-        Overlay::Palette(_) => &[("type", "search"), ("↑↓", "choose"), ("Enter", "run"), ("Esc", "close")],
-        Overlay::AddCustomer(_) => &[("Tab/↑↓", "field"), ("Enter", "save"), ("Esc", "close, keep draft")],
+        Overlay::Palette(_) => &[
+            ("type", "search"),
+            ("↑↓", "choose"),
+            ("Enter", "run"),
+            ("Esc", "close"),
+        ],
+        Overlay::AddCustomer(_) => &[
+            ("Tab/↑↓", "field"),
+            ("Enter", "save"),
+            ("Esc", "close, keep draft"),
+        ],
     };
     pairs
         .iter()

@@ -49,7 +49,10 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let tab = |label: &str, key: &str, active: bool| {
         let text = format!(" {key} {label} ");
         if active {
-            Span::styled(text, theme.title.add_modifier(ratatui::style::Modifier::BOLD))
+            Span::styled(
+                text,
+                theme.title.add_modifier(ratatui::style::Modifier::BOLD),
+            )
         } else {
             Span::raw(text)
         }
@@ -88,7 +91,10 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Level::Warning => ("Note: ", theme.warning),
             Level::Error => ("Error: ", theme.error),
         };
-        spans.push(Span::styled(format!(" {prefix}{}", safe(&message.text)), style));
+        spans.push(Span::styled(
+            format!(" {prefix}{}", safe(&message.text)),
+            style,
+        ));
     }
     if state.skipped_records > 0 {
         spans.push(Span::styled(
@@ -101,7 +107,12 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
 /// A bordered block whose border shows whether it has the focus (bold / coloured) and
 /// whose title says so in words when focused.
-pub(crate) fn pane_block<'a>(title: &'a str, state: &State, pane: Pane, theme: &Theme) -> Block<'a> {
+pub(crate) fn pane_block<'a>(
+    title: &'a str,
+    state: &State,
+    pane: Pane,
+    theme: &Theme,
+) -> Block<'a> {
     let focused = state.focus == pane && state.overlay.is_none();
     let title = if focused {
         format!(" {title} ◆ ")
@@ -110,7 +121,10 @@ pub(crate) fn pane_block<'a>(title: &'a str, state: &State, pane: Pane, theme: &
     };
     Block::bordered()
         .border_style(theme.border_for(focused))
-        .title(Span::styled(title, if focused { theme.heading } else { theme.dim }))
+        .title(Span::styled(
+            title,
+            if focused { theme.heading } else { theme.dim },
+        ))
 }
 
 /// A rectangle of at most `width`×`height`, centred in `area`.

@@ -20,7 +20,10 @@ const EDITOR_KEYS: [(&str, &str); 8] = [
     ("Ctrl-X", "cut the selection"),
     ("Ctrl-Y", "paste"),
     ("Ctrl-K / Ctrl-W", "delete to end of line / word before"),
-    ("#word  > words", "a tag / the customer's own words (highlighted)"),
+    (
+        "#word  > words",
+        "a tag / the customer's own words (highlighted)",
+    ),
 ];
 
 pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
@@ -59,13 +62,22 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
         Line::raw("Take notes during calls and put every call on one of four roads:"),
         Line::styled("  1 Learn   2 Care   3 Teach   4 Go away", theme.heading),
         Line::raw(""),
-        Line::raw(format!("This store is empty ({}).", safe(&state.store_label))),
+        Line::raw(format!(
+            "This store is empty ({}).",
+            safe(&state.store_label)
+        )),
         Line::raw(""),
-        key("d", "load the demo data: 44 customers, 8 weeks of calls by 4 agents"),
+        key(
+            "d",
+            "load the demo data: 44 customers, 8 weeks of calls by 4 agents",
+        ),
         key("a", "add your first customer"),
         key("q", "quit"),
         Line::raw(""),
-        Line::styled("Importing a customer list arrives with a later release:", theme.dim),
+        Line::styled(
+            "Importing a customer list arrives with a later release:",
+            theme.dim,
+        ),
         Line::styled("  fourroads import customers FILE.csv", theme.dim),
         Line::raw(""),
         Line::styled("F1 or ? shows every key at any time.", theme.dim),
@@ -73,7 +85,14 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn help(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme, keymap: &Keymap, scroll: usize) {
+fn help(
+    frame: &mut Frame,
+    screen: Rect,
+    state: &State,
+    theme: &Theme,
+    keymap: &Keymap,
+    scroll: usize,
+) {
     let area = centered(screen, 90, screen.height.saturating_sub(2));
     let inner = framed(frame, area, "Keys (Esc closes, ↑↓ scroll)", theme);
     let mut contexts = vec![crate::app::Context::Global, crate::app::Context::Normal];
@@ -180,13 +199,13 @@ fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &The
             1,
         );
         frame.render_widget(&form.fields[i], field_area);
-        if let Some(error) = form.error_for(label) {
-            if y + 1 < inner.y + inner.height {
-                frame.render_widget(
-                    Paragraph::new(Span::styled(format!("  ✗ {error}"), theme.error)),
-                    Rect::new(inner.x + label_width, y + 1, field_area.width, 1),
-                );
-            }
+        if let Some(error) = form.error_for(label)
+            && y + 1 < inner.y + inner.height
+        {
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!("  ✗ {error}"), theme.error)),
+                Rect::new(inner.x + label_width, y + 1, field_area.width, 1),
+            );
         }
     }
     let footer_y = inner.y + inner.height.saturating_sub(1);

@@ -52,7 +52,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
     let rows = usize::from(inner.height).saturating_sub(lines.len());
     let today = state.clock.today();
-    let name_width = width.saturating_sub(BADGE_WIDTH + STATUS_WIDTH + 3);
+    // Narrow queues drop the status column (the customer pane shows it) and shorten badges.
+    let (badge_width, status_width) = if width < 44 {
+        (12, 0)
+    } else {
+        (BADGE_WIDTH, STATUS_WIDTH)
+    };
+    let name_width = width.saturating_sub(badge_width + status_width + 3);
     for (row, &index) in queue
         .visible
         .iter()
@@ -73,14 +79,20 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         }
         let selected = row == queue.selected;
         let marker = if selected { "▶" } else { " " };
-        let mut line = Line::from(vec![
+        let mut spans = vec![
             Span::raw(marker),
-            Span::styled(pad(&urgency.badge(), BADGE_WIDTH), badge_style),
+            Span::styled(pad(&urgency.badge(), badge_width), badge_style),
             Span::raw(" "),
             Span::raw(pad(&name, name_width)),
-            Span::raw(" "),
-            Span::styled(pad(entry.status.as_str(), STATUS_WIDTH), theme.dim),
-        ]);
+        ];
+        if status_width > 0 {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                pad(entry.status.as_str(), status_width),
+                theme.dim,
+            ));
+        }
+        let mut line = Line::from(spans);
         if selected {
             line = line.style(theme.selected);
         }

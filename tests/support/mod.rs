@@ -55,7 +55,12 @@ impl Harness {
 
     fn start(store: SledStore, dir: tempfile::TempDir) -> Harness {
         let keymap = Keymap::default_keymap().unwrap();
-        let mut state = State::new("Priya Shah", Role::Agent, "/tmp/store", Clock::fixed(fixed_now()));
+        let mut state = State::new(
+            "Priya Shah",
+            Role::Agent,
+            "/tmp/store",
+            Clock::fixed(fixed_now()),
+        );
         state.palette_commands = keymap.commands();
         let mut harness = Harness {
             store,
@@ -65,7 +70,10 @@ impl Harness {
             effects: Vec::new(),
             _dir: dir,
         };
-        harness.dispatch(Action::Resize { width: 120, height: 40 });
+        harness.dispatch(Action::Resize {
+            width: 120,
+            height: 40,
+        });
         harness.run(vec![Effect::LoadQueue]);
         harness
     }

@@ -60,7 +60,9 @@ pub struct SledStore {
 
 impl std::fmt::Debug for SledStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SledStore").field("path", &self.path).finish()
+        f.debug_struct("SledStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

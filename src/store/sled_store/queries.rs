@@ -11,9 +11,7 @@ use crate::domain::call::AuditEntry;
 use crate::domain::text::first_line;
 use crate::domain::{Call, Case, CaseStatus, Customer, Id, Outcome, QueueEntry, new_id};
 use crate::store::codec::{decode, decode_text};
-use crate::store::{
-    Actor, CallSummary, Counters, CustomerContext, Store, WrapUpResult, keys,
-};
+use crate::store::{Actor, CallSummary, Counters, CustomerContext, Store, WrapUpResult, keys};
 
 /// Longest case summary taken from the notes' first line.
 const CASE_SUMMARY_CHARS: usize = 120;
@@ -29,7 +27,10 @@ impl SledStore {
 
     fn open_case_ids(&self, customer_id: Id) -> StoreResult<Vec<Id>> {
         let mut ids = Vec::new();
-        for item in self.tree(T_CASE_BY_CUSTOMER).scan_prefix(keys::id(customer_id)) {
+        for item in self
+            .tree(T_CASE_BY_CUSTOMER)
+            .scan_prefix(keys::id(customer_id))
+        {
             let (key, _) = item?;
             if let Some(id) = keys::id_from(&key[16..]) {
                 ids.push(id);
@@ -55,7 +56,12 @@ impl SledStore {
             .tree(T_AGENTS)
             .iter()
             .filter_map(Result::ok)
-            .map(|(k, v)| (String::from_utf8_lossy(&k).into_owned(), read_counter(&v) as u32))
+            .map(|(k, v)| {
+                (
+                    String::from_utf8_lossy(&k).into_owned(),
+                    read_counter(&v) as u32,
+                )
+            })
             .collect();
         for item in self.tree(T_CUSTOMERS).iter() {
             let (_, value) = item?;
@@ -94,7 +100,9 @@ impl SledStore {
             let stored = read_counter(&value);
             let expected = expected_counters.remove(&name).unwrap_or(0);
             if stored != expected {
-                problems.push(format!("counter {name}: stored {stored}, records say {expected}"));
+                problems.push(format!(
+                    "counter {name}: stored {stored}, records say {expected}"
+                ));
             }
         }
         for (name, expected) in expected_counters {
@@ -187,8 +195,7 @@ impl Store for SledStore {
         }
         for item in self.tree(T_OPEN_CASE_BY_DUE).iter() {
             let (key, value) = item?;
-            let (Some(due), Some(customer)) = (keys::date_from(&key), keys::id_from(&value))
-            else {
+            let (Some(due), Some(customer)) = (keys::date_from(&key), keys::id_from(&value)) else {
                 skipped += 1;
                 continue;
             };
@@ -265,7 +272,9 @@ impl Store for SledStore {
 
     fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult> {
         let Some(ended_at) = call.ended_at else {
-            return Err(StoreError::Rule("a call is wrapped up with its end time".into()));
+            return Err(StoreError::Rule(
+                "a call is wrapped up with its end time".into(),
+            ));
         };
         if call.road.is_none() {
             return Err(StoreError::Rule("a call cannot end without a road".into()));
@@ -276,7 +285,9 @@ impl Store for SledStore {
                 return Err(StoreError::Rule("that call is not in the store".into()));
             };
             if !old.is_open() {
-                return Err(StoreError::Rule("this call has already been wrapped up".into()));
+                return Err(StoreError::Rule(
+                    "this call has already been wrapped up".into(),
+                ));
             }
             let mut result = WrapUpResult::default();
             tx.put_notes(call.id, notes)?;
@@ -295,15 +306,22 @@ impl Store for SledStore {
                         closed.closed_at = Some(ended_at);
                         closed.closed_by_call = Some(call.id);
                         tx.put_case(Some(&case), &closed)?;
-                        tx.audit(case.id, actor, "case", Some("open"), Some("closed by a resolved call"))?;
+                        tx.audit(
+                            case.id,
+                            actor,
+                            "case",
+                            Some("open"),
+                            Some("closed by a resolved call"),
+                        )?;
                         result.closed_cases += 1;
                     }
                 }
                 Outcome::FollowUp => {
-                    let due = call.follow_up_due.ok_or_else(|| {
-                        StoreError::Rule("a follow-up needs a due date".into())
-                    })?;
-                    let summary: String = first_line(notes).chars().take(CASE_SUMMARY_CHARS).collect();
+                    let due = call
+                        .follow_up_due
+                        .ok_or_else(|| StoreError::Rule("a follow-up needs a due date".into()))?;
+                    let summary: String =
+                        first_line(notes).chars().take(CASE_SUMMARY_CHARS).collect();
                     let case = Case {
                         id: new_id(),
                         customer_id: call.customer_id,
@@ -323,13 +341,13 @@ impl Store for SledStore {
                     result.opened_case = Some(case);
                 }
             }
-            if let Some(status) = call.status_after {
-                if let Some(customer) = tx.load::<Customer>(T_CUSTOMERS, call.customer_id)? {
-                    let mut updated = customer.clone();
-                    if updated.change_status(status, ended_at, &actor.who) {
-                        tx.put_customer(Some(&customer), &updated)?;
-                        result.status_changed = true;
-                    }
+            if let Some(status) = call.status_after
+                && let Some(customer) = tx.load::<Customer>(T_CUSTOMERS, call.customer_id)?
+            {
+                let mut updated = customer.clone();
+                if updated.change_status(status, ended_at, &actor.who) {
+                    tx.put_customer(Some(&customer), &updated)?;
+                    result.status_changed = true;
                 }
             }
             Ok(result)

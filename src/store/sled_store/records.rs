@@ -122,7 +122,12 @@ impl<'a> Tx<'a> {
         )
     }
 
-    pub(super) fn put_call(&self, old: Option<&Call>, new: &Call, actor: &Actor) -> StoreResult<()> {
+    pub(super) fn put_call(
+        &self,
+        old: Option<&Call>,
+        new: &Call,
+        actor: &Actor,
+    ) -> StoreResult<()> {
         self.put(T_CALLS, &keys::id(new.id), &encode(new)?)?;
         let old_index = match old {
             Some(old) => call_index(old, self.agent_number(&old.agent)?),
@@ -130,7 +135,10 @@ impl<'a> Tx<'a> {
         };
         let new_index = call_index(new, self.agent_number(&new.agent)?);
         self.reindex(&old_index, &new_index)?;
-        self.count(old.map(call_counters).unwrap_or_default(), call_counters(new))?;
+        self.count(
+            old.map(call_counters).unwrap_or_default(),
+            call_counters(new),
+        )?;
         let old_road = old.and_then(|c| c.road);
         if old_road != new.road {
             self.audit(new.id, actor, "agent road", old_road, new.road)?;
@@ -150,7 +158,10 @@ impl<'a> Tx<'a> {
     pub(super) fn put_case(&self, old: Option<&Case>, new: &Case) -> StoreResult<()> {
         self.put(T_CASES, &keys::id(new.id), &encode(new)?)?;
         self.reindex(&old.map(case_index).unwrap_or_default(), &case_index(new))?;
-        self.count(old.map(case_counters).unwrap_or_default(), case_counters(new))
+        self.count(
+            old.map(case_counters).unwrap_or_default(),
+            case_counters(new),
+        )
     }
 
     pub(super) fn audit(
@@ -178,10 +189,7 @@ impl<'a> Tx<'a> {
 }
 
 pub(super) fn read_counter(bytes: &[u8]) -> i64 {
-    bytes
-        .try_into()
-        .map(i64::from_be_bytes)
-        .unwrap_or_default()
+    bytes.try_into().map(i64::from_be_bytes).unwrap_or_default()
 }
 
 pub(super) fn customer_index(customer: &Customer) -> Vec<IndexEntry> {
@@ -216,7 +224,11 @@ pub(super) fn call_index(call: &Call, agent: u32) -> Vec<IndexEntry> {
         ),
     ];
     if call.is_open() {
-        entries.push((T_OPEN_CALL, keys::id(call.customer_id).to_vec(), id.to_vec()));
+        entries.push((
+            T_OPEN_CALL,
+            keys::id(call.customer_id).to_vec(),
+            id.to_vec(),
+        ));
     } else {
         if let Some(road) = call.road {
             entries.push((

@@ -1,0 +1,50 @@
+//! Render snapshots on ratatui's TestBackend with a fixed clock and the demo data.
+
+mod support;
+
+use insta::assert_snapshot;
+use support::Harness;
+
+#[test]
+fn welcome_screen_on_an_empty_store() {
+    let mut app = Harness::empty();
+    assert_snapshot!("welcome_80x24", app.render(80, 24));
+}
+
+#[test]
+fn agent_view_with_customer_context() {
+    let mut app = Harness::with_demo();
+    assert_snapshot!("agent_80x24", app.render(80, 24));
+    assert_snapshot!("agent_120x40", app.render(120, 40));
+}
+
+#[test]
+fn agent_view_during_a_call() {
+    let mut app = Harness::with_demo();
+    app.press("enter");
+    app.type_text("Discount still missing from the bill #billing\n> I have asked three times now");
+    app.press("alt-2");
+    app.press("esc");
+    app.press("o");
+    app.advance_ms(95_000);
+    assert_snapshot!("call_80x24", app.render(80, 24));
+    assert_snapshot!("call_120x40", app.render(120, 40));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = Harness::with_demo();
+    app.press("f1");
+    assert_snapshot!("help_120x40", app.render(120, 40));
+}
+
+#[test]
+fn add_customer_form_with_errors() {
+    let mut app = Harness::with_demo();
+    app.press("a");
+    app.press("tab");
+    app.press("tab");
+    app.type_text("ann at example");
+    app.press("enter");
+    assert_snapshot!("add_customer_80x24", app.render(80, 24));
+}
