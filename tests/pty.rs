@@ -1,0 +1,636 @@
+//! Real-terminal tests: the `fourroads` binary runs in a pseudo-terminal, its output is
+//! fed to a vt100 parser on a background thread, and the tests poll that screen.
+//!
+//! Every test runs under a hard deadline ([`with_deadline`]) and every wait has its own
+//! timeout, so a hang fails with the screen in the message instead of blocking CI.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fourroads");
+/// How long any single wait may take (generous: CI machines can be slow).
+const WAIT: Duration = Duration::from_secs(20);
+/// How long a whole test may take.
+const TEST_LIMIT: Duration = Duration::from_secs(150);
+/// How often the screen is polled.
+const POLL: Duration = Duration::from_millis(15);
+
+const ENTER: &[u8] = b"\r";
+const ALT_3: &[u8] = b"\x1b3";
+const CTRL_E: &[u8] = b"\x05";
+const CTRL_Q: &[u8] = b"\x11";
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+
+// ---------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------
+
+/// Process ids this test started, so the watchdog can kill them if the test hangs.
+type Pids = Arc<Mutex<Vec<u32>>>;
+
+/// Runs `body` on its own thread and fails the test if it takes longer than `limit`,
+/// SIGKILLing every process the body started first. A panic in the body is re-raised
+/// with its original message.
+fn with_deadline(limit: Duration, body: impl FnOnce(&Sandbox) + Send + 'static) {
+    let pids: Pids = Arc::default();
+    let sandbox = Sandbox::new(pids.clone());
+    let (done_tx, done_rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&sandbox)));
+        drop(sandbox);
+        let _ = done_tx.send(());
+        outcome
+    });
+    match done_rx.recv_timeout(limit) {
+        Ok(()) => {
+            if let Err(panic) = worker.join().expect("the test thread ends") {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(_) => {
+            for pid in pids.lock().unwrap().iter() {
+                kill_9(*pid);
+            }
+            panic!("the test did not finish within {limit:?}: something hung");
+        }
+    }
+}
+
+fn kill_9(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Temporary HOME, config and data directories and a store directory, all private to
+/// one test.
+struct Sandbox {
+    root: tempfile::TempDir,
+    pids: Pids,
+}
+
+impl Sandbox {
+    fn new(pids: Pids) -> Sandbox {
+        let root = tempfile::tempdir().expect("a temporary directory");
+        for dir in ["home", "config", "data"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        Sandbox { root, pids }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.root.path().join("store")
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        let dir = |name: &str| self.root.path().join(name).display().to_string();
+        vec![
+            ("TERM".into(), "xterm-256color".into()),
+            ("HOME".into(), dir("home")),
+            ("XDG_CONFIG_HOME".into(), dir("config")),
+            ("XDG_DATA_HOME".into(), dir("data")),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("USER".into(), "tester".into()),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ]
+    }
+
+    /// The binary as a plain child process (no terminal), with this sandbox's
+    /// environment and `--store`.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .env_clear()
+            .envs(self.env())
+            .current_dir(self.root.path())
+            .arg("--store")
+            .arg(self.store())
+            .args(args);
+        command
+    }
+
+    /// Runs the binary to completion without a terminal (stdin null), within [`WAIT`].
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        let mut command = self.command(args);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = command.spawn().expect("the binary starts");
+        let pid = child.id();
+        self.pids.lock().unwrap().push(pid);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(WAIT) {
+            Ok(output) => output.expect("the binary runs"),
+            Err(_) => {
+                kill_9(pid);
+                panic!(
+                    "`fourroads {}` did not finish within {WAIT:?}",
+                    args.join(" ")
+                );
+            }
+        }
+    }
+
+    /// Fills the store with the demo data through the non-interactive `demo` command.
+    fn load_demo(&self) {
+        let output = self.run(&["demo"]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.starts_with("Loaded 44 customers and "),
+            "`fourroads demo` failed: {:?}\nstdout: {stdout}\nstderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Opens the TUI on this sandbox's store in a fresh `cols`×`rows` pseudo-terminal.
+    fn open_tui(&self, cols: u16, rows: u16) -> Tui {
+        Tui::spawn(self, cols, rows)
+    }
+}
+
+/// The app running in a pseudo-terminal.
+struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, in order.
+    raw: Arc<Mutex<Vec<u8>>>,
+    /// Set by the reader thread once the terminal reports end of output.
+    closed: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    pid: u32,
+    /// Whether the child has been reaped.
+    exited: bool,
+}
+
+/// A `portable_pty` exit status, kept simple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ExitCode(u32);
+
+impl Tui {
+    fn spawn(sandbox: &Sandbox, cols: u16, rows: u16) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut builder = CommandBuilder::new(BIN);
+        builder.env_clear();
+        for (key, value) in sandbox.env() {
+            builder.env(key, value);
+        }
+        builder.cwd(sandbox.root.path());
+        builder.arg("--store");
+        builder.arg(sandbox.store());
+        builder.args(["--agent", "Tess Tester"]);
+        let child = pair.slave.spawn_command(builder).expect("the app starts");
+        // Only the child may hold the terminal side open, so the reader sees the end of
+        // output when the child is gone.
+        drop(pair.slave);
+        let pid = child.process_id().expect("the child has a process id");
+        sandbox.pids.lock().unwrap().push(pid);
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let closed = Arc::new(AtomicBool::new(false));
+        let mut source = pair.master.try_clone_reader().expect("a pty reader");
+        let reader = {
+            let (parser, raw, closed) = (parser.clone(), raw.clone(), closed.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match source.read(&mut buf) {
+                        // Linux reports EIO once the terminal side is closed.
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                            parser.lock().unwrap().process(&buf[..n]);
+                        }
+                    }
+                }
+                closed.store(true, Ordering::SeqCst);
+            })
+        };
+        let writer = pair.master.take_writer().expect("a pty writer");
+        Tui {
+            parser,
+            raw,
+            closed,
+            reader: Some(reader),
+            writer,
+            child,
+            master: pair.master,
+            pid,
+            exited: false,
+        }
+    }
+
+    /// Sends bytes to the app as if typed.
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("writing to the pty");
+        self.writer.flush().expect("flushing the pty");
+    }
+
+    fn type_text(&mut self, text: &str) {
+        self.send(text.as_bytes());
+    }
+
+    /// The screen as text, one line a row.
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Polls the screen until `done` holds; returns that screen. On timeout, fails with
+    /// `what` and the last screen.
+    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out after {WAIT:?} waiting for {what}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn wait_for_text(&self, needle: &str) -> String {
+        self.wait_for(&format!("{needle:?} on screen"), |screen| {
+            screen.contains(needle)
+        })
+    }
+
+    /// Waits for the app to exit by itself; fails (after killing it) if it does not.
+    fn wait_exit(&mut self) -> ExitCode {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("polling the child") {
+                self.exited = true;
+                return ExitCode(status.exit_code());
+            }
+            if start.elapsed() > WAIT {
+                let screen = self.screen();
+                kill_9(self.pid);
+                panic!("the app did not exit within {WAIT:?}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// SIGKILLs the app (no chance to save or restore anything) and reaps it.
+    /// `portable_pty`'s own `kill` sends SIGHUP on unix, which the app handles by
+    /// saving, so it is not used here.
+    fn kill_9(&mut self) {
+        kill_9(self.pid);
+        let start = Instant::now();
+        while self.child.try_wait().expect("polling the child").is_none() {
+            assert!(start.elapsed() < WAIT, "SIGKILL did not end the app");
+            std::thread::sleep(POLL);
+        }
+        self.exited = true;
+    }
+
+    /// After exit: waits until the reader has seen the end of the output, so `output`
+    /// holds every byte the app wrote.
+    fn drain(&mut self) {
+        let start = Instant::now();
+        while !self.closed.load(Ordering::SeqCst) {
+            assert!(
+                start.elapsed() < WAIT,
+                "the terminal output did not end after the app exited"
+            );
+            std::thread::sleep(POLL);
+        }
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader thread ends");
+        }
+    }
+
+    fn output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if !self.exited && matches!(self.child.try_wait(), Ok(None)) {
+            kill_9(self.pid);
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
+}
+
+/// Whether `bytes` contain a cursor-positioning escape (CSI … H), i.e. drawing.
+fn moves_cursor(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(start) = bytes[i..].windows(2).position(|w| w == b"\x1b[") {
+        let mut j = i + start + 2;
+        while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b'H' {
+            return true;
+        }
+        i = j.min(bytes.len() - 1).max(i + start + 1);
+    }
+    false
+}
+
+/// The customer's name from the call header " ● ON CALL <name>  <status>  ⏱ …".
+fn on_call_name(screen: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|line| line.contains("ON CALL "))
+        .unwrap_or_else(|| panic!("no ON CALL header on the screen:\n{screen}"));
+    let after = line.split_once("ON CALL ").unwrap().1;
+    let name = after.split("  ").next().unwrap().trim().to_string();
+    assert!(
+        !name.is_empty(),
+        "no customer name in the call header {line:?}"
+    );
+    name
+}
+
+/// The first queue row's text: the first line after the "Queue (…)" title.
+fn first_queue_row(screen: &str) -> String {
+    let mut lines = screen.lines().skip_while(|line| !line.contains("Queue ("));
+    lines.next();
+    lines.next().unwrap_or_default().to_string()
+}
+
+/// How many `x` the notes editor shows after `anchor`: the run of x that follows it,
+/// wrapped over as many rows as it takes, within the editor's columns only.
+fn xs_after(parser: &Mutex<vt100::Parser>, anchor: &str) -> usize {
+    let parser = parser.lock().unwrap();
+    let screen = parser.screen();
+    let (rows, cols) = screen.size();
+    let cell = |row: u16, col: u16| {
+        screen
+            .cell(row, col)
+            .map(|c| c.contents())
+            .unwrap_or_default()
+    };
+    let row_text = |row: u16| (0..cols).map(|col| cell(row, col)).collect::<Vec<_>>();
+    // The anchor's row and first column.
+    let anchor: Vec<String> = anchor.chars().map(String::from).collect();
+    let (start_row, start_col) = (0..rows)
+        .find_map(|row| {
+            let text = row_text(row);
+            (0..=text.len().saturating_sub(anchor.len()))
+                .find(|&col| text[col..col + anchor.len()] == anchor[..])
+                .map(|col| (row, col as u16))
+        })
+        .unwrap_or_else(|| panic!("{anchor:?} is not on the screen:\n{}", screen.contents()));
+    // The editor spans from the anchor's column to the next border on its right.
+    let right = (start_col..cols)
+        .find(|&col| cell(start_row, col) == "│")
+        .unwrap_or(cols);
+    let mut count = 0;
+    let mut col = start_col + anchor.len() as u16;
+    for row in start_row..rows {
+        let mut seen = false;
+        while col < right {
+            match cell(row, col).as_str() {
+                "x" => {
+                    count += 1;
+                    seen = true;
+                }
+                "" | " " => {}
+                _ => return count,
+            }
+            col += 1;
+        }
+        if !seen && row > start_row {
+            break;
+        }
+        col = start_col;
+    }
+    count
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn take_a_call_quit_and_find_it_again() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        tui.send(ENTER);
+        let screen = tui.wait_for_text("ON CALL");
+        let name = on_call_name(&screen);
+
+        tui.type_text("Router keeps dropping #wifi");
+        tui.wait_for_text("Router keeps dropping #wifi");
+        tui.send(ALT_3);
+        tui.wait_for_text("Road: [3 Teach]");
+        tui.send(CTRL_E);
+        let screen = tui.wait_for_text("wrapped up");
+        assert!(
+            screen.contains(&format!("Call with {name} wrapped up: road 3 Teach")),
+            "unexpected wrap-up message; the screen was:\n{screen}"
+        );
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0), "Ctrl-Q exits with status 0");
+        tui.drain();
+
+        // The terminal is given back: the alternate screen is left after the last draw,
+        // and cooked mode (line editing, echo) is back.
+        let output = tui.output();
+        let entered = find_last(&output, ENTER_ALTERNATE_SCREEN)
+            .expect("the app entered the alternate screen");
+        let left = find_last(&output, LEAVE_ALTERNATE_SCREEN)
+            .expect("the app left the alternate screen on exit");
+        assert!(
+            entered < left,
+            "the alternate screen was entered again after leaving it"
+        );
+        let tail = &output[left..];
+        assert!(
+            !moves_cursor(tail),
+            "the app drew after leaving the alternate screen: {:?}",
+            String::from_utf8_lossy(tail)
+        );
+        assert!(
+            !tui.alternate_screen(),
+            "the terminal is still on the alternate screen"
+        );
+        let termios = tui.master.get_termios().expect("the pty's settings");
+        let local = format!("{:?}", termios.local_flags);
+        assert!(
+            local.contains("ICANON") && local.contains("ECHO"),
+            "raw mode is still on after exit: {local}"
+        );
+        drop(tui);
+
+        // Reopen: find the customer and see the call in their history.
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        tui.send(b"/");
+        tui.type_text(&name);
+        let screen = tui.wait_for(
+            &format!("{name}'s call history with the new call"),
+            |screen| screen.contains("Call history") && screen.contains("Router keeps dropping"),
+        );
+        assert!(
+            screen.contains(&name),
+            "the customer pane does not show {name}:\n{screen}"
+        );
+        let history = screen
+            .lines()
+            .skip_while(|line| !line.contains("Call history"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            history.contains("Router keeps dropping"),
+            "the new call is not in the Call history pane:\n{screen}"
+        );
+        // Ctrl-Q quits even while the filter is being typed. (A lone Esc right before it
+        // would arrive as Alt-Ctrl-Q.)
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn kill_9_while_typing_loses_at_most_the_debounce_window() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        tui.send(ENTER);
+        let screen = tui.wait_for_text("ON CALL");
+        let name = on_call_name(&screen);
+
+        tui.type_text("first words survive ");
+        let typed = Instant::now();
+        tui.wait_for("the first words to be shown and saved", |screen| {
+            screen.contains("first words survive") && screen.contains("notes saved")
+        });
+        // Well past the 150 ms debounce.
+        if let Some(rest) = Duration::from_millis(600).checked_sub(typed.elapsed()) {
+            std::thread::sleep(rest);
+        }
+
+        // Type one x every ~10 ms for about a second, then kill without warning.
+        let mut sent_at = Vec::new();
+        let typing = Instant::now();
+        while typing.elapsed() < Duration::from_secs(1) {
+            tui.send(b"x");
+            sent_at.push(Instant::now());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let killed_at = Instant::now();
+        tui.kill_9();
+        let safe = sent_at
+            .iter()
+            .filter(|&&at| killed_at.duration_since(at) > Duration::from_millis(300))
+            .count();
+        assert!(safe > 0, "no x was typed more than 300 ms before the kill");
+        drop(tui);
+
+        let mut tui = sandbox.open_tui(120, 40);
+        let screen = tui.wait_for_text("Queue (44)");
+        let first = first_queue_row(&screen);
+        assert!(
+            first.contains("call open"),
+            "the first queue row does not show the open call: {first:?}\nscreen:\n{screen}"
+        );
+        tui.send(ENTER);
+        let screen = tui.wait_for_text("Resumed the open call");
+        assert!(
+            screen.contains(&format!("Resumed the open call with {name}")),
+            "resumed a call with someone else than {name}:\n{screen}"
+        );
+        let screen = tui.wait_for_text("first words survive");
+        let saved = xs_after(&tui.parser, "first words survive");
+        assert!(
+            saved >= safe,
+            "{} x were typed, {safe} of them more than 300 ms before the kill, but only {saved} were saved; the screen was:\n{screen}",
+            sent_at.len()
+        );
+        assert!(
+            saved <= sent_at.len(),
+            "more x were saved ({saved}) than typed ({})",
+            sent_at.len()
+        );
+        eprintln!(
+            "kill -9: {} x typed, {safe} more than 300 ms before the kill, {saved} saved",
+            sent_at.len()
+        );
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn second_instance_gets_the_lock_message() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+
+        let second = sandbox.run(&[]);
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert_eq!(
+            second.status.code(),
+            Some(2),
+            "the second instance's exit status; stderr: {stderr}"
+        );
+        assert_eq!(
+            stderr.trim_end(),
+            format!(
+                "fourroads: the store at {} is open in another fourroads window; close it there first",
+                sandbox.store().display()
+            )
+        );
+        assert!(
+            second.stdout.is_empty(),
+            "the second instance wrote to stdout (it must not touch the terminal): {:?}",
+            String::from_utf8_lossy(&second.stdout)
+        );
+
+        // The first window is unaffected and quits normally.
+        tui.wait_for_text("Queue (44)");
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
