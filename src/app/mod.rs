@@ -5,6 +5,7 @@
 
 mod call;
 mod command;
+mod fuzzy;
 mod overlay;
 mod queue;
 

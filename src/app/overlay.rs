@@ -1,8 +1,6 @@
 //! Overlays drawn over the views: the welcome screen, help, the command palette and the
 //! add-customer form. An open overlay receives the keys first.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
@@ -77,28 +75,13 @@ impl Palette {
     }
 
     pub fn refilter(&mut self) {
-        let query = self.query.trim();
-        self.selected = 0;
-        if query.is_empty() {
-            self.visible = (0..self.items.len()).collect();
-            return;
-        }
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buffer = Vec::new();
-        let mut scored: Vec<(u32, usize)> = self
+        let texts: Vec<String> = self
             .items
             .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                let text = format!("{:?} {}", item.command, item.description);
-                pattern
-                    .score(Utf32Str::new(&text, &mut buffer), &mut matcher)
-                    .map(|score| (score, i))
-            })
+            .map(|item| format!("{:?} {}", item.command, item.description))
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.visible = scored.into_iter().map(|(_, i)| i).collect();
+        self.visible = super::fuzzy::fuzzy_rank(&self.query, texts.iter().map(String::as_str));
+        self.selected = 0;
     }
 }
 

@@ -1,8 +1,6 @@
 //! The queue pane: customers in urgency order, a fuzzy `/` filter applied on every
 //! keystroke, and a selection that keeps itself on screen.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Command, Effect, Overlay, Pane, State};
@@ -52,27 +50,8 @@ impl QueueState {
 
     /// Recomputes the visible rows from the filter text.
     pub fn apply_filter(&mut self) {
-        let query = self.filter.trim();
-        if query.is_empty() {
-            self.visible = (0..self.entries.len()).collect();
-        } else {
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            let mut buffer = Vec::new();
-            let mut scored: Vec<(u32, usize)> = self
-                .search_text
-                .iter()
-                .enumerate()
-                .filter_map(|(i, text)| {
-                    pattern
-                        .score(Utf32Str::new(text, &mut buffer), &mut matcher)
-                        .map(|score| (score, i))
-                })
-                .collect();
-            // Best match first; ties keep the queue's urgency order.
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.visible = scored.into_iter().map(|(_, i)| i).collect();
-        }
+        self.visible =
+            super::fuzzy::fuzzy_rank(&self.filter, self.search_text.iter().map(String::as_str));
         self.selected = 0;
         self.offset = 0;
     }
