@@ -48,7 +48,7 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
 
     app.press("ctrl-e");
     assert!(app.state.call.is_none(), "wrapped up");
-    let message = app.state.message.clone().unwrap().text;
+    let message = app.message();
     assert!(message.contains("wrapped up: road 3 Teach"), "{message}");
     assert!(message.contains("follow-up case opened"), "{message}");
 
@@ -90,14 +90,7 @@ fn wrap_up_without_a_road_is_refused_and_focuses_the_road_pane() {
     app.press("ctrl-e");
     assert!(app.state.call.is_some(), "the call stays open");
     assert_eq!(app.state.focus, Pane::Road);
-    assert!(
-        app.state
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Choose a road")
-    );
+    assert!(app.message().contains("Choose a road"), "{}", app.message());
     let screen = app.render(80, 24);
     assert!(screen.contains("Road: not set"), "{screen}");
 }
@@ -137,7 +130,7 @@ fn card_numbers_are_masked_before_they_are_stored() {
         app.store.notes(call_id).unwrap(),
         "she read [card ****1111] to me"
     );
-    let message = app.state.message.clone().unwrap().text;
+    let message = app.message();
     assert!(message.contains("card number was masked"), "{message}");
 }
 
@@ -220,12 +213,9 @@ fn roads_are_keys_outside_text_but_text_inside_notes() {
     // Not in a call: a road key explains itself instead of doing nothing silently.
     app.press("3");
     assert!(
-        app.state
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("No call in progress")
+        app.message().contains("No call in progress"),
+        "{}",
+        app.message()
     );
     app.press("enter");
     app.type_text("1234");

@@ -163,6 +163,18 @@ impl Sandbox {
     fn open_tui(&self, cols: u16, rows: u16) -> Tui {
         Tui::spawn(self, cols, rows)
     }
+
+    /// Loads the demo, opens the TUI at 120×40 and starts a call with the first customer
+    /// in the queue; returns the running app and that customer's name.
+    fn call_first_demo_customer(&self) -> (Tui, String) {
+        self.load_demo();
+        let mut tui = self.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        tui.send(ENTER);
+        let screen = tui.wait_for_text("ON CALL");
+        let name = on_call_name(&screen);
+        (tui, name)
+    }
 }
 
 /// The app running in a pseudo-terminal.
@@ -448,13 +460,7 @@ fn xs_after(parser: &Mutex<vt100::Parser>, anchor: &str) -> usize {
 #[test]
 fn take_a_call_quit_and_find_it_again() {
     with_deadline(TEST_LIMIT, |sandbox| {
-        sandbox.load_demo();
-
-        let mut tui = sandbox.open_tui(120, 40);
-        tui.wait_for_text("Queue (44)");
-        tui.send(ENTER);
-        let screen = tui.wait_for_text("ON CALL");
-        let name = on_call_name(&screen);
+        let (mut tui, name) = sandbox.call_first_demo_customer();
 
         tui.type_text("Router keeps dropping #wifi");
         tui.wait_for_text("Router keeps dropping #wifi");
@@ -531,13 +537,7 @@ fn take_a_call_quit_and_find_it_again() {
 #[test]
 fn kill_9_while_typing_loses_at_most_the_debounce_window() {
     with_deadline(TEST_LIMIT, |sandbox| {
-        sandbox.load_demo();
-
-        let mut tui = sandbox.open_tui(120, 40);
-        tui.wait_for_text("Queue (44)");
-        tui.send(ENTER);
-        let screen = tui.wait_for_text("ON CALL");
-        let name = on_call_name(&screen);
+        let (mut tui, name) = sandbox.call_first_demo_customer();
 
         tui.type_text("first words survive ");
         let typed = Instant::now();

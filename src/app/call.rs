@@ -34,16 +34,7 @@ pub struct ActiveCall {
 
 impl ActiveCall {
     pub fn new(call: Call, customer: Customer, notes: &str, resumed: bool) -> ActiveCall {
-        let lines: Vec<String> = sanitize_multiline(notes)
-            .split('\n')
-            .map(str::to_string)
-            .collect();
-        let mut editor = TextArea::new(lines);
-        editor.set_wrap_mode(WrapMode::WordOrGlyph);
-        editor.set_placeholder_text(
-            "Type notes here. #tag marks a theme; a line starting with > quotes the customer.",
-        );
-        let _ = editor.set_search_pattern(HIGHLIGHT_PATTERN);
+        let mut editor = notes_editor(&sanitize_multiline(notes));
         editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
         editor.move_cursor(ratatui_textarea::CursorMove::End);
         ActiveCall {
@@ -136,12 +127,22 @@ fn mask_notes(active: &mut ActiveCall) -> usize {
     }
     let masked = masked.into_owned();
     let ratatui_textarea::DataCursor(row, col) = active.notes.cursor();
-    let mut editor = TextArea::new(masked.split('\n').map(str::to_string).collect());
-    editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    let _ = editor.set_search_pattern(HIGHLIGHT_PATTERN);
+    let mut editor = notes_editor(&masked);
     editor.move_cursor(ratatui_textarea::CursorMove::Jump(row as u16, col as u16));
     active.notes = editor;
     count
+}
+
+/// The notes editor holding `text`: soft-wrapped, tags and stories highlighted.
+fn notes_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
+    editor.set_wrap_mode(WrapMode::WordOrGlyph);
+    editor.set_placeholder_text(
+        "Type notes here. #tag marks a theme; a line starting with > quotes the customer.",
+    );
+    // The pattern is a constant known to compile; a failure would only lose highlighting.
+    let _ = editor.set_search_pattern(HIGHLIGHT_PATTERN);
+    editor
 }
 
 /// Leaves the active call open in the store, saved, to resume later.

@@ -48,6 +48,8 @@ pub struct PaletteItem {
 pub struct Palette {
     pub query: String,
     pub items: Vec<PaletteItem>,
+    /// What the query matches, per item (command name and description), built once.
+    search_text: Vec<String>,
     /// Indexes into `items` that match the query.
     pub visible: Vec<usize>,
     pub selected: usize,
@@ -64,8 +66,13 @@ impl Palette {
                 keys: keys.clone(),
             })
             .collect::<Vec<_>>();
+        let search_text = items
+            .iter()
+            .map(|item| format!("{:?} {}", item.command, item.description))
+            .collect();
         let mut palette = Palette {
             query: String::new(),
+            search_text,
             visible: (0..items.len()).collect(),
             items,
             selected: 0,
@@ -75,12 +82,8 @@ impl Palette {
     }
 
     pub fn refilter(&mut self) {
-        let texts: Vec<String> = self
-            .items
-            .iter()
-            .map(|item| format!("{:?} {}", item.command, item.description))
-            .collect();
-        self.visible = super::fuzzy::fuzzy_rank(&self.query, texts.iter().map(String::as_str));
+        self.visible =
+            super::fuzzy::fuzzy_rank(&self.query, self.search_text.iter().map(String::as_str));
         self.selected = 0;
     }
 }

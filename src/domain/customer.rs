@@ -104,19 +104,6 @@ impl Customer {
         self.status = to;
         true
     }
-
-    /// Text the queue filter matches against.
-    pub fn search_text(&self) -> String {
-        let mut text = self.name.clone();
-        for part in [&self.phone, &self.email, &self.segment]
-            .into_iter()
-            .flatten()
-        {
-            text.push(' ');
-            text.push_str(part);
-        }
-        text
-    }
 }
 
 /// What the add-customer form (and import) supplies, before validation.

@@ -21,9 +21,6 @@ pub fn key_action(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Actio
         // Overlays take every key except quitting.
         return match keymap.resolve(&[Context::Global], chord) {
             Some(Command::Quit) => Some(Action::Command(Command::Quit)),
-            Some(Command::Help) if !state.overlay.as_ref().is_some_and(|o| o.takes_text()) => {
-                Some(Action::Key(key))
-            }
             _ => Some(Action::Key(key)),
         };
     }

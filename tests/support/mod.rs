@@ -154,6 +154,15 @@ impl Harness {
         out
     }
 
+    /// The message line's text ("" when there is none).
+    pub fn message(&self) -> String {
+        self.state
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
     /// Selects the first queue row whose name contains `name` using the `/` filter.
     pub fn find(&mut self, name: &str) {
         self.press("/");
