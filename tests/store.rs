@@ -24,7 +24,8 @@ fn customer(name: &str, status: &str) -> Customer {
 
 fn open_temp() -> (tempfile::TempDir, SledStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    let store =
+        SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
     (dir, store)
 }
 
@@ -100,6 +101,7 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
         road: Road::Care,
         comment: "care, not learn".into(),
         at: t1,
+        acknowledged_at: None,
     });
     let lead = Actor {
         who: "Jordan".into(),
@@ -192,7 +194,8 @@ fn the_store_refuses_what_would_break_the_rules() {
 #[test]
 fn a_second_open_of_the_same_store_is_refused_with_a_clear_message() {
     let (dir, _store) = open_temp();
-    let error = SledStore::open(&dir.path().join("store")).unwrap_err();
+    let error =
+        SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap_err();
     assert!(matches!(error, StoreError::Locked(_)));
     assert!(
         error

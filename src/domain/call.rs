@@ -98,6 +98,9 @@ pub struct Review {
     #[serde(default)]
     pub comment: String,
     pub at: Timestamp,
+    /// When the agent confirmed having read the review.
+    #[serde(default)]
+    pub acknowledged_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

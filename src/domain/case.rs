@@ -26,6 +26,9 @@ pub struct Case {
     pub closed_at: Option<Timestamp>,
     #[serde(default)]
     pub closed_by_call: Option<Id>,
+    /// The lead's note when a case is closed by hand rather than by a resolved call.
+    #[serde(default)]
+    pub close_note: Option<String>,
 }
 
 impl Case {

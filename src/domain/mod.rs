@@ -1,19 +1,22 @@
 //! Plain types and rules of the product: customers, calls, the four roads, cases, the
-//! customer queue's ordering, and text rules (sanitising, card masking, tags, stories).
+//! customer queue's ordering, reporting periods and the lead's statistics, and text rules (sanitising, card masking, tags, stories).
 //! Nothing here knows about the terminal, the async runtime or the store.
 
 pub mod call;
 pub mod case;
 pub mod clock;
 pub mod customer;
+pub mod period;
 pub mod queue;
 pub mod road;
+pub mod stats;
 pub mod text;
 
 pub use call::{Call, CallReason, Direction, Outcome, Review};
 pub use case::{Case, CaseStatus};
 pub use clock::Clock;
 pub use customer::{Customer, CustomerStatus, NewCustomer, StatusChange};
+pub use period::Period;
 pub use queue::{QueueEntry, Urgency};
 pub use road::Road;
 

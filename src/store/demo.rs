@@ -200,6 +200,7 @@ fn replay_call(
             road: review.road,
             comment: review.comment.clone(),
             at: reviewed_at,
+            acknowledged_at: None,
         });
         let actor = Actor {
             who: lead.to_string(),

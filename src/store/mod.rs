@@ -6,17 +6,22 @@
 mod codec;
 pub mod demo;
 mod keys;
+pub mod reports;
 mod sled_store;
 
 use std::path::PathBuf;
 
 use crate::domain::call::{AuditEntry, Role};
-use crate::domain::{Call, Case, Customer, Id, QueueEntry};
+use crate::domain::{Call, Case, Customer, Id, QueueEntry, Road};
 
+pub use reports::{
+    AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, PageCursor, ReviewPage, ReviewQuery,
+    ReviewRow, Story,
+};
 pub use sled_store::SledStore;
 
 /// The schema version this build writes; older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -141,4 +146,45 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<CustomerContext>>;
     fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>>;
     fn flush(&self) -> StoreResult<()>;
+
+    /// Up to `limit` calls matching `query`, newest first, starting after `after` (the
+    /// cursor of the previous page). Reads one index range; never the whole store.
+    fn review_page(
+        &self,
+        query: &ReviewQuery,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> StoreResult<ReviewPage>;
+    fn call_detail(&self, call_id: Id) -> StoreResult<Option<CallDetail>>;
+    /// The lead's road and comment for a finished call; a road other than the agent's
+    /// needs the comment as its reason. Audited with the index and counter changes.
+    fn review_call(
+        &self,
+        call_id: Id,
+        road: Road,
+        comment: &str,
+        actor: &Actor,
+    ) -> StoreResult<Call>;
+    /// The agent confirms having read the review of their call (audited).
+    fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call>;
+    /// Open cases, earliest due (so overdue) first, keyset-paginated.
+    fn open_cases(&self, after: Option<&[u8]>, limit: usize) -> StoreResult<CasePage>;
+    fn set_case_due(
+        &self,
+        case_id: Id,
+        due: jiff::civil::Date,
+        actor: &Actor,
+    ) -> StoreResult<CaseRow>;
+    /// A lead closes a case by hand; the note is required and goes in the audit entry.
+    fn close_case(&self, case_id: Id, note: &str, actor: &Actor) -> StoreResult<CaseRow>;
+    fn reopen_case(&self, case_id: Id, actor: &Actor) -> StoreResult<CaseRow>;
+    /// Everyone who has taken a call, by name.
+    fn agents(&self) -> StoreResult<Vec<String>>;
+    /// The figures of the period `from`..=`to`, with open cases aged as of `today`.
+    fn dashboard(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        today: jiff::civil::Date,
+    ) -> StoreResult<Dashboard>;
 }

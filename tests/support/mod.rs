@@ -36,14 +36,16 @@ impl Harness {
     /// An app on an empty store, queue loaded.
     pub fn empty() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let store = SledStore::open(&dir.path().join("store")).unwrap();
+        let store =
+            SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
         Harness::start(store, dir)
     }
 
     /// An app on a store holding the demo data, dated relative to the fixed clock.
     pub fn with_demo() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let store = SledStore::open(&dir.path().join("store")).unwrap();
+        let store =
+            SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
         demo::load(&store, &Clock::fixed(fixed_now())).unwrap();
         Harness::start(store, dir)
     }

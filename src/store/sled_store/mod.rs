@@ -3,10 +3,12 @@
 
 mod queries;
 mod records;
+mod reports;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
+use jiff::tz::TimeZone;
 use sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
@@ -14,7 +16,7 @@ use super::{SCHEMA_VERSION, StoreError, StoreResult};
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 16] = [
+const TREE_NAMES: [&str; 19] = [
     "customers",
     "calls",
     "notes",
@@ -31,6 +33,9 @@ const TREE_NAMES: [&str; 16] = [
     "idx_open_case_by_due",
     "idx_case_by_customer",
     "idx_customer_by_status",
+    "idx_open_case_by_opened",
+    "idx_unreviewed_by_agent",
+    "daily",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -48,11 +53,35 @@ const T_OPEN_CALL: usize = 12;
 const T_OPEN_CASE_BY_DUE: usize = 13;
 const T_CASE_BY_CUSTOMER: usize = 14;
 const T_CUSTOMER_BY_STATUS: usize = 15;
+const T_OPEN_CASE_BY_OPENED: usize = 16;
+const T_UNREVIEWED_BY_AGENT: usize = 17;
+/// Per-day tallies (kind, local date, detail → count) that the dashboard sums over a
+/// period instead of reading every call; see `records::daily`.
+const T_DAILY: usize = 18;
+
+/// Trees derived from the records, rebuilt by a migration.
+const DERIVED_TREES: [usize; 12] = [
+    T_COUNTERS,
+    T_CALL_BY_CUSTOMER,
+    T_CALL_BY_TIME,
+    T_CALL_BY_AGENT,
+    T_CALL_BY_ROAD,
+    T_CALL_UNREVIEWED,
+    T_OPEN_CALL,
+    T_OPEN_CASE_BY_DUE,
+    T_CASE_BY_CUSTOMER,
+    T_CUSTOMER_BY_STATUS,
+    T_OPEN_CASE_BY_OPENED,
+    T_UNREVIEWED_BY_AGENT,
+];
 
 pub struct SledStore {
     path: PathBuf,
     db: sled::Db,
     trees: Vec<Tree>,
+    /// The time zone whose calendar days the daily tallies use, fixed when the store is
+    /// created so that a day means the same thing on every later run.
+    tz: TimeZone,
     /// Held for the life of the store; the OS releases it when the process ends, even
     /// after `kill -9`.
     _lock: File,
@@ -67,8 +96,14 @@ impl std::fmt::Debug for SledStore {
 }
 
 impl SledStore {
-    /// Opens (creating if needed) the store directory at `path`.
+    /// Opens (creating if needed) the store directory at `path`; a new store counts days
+    /// in the system's time zone.
     pub fn open(path: &Path) -> StoreResult<SledStore> {
+        SledStore::open_in_zone(path, TimeZone::system())
+    }
+
+    /// Opens the store; a new one counts days in `zone` (an existing one keeps its own).
+    pub fn open_in_zone(path: &Path, zone: TimeZone) -> StoreResult<SledStore> {
         let io = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
@@ -91,10 +126,20 @@ impl SledStore {
             .iter()
             .map(|name| db.open_tree(name))
             .collect::<Result<Vec<_>, _>>()?;
-        let store = SledStore {
+        let tz = match db.get(b"time_zone")? {
+            Some(name) => TimeZone::get(&String::from_utf8_lossy(&name)).unwrap_or(zone),
+            None => {
+                if let Some(name) = zone.iana_name() {
+                    db.insert(b"time_zone", name.as_bytes())?;
+                }
+                zone
+            }
+        };
+        let mut store = SledStore {
             path: path.to_path_buf(),
             db,
             trees,
+            tz,
             _lock: lock,
         };
         store.check_schema()?;
@@ -107,7 +152,7 @@ impl SledStore {
     }
 
     /// Records the schema version of a new store, migrates an older one, refuses a newer.
-    fn check_schema(&self) -> StoreResult<()> {
+    fn check_schema(&mut self) -> StoreResult<()> {
         let found = match self.db.get(b"schema_version")? {
             Some(bytes) => u32::from_be_bytes(
                 bytes
@@ -125,8 +170,12 @@ impl SledStore {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 0 is a store created before any record was written: nothing to
-            // migrate yet. Later versions add their steps here, oldest first.
+            // Version 0 is a store created before any record was written. Version 1 had
+            // no daily tallies and fewer indexes: rebuild everything derived.
+            if found == 1 {
+                tracing::info!("migrating the store from schema 1: rebuilding indexes");
+                self.rebuild_derived()?;
+            }
             self.db
                 .insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
             self.db.flush()?;
@@ -137,7 +186,7 @@ impl SledStore {
     /// Runs `body` as one transaction over every tree.
     fn transaction<A>(&self, body: impl Fn(&Tx) -> StoreResult<A>) -> StoreResult<A> {
         let result = self.trees[..].transaction(|trees| {
-            let tx = Tx::new(trees);
+            let tx = Tx::new(trees, &self.tz);
             body(&tx).map_err(ConflictableTransactionError::Abort)
         });
         match result {

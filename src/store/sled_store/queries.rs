@@ -2,10 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::records::{
-    call_counters, call_index, case_counters, case_index, customer_counters, customer_index,
-    read_counter,
-};
+use super::records::{Derived, read_counter};
 use super::*;
 use crate::domain::call::AuditEntry;
 use crate::domain::text::first_line;
@@ -39,21 +36,19 @@ impl SledStore {
         Ok(ids)
     }
 
-    fn load<T: serde::de::DeserializeOwned>(&self, tree: usize, id: Id) -> StoreResult<Option<T>> {
+    pub(super) fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: usize,
+        id: Id,
+    ) -> StoreResult<Option<T>> {
         self.tree(tree)
             .get(keys::id(id))?
             .map(|bytes| decode(&bytes))
             .transpose()
     }
 
-    /// Recomputes every counter and index entry from the records and lists each
-    /// disagreement with what is stored (empty when the store is consistent).
-    pub fn check_consistency(&self) -> StoreResult<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut expected_counters: HashMap<String, i64> = HashMap::new();
-        let mut expected_index: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
-        let agents: HashMap<String, u32> = self
-            .tree(T_AGENTS)
+    fn agent_numbers(&self) -> HashMap<String, u32> {
+        self.tree(T_AGENTS)
             .iter()
             .filter_map(Result::ok)
             .map(|(k, v)| {
@@ -62,65 +57,80 @@ impl SledStore {
                     read_counter(&v) as u32,
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    /// Every index entry and counter the records imply. Agents without a number get
+    /// one in `agents` (only a rebuild has none to find).
+    fn derive(&self, agents: &mut HashMap<String, u32>) -> StoreResult<Derived> {
+        let mut derived = Derived::default();
         for item in self.tree(T_CUSTOMERS).iter() {
             let (_, value) = item?;
-            let customer: Customer = decode(&value)?;
-            customer_counters(&customer)
-                .into_iter()
-                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
-            expected_index.extend(customer_index(&customer));
+            match decode::<Customer>(&value) {
+                Ok(customer) => derived.customer(&customer, &self.tz),
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged customer record"),
+            }
         }
         for item in self.tree(T_CALLS).iter() {
             let (_, value) = item?;
-            let call: Call = decode(&value)?;
-            call_counters(&call)
-                .into_iter()
-                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
-            let agent = agents.get(&call.agent).copied().unwrap_or_else(|| {
-                problems.push(format!("agent {} has no number", call.agent));
-                0
-            });
-            expected_index.extend(call_index(&call, agent));
+            let call: Call = match decode(&value) {
+                Ok(call) => call,
+                Err(e) => {
+                    tracing::warn!(error = %e, "skipped a damaged call record");
+                    continue;
+                }
+            };
+            let next = agents.values().copied().max().unwrap_or(0) + 1;
+            let agent = *agents.entry(call.agent.clone()).or_insert(next);
+            derived.call(&call, agent, &self.tz);
         }
         for item in self.tree(T_CASES).iter() {
             let (_, value) = item?;
-            let case: Case = decode(&value)?;
-            case_counters(&case)
-                .into_iter()
-                .for_each(|c| *expected_counters.entry(c).or_default() += 1);
-            expected_index.extend(case_index(&case));
-        }
-        for item in self.tree(T_COUNTERS).iter() {
-            let (key, value) = item?;
-            let name = String::from_utf8_lossy(&key).into_owned();
-            if name == "agents" {
-                continue;
+            match decode::<Case>(&value) {
+                Ok(case) => derived.case(&case),
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
             }
-            let stored = read_counter(&value);
-            let expected = expected_counters.remove(&name).unwrap_or(0);
-            if stored != expected {
+        }
+        Ok(derived)
+    }
+
+    /// Recomputes every counter, daily tally and index entry from the records and lists
+    /// each disagreement with what is stored (empty when the store is consistent).
+    pub fn check_consistency(&self) -> StoreResult<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut agents = self.agent_numbers();
+        let known = agents.len();
+        let derived = self.derive(&mut agents)?;
+        if agents.len() != known {
+            problems.push(format!("{} agents have no number", agents.len() - known));
+        }
+        for (tree, mut expected) in [(T_COUNTERS, derived.counters), (T_DAILY, derived.daily)] {
+            for item in self.tree(tree).iter() {
+                let (key, value) = item?;
+                if tree == T_COUNTERS && key.as_ref() == b"agents" {
+                    continue;
+                }
+                let stored = read_counter(&value);
+                let wanted = expected.remove(key.as_ref()).unwrap_or(0);
+                if stored != wanted {
+                    problems.push(format!(
+                        "{} {:?}: stored {stored}, records say {wanted}",
+                        TREE_NAMES[tree],
+                        String::from_utf8_lossy(&key)
+                    ));
+                }
+            }
+            for (key, wanted) in expected {
                 problems.push(format!(
-                    "counter {name}: stored {stored}, records say {expected}"
+                    "{} {:?}: missing, records say {wanted}",
+                    TREE_NAMES[tree],
+                    String::from_utf8_lossy(&key)
                 ));
             }
         }
-        for (name, expected) in expected_counters {
-            problems.push(format!("counter {name}: missing, records say {expected}"));
-        }
-        let index_trees = [
-            T_CALL_BY_CUSTOMER,
-            T_CALL_BY_TIME,
-            T_CALL_BY_AGENT,
-            T_CALL_BY_ROAD,
-            T_CALL_UNREVIEWED,
-            T_OPEN_CALL,
-            T_OPEN_CASE_BY_DUE,
-            T_CASE_BY_CUSTOMER,
-            T_CUSTOMER_BY_STATUS,
-        ];
-        for tree in index_trees {
-            let mut expected: Vec<(Vec<u8>, Vec<u8>)> = expected_index
+        for tree in DERIVED_TREES.into_iter().filter(|t| *t != T_COUNTERS) {
+            let mut expected: Vec<(Vec<u8>, Vec<u8>)> = derived
+                .index
                 .iter()
                 .filter(|e| e.0 == tree)
                 .map(|e| (e.1.clone(), e.2.clone()))
@@ -142,6 +152,34 @@ impl SledStore {
             }
         }
         Ok(problems)
+    }
+
+    /// Rewrites every index, counter and daily tally from the records (a migration, or a
+    /// repair). Runs while the store is locked to this process.
+    pub fn rebuild_derived(&self) -> StoreResult<()> {
+        let mut agents = self.agent_numbers();
+        let derived = self.derive(&mut agents)?;
+        for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
+            self.tree(tree).clear()?;
+        }
+        for (name, number) in &agents {
+            self.tree(T_AGENTS)
+                .insert(name.as_bytes(), &i64::from(*number).to_be_bytes())?;
+        }
+        let highest = agents.values().copied().max().unwrap_or(0);
+        self.tree(T_COUNTERS)
+            .insert(b"agents", &i64::from(highest).to_be_bytes())?;
+        for (key, count) in derived.counters {
+            self.tree(T_COUNTERS).insert(key, &count.to_be_bytes())?;
+        }
+        for (key, count) in derived.daily {
+            self.tree(T_DAILY).insert(key, &count.to_be_bytes())?;
+        }
+        for (tree, key, value) in derived.index {
+            self.tree(tree).insert(key, value)?;
+        }
+        self.db.flush()?;
+        Ok(())
     }
 }
 
@@ -336,6 +374,7 @@ impl Store for SledStore {
                         status: CaseStatus::Open,
                         closed_at: None,
                         closed_by_call: None,
+                        close_note: None,
                     };
                     tx.put_case(None, &case)?;
                     result.opened_case = Some(case);
@@ -416,5 +455,75 @@ impl Store for SledStore {
     fn flush(&self) -> StoreResult<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn review_page(
+        &self,
+        query: &crate::store::ReviewQuery,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> StoreResult<crate::store::ReviewPage> {
+        self.review_page_impl(query, after, limit)
+    }
+
+    fn call_detail(&self, call_id: Id) -> StoreResult<Option<crate::store::CallDetail>> {
+        self.call_detail_impl(call_id)
+    }
+
+    fn review_call(
+        &self,
+        call_id: Id,
+        road: crate::domain::Road,
+        comment: &str,
+        actor: &Actor,
+    ) -> StoreResult<Call> {
+        self.review_call_impl(call_id, road, comment, actor)
+    }
+
+    fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
+        self.acknowledge_impl(call_id, actor)
+    }
+
+    fn open_cases(
+        &self,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> StoreResult<crate::store::CasePage> {
+        self.open_cases_impl(after, limit)
+    }
+
+    fn set_case_due(
+        &self,
+        case_id: Id,
+        due: jiff::civil::Date,
+        actor: &Actor,
+    ) -> StoreResult<crate::store::CaseRow> {
+        self.set_case_due_impl(case_id, due, actor)
+    }
+
+    fn close_case(
+        &self,
+        case_id: Id,
+        note: &str,
+        actor: &Actor,
+    ) -> StoreResult<crate::store::CaseRow> {
+        self.close_case_impl(case_id, note, actor)
+    }
+
+    fn reopen_case(&self, case_id: Id, actor: &Actor) -> StoreResult<crate::store::CaseRow> {
+        self.reopen_case_impl(case_id, actor)
+    }
+
+    fn agents(&self) -> StoreResult<Vec<String>> {
+        self.agents_impl()
+    }
+
+    fn dashboard(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        today: jiff::civil::Date,
+    ) -> StoreResult<crate::store::Dashboard> {
+        self.dashboard_impl(from, to, today)
     }
 }

@@ -3,12 +3,16 @@
 //! new one's and moves the counters by the difference, so indexes and counters can
 //! never drift from the records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 
 use super::*;
 use crate::domain::call::AuditEntry;
+use crate::domain::stats::customer_events;
 use crate::domain::{Call, Case, CaseStatus, Customer, new_id};
 use crate::store::codec::{decode, encode, encode_text};
 use crate::store::{Actor, keys};
@@ -18,6 +22,7 @@ pub(super) type IndexEntry = (usize, Vec<u8>, Vec<u8>);
 
 pub(super) struct Tx<'a> {
     trees: &'a [TransactionalTree],
+    tz: &'a TimeZone,
 }
 
 fn storage(e: UnabortableTransactionError) -> StoreError {
@@ -29,8 +34,8 @@ fn storage(e: UnabortableTransactionError) -> StoreError {
 }
 
 impl<'a> Tx<'a> {
-    pub(super) fn new(trees: &'a [TransactionalTree]) -> Tx<'a> {
-        Tx { trees }
+    pub(super) fn new(trees: &'a [TransactionalTree], tz: &'a TimeZone) -> Tx<'a> {
+        Tx { trees, tz }
     }
 
     pub(super) fn get(&self, tree: usize, key: &[u8]) -> StoreResult<Option<sled::IVec>> {
@@ -47,16 +52,19 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    pub(super) fn bump(&self, counter: &str, delta: i64) -> StoreResult<()> {
+    /// Moves a counter (in `T_COUNTERS` or `T_DAILY`) by `delta`; a count that reaches
+    /// zero is removed, so the trees hold only what a recount would find.
+    fn bump(&self, tree: usize, key: &[u8], delta: i64) -> StoreResult<()> {
         if delta == 0 {
             return Ok(());
         }
-        let current = self
-            .get(T_COUNTERS, counter.as_bytes())?
-            .map(|v| read_counter(&v))
-            .unwrap_or(0);
+        let current = self.get(tree, key)?.map(|v| read_counter(&v)).unwrap_or(0);
         let next = (current + delta).max(0);
-        self.put(T_COUNTERS, counter.as_bytes(), &next.to_be_bytes())
+        if next == 0 {
+            self.del(tree, key)
+        } else {
+            self.put(tree, key, &next.to_be_bytes())
+        }
     }
 
     fn reindex(&self, old: &[IndexEntry], new: &[IndexEntry]) -> StoreResult<()> {
@@ -71,8 +79,10 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    fn count(&self, old: Vec<String>, new: Vec<String>) -> StoreResult<()> {
-        let mut deltas: BTreeMap<String, i64> = BTreeMap::new();
+    /// Moves the counters in `tree` from what the old record contributed to what the
+    /// new one does.
+    fn count(&self, tree: usize, old: Vec<Vec<u8>>, new: Vec<Vec<u8>>) -> StoreResult<()> {
+        let mut deltas: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
         for key in old {
             *deltas.entry(key).or_default() -= 1;
         }
@@ -80,7 +90,7 @@ impl<'a> Tx<'a> {
             *deltas.entry(key).or_default() += 1;
         }
         for (key, delta) in deltas {
-            self.bump(&key, delta)?;
+            self.bump(tree, &key, delta)?;
         }
         Ok(())
     }
@@ -117,8 +127,14 @@ impl<'a> Tx<'a> {
             &customer_index(new),
         )?;
         self.count(
+            T_COUNTERS,
             old.map(customer_counters).unwrap_or_default(),
             customer_counters(new),
+        )?;
+        self.count(
+            T_DAILY,
+            old.map(|c| customer_daily(c, self.tz)).unwrap_or_default(),
+            customer_daily(new, self.tz),
         )
     }
 
@@ -129,16 +145,21 @@ impl<'a> Tx<'a> {
         actor: &Actor,
     ) -> StoreResult<()> {
         self.put(T_CALLS, &keys::id(new.id), &encode(new)?)?;
-        let old_index = match old {
-            Some(old) => call_index(old, self.agent_number(&old.agent)?),
-            None => Vec::new(),
+        let (old_index, old_daily) = match old {
+            Some(old) => {
+                let agent = self.agent_number(&old.agent)?;
+                (call_index(old, agent), call_daily(old, agent, self.tz))
+            }
+            None => (Vec::new(), Vec::new()),
         };
-        let new_index = call_index(new, self.agent_number(&new.agent)?);
-        self.reindex(&old_index, &new_index)?;
+        let agent = self.agent_number(&new.agent)?;
+        self.reindex(&old_index, &call_index(new, agent))?;
         self.count(
+            T_COUNTERS,
             old.map(call_counters).unwrap_or_default(),
             call_counters(new),
         )?;
+        self.count(T_DAILY, old_daily, call_daily(new, agent, self.tz))?;
         let old_road = old.and_then(|c| c.road);
         if old_road != new.road {
             self.audit(new.id, actor, "agent road", old_road, new.road)?;
@@ -159,6 +180,7 @@ impl<'a> Tx<'a> {
         self.put(T_CASES, &keys::id(new.id), &encode(new)?)?;
         self.reindex(&old.map(case_index).unwrap_or_default(), &case_index(new))?;
         self.count(
+            T_COUNTERS,
             old.map(case_counters).unwrap_or_default(),
             case_counters(new),
         )
@@ -200,10 +222,10 @@ pub(super) fn customer_index(customer: &Customer) -> Vec<IndexEntry> {
     )]
 }
 
-pub(super) fn customer_counters(customer: &Customer) -> Vec<String> {
+pub(super) fn customer_counters(customer: &Customer) -> Vec<Vec<u8>> {
     vec![
-        "customers".into(),
-        format!("customers.status.{}", customer.status.code()),
+        b"customers".to_vec(),
+        format!("customers.status.{}", customer.status.code()).into_bytes(),
     ]
 }
 
@@ -239,21 +261,26 @@ pub(super) fn call_index(call: &Call, agent: u32) -> Vec<IndexEntry> {
         }
         if call.review.is_none() {
             entries.push((T_CALL_UNREVIEWED, keys::join(&[&time, &id]), Vec::new()));
+            entries.push((
+                T_UNREVIEWED_BY_AGENT,
+                keys::join(&[&agent.to_be_bytes(), &time, &id]),
+                Vec::new(),
+            ));
         }
     }
     entries
 }
 
-pub(super) fn call_counters(call: &Call) -> Vec<String> {
-    let mut counters = vec!["calls".to_string()];
+pub(super) fn call_counters(call: &Call) -> Vec<Vec<u8>> {
+    let mut counters = vec![b"calls".to_vec()];
     if call.is_open() {
-        counters.push("calls.open".into());
+        counters.push(b"calls.open".to_vec());
     } else {
         if let Some(road) = call.road {
-            counters.push(format!("calls.road.{}", road.number()));
+            counters.push(format!("calls.road.{}", road.number()).into_bytes());
         }
         if call.review.is_none() {
-            counters.push("calls.unreviewed".into());
+            counters.push(b"calls.unreviewed".to_vec());
         }
     }
     counters
@@ -271,13 +298,107 @@ pub(super) fn case_index(case: &Case) -> Vec<IndexEntry> {
             keys::join(&[&keys::date(case.due), &keys::id(case.id)]),
             keys::id(case.customer_id).to_vec(),
         ));
+        entries.push((
+            T_OPEN_CASE_BY_OPENED,
+            keys::join(&[&keys::time(case.opened_at), &keys::id(case.id)]),
+            keys::id(case.customer_id).to_vec(),
+        ));
     }
     entries
 }
 
-pub(super) fn case_counters(case: &Case) -> Vec<String> {
+pub(super) fn case_counters(case: &Case) -> Vec<Vec<u8>> {
     vec![match case.status {
-        CaseStatus::Open => "cases.open".into(),
-        CaseStatus::Closed => "cases.closed".into(),
+        CaseStatus::Open => b"cases.open".to_vec(),
+        CaseStatus::Closed => b"cases.closed".to_vec(),
     }]
+}
+
+/// Kinds of daily tally; a `T_DAILY` key is kind, local date (YYYYMMDD), then detail.
+pub(super) mod daily {
+    /// Finished calls: agent number, agent's road.
+    pub const ROAD: u8 = 1;
+    /// Reviewed calls: agent number, agent's road, lead's road.
+    pub const REVIEW: u8 = 2;
+    /// Finished calls carrying a tag: the tag.
+    pub const TAG: u8 = 3;
+    /// Customer-math events: the event code.
+    pub const CUSTOMER: u8 = 4;
+}
+
+pub(super) fn daily_key(kind: u8, day: Date, detail: &[u8]) -> Vec<u8> {
+    keys::join(&[&[kind], &keys::date(day), detail])
+}
+
+fn local_day(at: Timestamp, tz: &TimeZone) -> Date {
+    at.to_zoned(tz.clone()).date()
+}
+
+/// What a call adds to the daily tallies (on the day it started).
+pub(super) fn call_daily(call: &Call, agent: u32, tz: &TimeZone) -> Vec<Vec<u8>> {
+    let (false, Some(road)) = (call.is_open(), call.road) else {
+        return Vec::new();
+    };
+    let day = local_day(call.started_at, tz);
+    let agent = agent.to_be_bytes();
+    let mut tallies = vec![daily_key(
+        daily::ROAD,
+        day,
+        &keys::join(&[&agent, &[road.number()]]),
+    )];
+    if let Some(review) = &call.review {
+        tallies.push(daily_key(
+            daily::REVIEW,
+            day,
+            &keys::join(&[&agent, &[road.number(), review.road.number()]]),
+        ));
+    }
+    let mut tags: Vec<&String> = call.tags.iter().collect();
+    tags.sort();
+    tags.dedup();
+    for tag in tags {
+        tallies.push(daily_key(daily::TAG, day, tag.as_bytes()));
+    }
+    tallies
+}
+
+/// What a customer's status history adds to the daily tallies.
+pub(super) fn customer_daily(customer: &Customer, tz: &TimeZone) -> Vec<Vec<u8>> {
+    customer_events(customer)
+        .into_iter()
+        .map(|(at, event)| daily_key(daily::CUSTOMER, local_day(at, tz), &[event.code()]))
+        .collect()
+}
+
+/// Every index entry and counter the records imply, for a recount or a rebuild.
+#[derive(Default)]
+pub(super) struct Derived {
+    pub counters: HashMap<Vec<u8>, i64>,
+    pub daily: HashMap<Vec<u8>, i64>,
+    pub index: Vec<IndexEntry>,
+}
+
+impl Derived {
+    fn tally(map: &mut HashMap<Vec<u8>, i64>, keys: Vec<Vec<u8>>) {
+        for key in keys {
+            *map.entry(key).or_default() += 1;
+        }
+    }
+
+    pub fn customer(&mut self, customer: &Customer, tz: &TimeZone) {
+        Derived::tally(&mut self.counters, customer_counters(customer));
+        Derived::tally(&mut self.daily, customer_daily(customer, tz));
+        self.index.extend(customer_index(customer));
+    }
+
+    pub fn call(&mut self, call: &Call, agent: u32, tz: &TimeZone) {
+        Derived::tally(&mut self.counters, call_counters(call));
+        Derived::tally(&mut self.daily, call_daily(call, agent, tz));
+        self.index.extend(call_index(call, agent));
+    }
+
+    pub fn case(&mut self, case: &Case) {
+        Derived::tally(&mut self.counters, case_counters(case));
+        self.index.extend(case_index(case));
+    }
 }

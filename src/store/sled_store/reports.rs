@@ -1,0 +1,615 @@
+//! The lead's queries on `SledStore`: review pages read an index range newest first and
+//! stop after a page (keyset pagination), the dashboard sums daily tallies over the
+//! period, and reviews and case changes go through `Tx` with their audit entries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::records::{daily, daily_key, read_counter};
+use super::*;
+use crate::domain::stats::{AGE_BUCKETS, CustomerEvent, age_bucket};
+use crate::domain::text::{extract_stories, first_line};
+use crate::domain::{Call, Case, CaseStatus, Id, Road, period};
+use crate::store::reports::{
+    AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, ReviewPage, ReviewQuery, ReviewRow,
+    Story,
+};
+use crate::store::{Actor, Store, keys};
+
+/// Most index entries one review page looks at before it returns what it found, so a
+/// narrow text search over a million calls still answers quickly and carries on after.
+const MAX_EXAMINED: usize = 2_000;
+/// Calls the dashboard reads, newest first, looking for the latest stories.
+const STORY_CALLS: usize = 300;
+const STORIES: usize = 6;
+const TOP_TAGS: usize = 8;
+const SPARK_WEEKS: usize = 12;
+
+impl SledStore {
+    fn day_start(&self, day: Date) -> Timestamp {
+        day.to_zoned(self.tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn agent_number_of(&self, name: &str) -> StoreResult<Option<u32>> {
+        Ok(self
+            .tree(T_AGENTS)
+            .get(name.as_bytes())?
+            .map(|v| read_counter(&v) as u32))
+    }
+
+    fn agent_names(&self) -> StoreResult<HashMap<u32, String>> {
+        let mut names = HashMap::new();
+        for item in self.tree(T_AGENTS).iter() {
+            let (name, number) = item?;
+            names.insert(
+                read_counter(&number) as u32,
+                String::from_utf8_lossy(&name).into_owned(),
+            );
+        }
+        Ok(names)
+    }
+
+    fn customer_name(&self, id: Id, cache: &mut HashMap<Id, String>) -> String {
+        cache
+            .entry(id)
+            .or_insert_with(|| match self.customer(id) {
+                Ok(Some(customer)) => customer.name,
+                _ => "(unknown customer)".into(),
+            })
+            .clone()
+    }
+
+    /// Sums the daily tallies of `kind` from `from` to `to` (inclusive), by detail.
+    fn daily_sums(&self, kind: u8, from: Date, to: Date) -> StoreResult<BTreeMap<Vec<u8>, i64>> {
+        let mut sums = BTreeMap::new();
+        let lower = daily_key(kind, from, &[]);
+        let upper = daily_key(kind, to.tomorrow().unwrap_or(to), &[]);
+        for item in self.tree(T_DAILY).range(lower..upper) {
+            let (key, value) = item?;
+            if let Some(detail) = key.get(5..) {
+                *sums.entry(detail.to_vec()).or_default() += read_counter(&value);
+            }
+        }
+        Ok(sums)
+    }
+
+    fn case_row(&self, case: Case) -> StoreResult<CaseRow> {
+        let customer = self.customer_name(case.customer_id, &mut HashMap::new());
+        let audit = self.audit_for(case.id)?;
+        Ok(CaseRow {
+            case,
+            customer,
+            audit,
+        })
+    }
+
+    fn change_case(
+        &self,
+        case_id: Id,
+        change: impl Fn(&Case) -> StoreResult<(Case, &'static str, String, String)>,
+        actor: &Actor,
+    ) -> StoreResult<CaseRow> {
+        let case = self.transaction(|tx| {
+            let Some(old) = tx.load::<Case>(T_CASES, case_id)? else {
+                return Err(StoreError::Rule(
+                    "that case is no longer in the store".into(),
+                ));
+            };
+            let (new, what, from, to) = change(&old)?;
+            tx.put_case(Some(&old), &new)?;
+            tx.audit(case_id, actor, what, Some(from), Some(to))?;
+            Ok(new)
+        })?;
+        self.flush()?;
+        self.case_row(case)
+    }
+}
+
+/// Whether a call passes the filters that the index range did not already apply.
+fn passes(query: &ReviewQuery, call: &Call) -> bool {
+    if call.is_open() {
+        return false;
+    }
+    let lead_road = call.review.as_ref().map(|r| r.road);
+    if query.unreviewed_only && call.review.is_some() {
+        return false;
+    }
+    if (query.reviewed_only || query.disagreements_only) && call.review.is_none() {
+        return false;
+    }
+    if query.disagreements_only && lead_road == call.road {
+        return false;
+    }
+    if query.agent.as_ref().is_some_and(|a| *a != call.agent) {
+        return false;
+    }
+    if query.agent_road.is_some() && query.agent_road != call.road {
+        return false;
+    }
+    if query.lead_road.is_some() && query.lead_road != lead_road {
+        return false;
+    }
+    if let Some(tag) = &query.tag
+        && !call.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+    {
+        return false;
+    }
+    true
+}
+
+fn contains_words(haystack: &str, words: &str) -> bool {
+    let haystack = haystack.to_lowercase();
+    words
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+impl SledStore {
+    pub(super) fn review_page_impl(
+        &self,
+        query: &ReviewQuery,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> StoreResult<ReviewPage> {
+        let (tree, prefix): (usize, Vec<u8>) = if let Some(agent) = &query.agent {
+            let Some(number) = self.agent_number_of(agent)? else {
+                return Ok(ReviewPage::default());
+            };
+            let tree = if query.unreviewed_only {
+                T_UNREVIEWED_BY_AGENT
+            } else {
+                T_CALL_BY_AGENT
+            };
+            (tree, number.to_be_bytes().to_vec())
+        } else if query.unreviewed_only {
+            (T_CALL_UNREVIEWED, Vec::new())
+        } else if let Some(road) = query.agent_road {
+            (T_CALL_BY_ROAD, vec![road.number()])
+        } else {
+            (T_CALL_BY_TIME, Vec::new())
+        };
+        let lower = keys::join(&[&prefix, &keys::time(self.day_start(query.from))]);
+        let end_day = query.to.tomorrow().unwrap_or(query.to);
+        let mut upper = keys::join(&[&prefix, &keys::time(self.day_start(end_day))]);
+        if let Some(after) = after
+            && after < upper.as_slice()
+        {
+            upper = after.to_vec();
+        }
+        let mut page = ReviewPage::default();
+        if lower >= upper {
+            return Ok(page);
+        }
+        let mut names = HashMap::new();
+        let mut examined = 0;
+        for item in self.tree(tree).range(lower..upper).rev() {
+            let (key, _) = item?;
+            examined += 1;
+            let full = examined >= MAX_EXAMINED;
+            let Some(call_id) = key.get(prefix.len() + 8..).and_then(keys::id_from) else {
+                continue;
+            };
+            let call = match self.call(call_id) {
+                Ok(Some(call)) => call,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "skipped a damaged call record");
+                    continue;
+                }
+            };
+            page.reached = Some(call.started_at);
+            let mut keep = passes(query, &call);
+            if keep && let Some(part) = &query.customer {
+                keep = contains_words(&self.customer_name(call.customer_id, &mut names), part);
+            }
+            let notes = if keep {
+                self.notes(call.id).unwrap_or_default()
+            } else {
+                String::new()
+            };
+            if keep && let Some(words) = &query.text {
+                keep = contains_words(&notes, words);
+            }
+            if keep {
+                page.rows.push(ReviewRow {
+                    customer: self.customer_name(call.customer_id, &mut names),
+                    first_line: first_line(&notes).to_string(),
+                    call,
+                });
+            }
+            if page.rows.len() >= limit || full {
+                page.next = Some(key.to_vec());
+                break;
+            }
+        }
+        Ok(page)
+    }
+
+    pub(super) fn call_detail_impl(&self, call_id: Id) -> StoreResult<Option<CallDetail>> {
+        let Some(call) = self.call(call_id)? else {
+            return Ok(None);
+        };
+        Ok(Some(CallDetail {
+            customer: self.customer(call.customer_id)?,
+            notes: self.notes(call_id)?,
+            audit: self.audit_for(call_id)?,
+            call,
+        }))
+    }
+
+    pub(super) fn review_call_impl(
+        &self,
+        call_id: Id,
+        road: Road,
+        comment: &str,
+        actor: &Actor,
+    ) -> StoreResult<Call> {
+        let comment = comment.trim();
+        let call = self.transaction(|tx| {
+            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
+                return Err(StoreError::Rule(
+                    "that call is no longer in the store".into(),
+                ));
+            };
+            if old.is_open() {
+                return Err(StoreError::Rule(
+                    "this call is still going on; review it once it has been wrapped up".into(),
+                ));
+            }
+            if old.road != Some(road) && comment.is_empty() {
+                return Err(StoreError::Rule(
+                    "your road differs from the agent's, so a reason is required".into(),
+                ));
+            }
+            let mut new = old.clone();
+            let unchanged = old.review.as_ref().filter(|r| r.road == road);
+            new.review = Some(crate::domain::Review {
+                lead: actor.who.clone(),
+                road,
+                comment: comment.to_string(),
+                at: actor.at,
+                acknowledged_at: unchanged
+                    .filter(|r| r.comment == comment)
+                    .and_then(|r| r.acknowledged_at),
+            });
+            let mut actor = actor.clone();
+            actor.reason = comment.to_string();
+            tx.put_call(Some(&old), &new, &actor)?;
+            if let Some(review) = unchanged
+                && review.comment != comment
+            {
+                tx.audit(
+                    call_id,
+                    &actor,
+                    "review comment",
+                    Some(&review.comment),
+                    Some(comment),
+                )?;
+            }
+            Ok(new)
+        })?;
+        self.flush()?;
+        Ok(call)
+    }
+
+    pub(super) fn acknowledge_impl(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
+        let call = self.transaction(|tx| {
+            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
+                return Err(StoreError::Rule(
+                    "that call is no longer in the store".into(),
+                ));
+            };
+            if old.agent != actor.who {
+                return Err(StoreError::Rule(
+                    "only the agent who took the call can acknowledge its review".into(),
+                ));
+            }
+            let mut new = old.clone();
+            let Some(review) = &mut new.review else {
+                return Err(StoreError::Rule(
+                    "this call has not been reviewed yet".into(),
+                ));
+            };
+            if review.acknowledged_at.is_some() {
+                return Err(StoreError::Rule(
+                    "you have already acknowledged this review".into(),
+                ));
+            }
+            review.acknowledged_at = Some(actor.at);
+            tx.put_call(Some(&old), &new, actor)?;
+            tx.audit(
+                call_id,
+                actor,
+                "review acknowledged",
+                None::<&str>,
+                Some("seen by the agent"),
+            )?;
+            Ok(new)
+        })?;
+        self.flush()?;
+        Ok(call)
+    }
+
+    pub(super) fn open_cases_impl(
+        &self,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> StoreResult<CasePage> {
+        let mut page = CasePage::default();
+        let range = match after {
+            Some(after) => self
+                .tree(T_OPEN_CASE_BY_DUE)
+                .range::<&[u8], _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded)),
+            None => self.tree(T_OPEN_CASE_BY_DUE).range::<&[u8], _>(..),
+        };
+        for item in range {
+            let (key, _) = item?;
+            let Some(case_id) = key.get(4..).and_then(keys::id_from) else {
+                continue;
+            };
+            match self.load::<Case>(T_CASES, case_id) {
+                Ok(Some(case)) => page.rows.push(self.case_row(case)?),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
+            }
+            if page.rows.len() >= limit {
+                page.next = Some(key.to_vec());
+                break;
+            }
+        }
+        Ok(page)
+    }
+
+    pub(super) fn set_case_due_impl(
+        &self,
+        case_id: Id,
+        due: Date,
+        actor: &Actor,
+    ) -> StoreResult<CaseRow> {
+        self.change_case(
+            case_id,
+            |old| {
+                if old.status != CaseStatus::Open {
+                    return Err(StoreError::Rule(
+                        "only an open case has a due date to move".into(),
+                    ));
+                }
+                let mut new = old.clone();
+                new.due = due;
+                Ok((new, "case due", old.due.to_string(), due.to_string()))
+            },
+            actor,
+        )
+    }
+
+    pub(super) fn close_case_impl(
+        &self,
+        case_id: Id,
+        note: &str,
+        actor: &Actor,
+    ) -> StoreResult<CaseRow> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(StoreError::Rule(
+                "closing a case needs a note saying why".into(),
+            ));
+        }
+        let mut actor = actor.clone();
+        actor.reason = note.to_string();
+        self.change_case(
+            case_id,
+            |old| {
+                if old.status != CaseStatus::Open {
+                    return Err(StoreError::Rule("this case is already closed".into()));
+                }
+                let mut new = old.clone();
+                new.status = CaseStatus::Closed;
+                new.closed_at = Some(actor.at);
+                new.close_note = Some(note.to_string());
+                Ok((new, "case", "open".into(), "closed".into()))
+            },
+            &actor,
+        )
+    }
+
+    pub(super) fn reopen_case_impl(&self, case_id: Id, actor: &Actor) -> StoreResult<CaseRow> {
+        self.change_case(
+            case_id,
+            |old| {
+                if old.status != CaseStatus::Closed {
+                    return Err(StoreError::Rule("this case is already open".into()));
+                }
+                let mut new = old.clone();
+                new.status = CaseStatus::Open;
+                new.closed_at = None;
+                new.closed_by_call = None;
+                new.close_note = None;
+                Ok((new, "case", "closed".into(), "open".into()))
+            },
+            actor,
+        )
+    }
+
+    pub(super) fn agents_impl(&self) -> StoreResult<Vec<String>> {
+        let mut names: Vec<String> = self.agent_names()?.into_values().collect();
+        names.sort();
+        Ok(names)
+    }
+
+    pub(super) fn dashboard_impl(
+        &self,
+        from: Date,
+        to: Date,
+        today: Date,
+    ) -> StoreResult<Dashboard> {
+        let names = self.agent_names()?;
+        let agent_of = |detail: &[u8]| -> Option<String> {
+            let number = u32::from_be_bytes(detail.get(..4)?.try_into().ok()?);
+            names.get(&number).cloned()
+        };
+        let mut by_agent: BTreeMap<String, AgentFigures> = BTreeMap::new();
+        for (detail, count) in self.daily_sums(daily::ROAD, from, to)? {
+            let (Some(agent), Some(&road)) = (agent_of(&detail), detail.get(4)) else {
+                continue;
+            };
+            let Some(road) = Road::from_number(road) else {
+                continue;
+            };
+            let figures = by_agent
+                .entry(agent.clone())
+                .or_insert_with(|| AgentFigures {
+                    agent,
+                    ..AgentFigures::default()
+                });
+            figures.roads[usize::from(road.number() - 1)] += count.max(0) as u64;
+        }
+        for (detail, count) in self.daily_sums(daily::REVIEW, from, to)? {
+            let (Some(agent), Some(agent_road), Some(lead_road)) = (
+                agent_of(&detail),
+                detail.get(4).copied().and_then(Road::from_number),
+                detail.get(5).copied().and_then(Road::from_number),
+            ) else {
+                continue;
+            };
+            let figures = by_agent
+                .entry(agent.clone())
+                .or_insert_with(|| AgentFigures {
+                    agent,
+                    ..AgentFigures::default()
+                });
+            figures
+                .agreement
+                .add(agent_road, lead_road, count.max(0) as u64);
+        }
+        let mut dashboard = Dashboard {
+            from: Some(from),
+            to: Some(to),
+            overall: AgentFigures {
+                agent: "Everyone".into(),
+                ..AgentFigures::default()
+            },
+            ..Dashboard::default()
+        };
+        for figures in by_agent.values() {
+            for (total, n) in dashboard.overall.roads.iter_mut().zip(figures.roads) {
+                *total += n;
+            }
+            dashboard.overall.agreement.merge(&figures.agreement);
+        }
+        dashboard.agents = by_agent.into_values().collect();
+
+        // Weekly road-4 share over the last twelve weeks, whatever the period.
+        let weeks = period::last_weeks(today, SPARK_WEEKS);
+        if let (Some(first), Some(last)) = (weeks.first(), weeks.last()) {
+            let mut buckets = vec![(0u64, 0u64); weeks.len()];
+            let lower = daily_key(daily::ROAD, first.0, &[]);
+            let upper = daily_key(daily::ROAD, last.1.tomorrow().unwrap_or(last.1), &[]);
+            for item in self.tree(T_DAILY).range(lower..upper) {
+                let (key, value) = item?;
+                let (Some(day), Some(&road)) =
+                    (key.get(1..5).and_then(keys::date_from), key.get(9))
+                else {
+                    continue;
+                };
+                let week = ((day - first.0).get_days() / 7) as usize;
+                if let Some(bucket) = buckets.get_mut(week) {
+                    let n = read_counter(&value).max(0) as u64;
+                    bucket.1 += n;
+                    if road == 4 {
+                        bucket.0 += n;
+                    }
+                }
+            }
+            dashboard.weekly_road4 = weeks
+                .iter()
+                .zip(buckets)
+                .map(|(week, (road4, all))| (week.0, road4, all))
+                .collect();
+        }
+
+        // Customer math: S from every event before the period, the rest within it.
+        let before = from.yesterday().unwrap_or(from);
+        if from > period::beginning() {
+            for (detail, count) in self.daily_sums(daily::CUSTOMER, period::beginning(), before)? {
+                if let Some(event) = detail.first().copied().and_then(CustomerEvent::from_code) {
+                    dashboard.customers.start += event.delta() * count;
+                }
+            }
+        }
+        for (detail, count) in self.daily_sums(daily::CUSTOMER, from, to)? {
+            if let Some(event) = detail.first().copied().and_then(CustomerEvent::from_code) {
+                dashboard.customers.count(event, count);
+            }
+        }
+
+        // Open cases now, by age, and how many are overdue.
+        for item in self.tree(T_OPEN_CASE_BY_OPENED).iter() {
+            let (key, _) = item?;
+            let Some(opened) = key
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(|b| (u64::from_be_bytes(b) ^ (1 << 63)) as i64)
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+            else {
+                continue;
+            };
+            let opened_day = opened.to_zoned(self.tz.clone()).date();
+            let age = (today - opened_day).get_days() as i64;
+            dashboard.case_ages[age_bucket(age).min(AGE_BUCKETS.len() - 1)] += 1;
+            dashboard.open_cases += 1;
+        }
+        dashboard.overdue = self
+            .tree(T_OPEN_CASE_BY_DUE)
+            .range(..keys::date(today).to_vec())
+            .count() as u64;
+
+        let mut tags: Vec<(String, u64)> = self
+            .daily_sums(daily::TAG, from, to)?
+            .into_iter()
+            .map(|(tag, n)| (String::from_utf8_lossy(&tag).into_owned(), n.max(0) as u64))
+            .collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        tags.truncate(TOP_TAGS);
+        dashboard.top_tags = tags;
+        dashboard.stories = self.latest_stories(from, to)?;
+        Ok(dashboard)
+    }
+
+    fn latest_stories(&self, from: Date, to: Date) -> StoreResult<Vec<Story>> {
+        let lower = keys::time(self.day_start(from)).to_vec();
+        let upper = keys::time(self.day_start(to.tomorrow().unwrap_or(to))).to_vec();
+        let mut stories = Vec::new();
+        let mut names = HashMap::new();
+        for item in self
+            .tree(T_CALL_BY_TIME)
+            .range(lower..upper)
+            .rev()
+            .take(STORY_CALLS)
+        {
+            let (key, _) = item?;
+            let Some(call_id) = key.get(8..).and_then(keys::id_from) else {
+                continue;
+            };
+            let Ok(Some(call)) = self.call(call_id) else {
+                continue;
+            };
+            for text in extract_stories(&self.notes(call_id).unwrap_or_default()) {
+                stories.push(Story {
+                    text,
+                    customer: self.customer_name(call.customer_id, &mut names),
+                    road: call.road,
+                    at: call.started_at,
+                });
+                if stories.len() >= STORIES {
+                    return Ok(stories);
+                }
+            }
+        }
+        Ok(stories)
+    }
+}
