@@ -1,5 +1,5 @@
 //! The user's config file (`config.toml` in the platform config directory): agent name,
-//! role, and key overrides. A bad file gives one line naming the file and the problem.
+//! role, blind review, and key overrides. A bad file gives one line naming the file and the problem.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,8 @@ use crate::input::keymap::KeyOverrides;
 pub struct Config {
     pub agent: Option<String>,
     pub role: Option<Role>,
+    /// Hide the agent's road from a lead until the lead has chosen one (default true).
+    pub blind_review: Option<bool>,
     #[serde(default)]
     pub keys: KeyOverrides,
 }

@@ -111,6 +111,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Clock::system(),
             );
             state.palette_commands = keymap.commands();
+            state.review.blind = config.blind_review.unwrap_or(true);
             let store: Arc<dyn Store> = Arc::new(store);
             fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
             Ok(())

@@ -376,8 +376,10 @@ fn customer_math_on_a_fixture_with_known_answers() {
     assert_eq!(math.won_back, 2);
     assert_eq!(math.net(), 0);
     assert_eq!(math.end(), 6, "E");
-    // Retention (E − N)/S = (6 − 2)/4 = 100% (the won-back customers make up the lost).
-    assert_eq!(math.retention(), Some(1.0));
+    // N counts the gained and the won back: (E − N)/S = (6 − 4)/4 = 50%; of the four
+    // starting customers, B and C were lost (C came back, but as a return, not a stay).
+    assert_eq!(math.arrived(), 4, "N");
+    assert_eq!(math.retention(), Some(0.5));
     assert_eq!(math.churn(), Some(0.5));
     assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
 }

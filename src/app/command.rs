@@ -44,6 +44,17 @@ pub enum Command {
     EditNotes,
     ToggleDoNotContact,
     LoadDemo,
+    NextUnreviewed,
+    Comment,
+    Acknowledge,
+    CyclePeriod,
+    CycleAgent,
+    CycleRoadFilter,
+    ToggleUnreviewed,
+    ToggleDisagreements,
+    ToggleCases,
+    CloseCase,
+    Refresh,
 }
 
 impl Command {
@@ -69,6 +80,9 @@ pub enum Context {
     Road,
     Customer,
     Notes,
+    Review,
+    Cases,
+    Dashboard,
 }
 
 impl Context {
@@ -84,6 +98,9 @@ impl Context {
             Context::Road => "Road pane",
             Context::Customer => "Customer",
             Context::Notes => "While typing notes",
+            Context::Review => "Review: calls",
+            Context::Cases => "Review: open cases",
+            Context::Dashboard => "Dashboard",
         }
     }
 }

@@ -5,21 +5,34 @@
 
 mod call;
 mod command;
+mod dashboard;
 mod fuzzy;
 mod overlay;
+mod paged;
 mod queue;
+mod review;
+mod review_filter;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::domain::call::Role;
-use crate::domain::{Call, CallReason, Clock, Customer, Id, QueueEntry};
-use crate::store::{CustomerContext, WrapUpResult};
+use crate::domain::{Call, CallReason, Clock, Customer, Id, QueueEntry, Road};
+use crate::store::{
+    CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
+    WrapUpResult,
+};
 
 pub use call::ActiveCall;
 pub use command::{Command, Context};
-pub use overlay::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, PaletteItem};
+pub use dashboard::DashboardState;
+pub use overlay::{
+    AddCustomerForm, FORM_FIELDS, Overlay, Palette, PaletteItem, Prompt, PromptPurpose,
+};
+pub use paged::Paged;
 pub use queue::QueueState;
+pub use review::{CaseChange, PAGE_SIZE, ReviewState, ReviewTab};
+pub use review_filter::{ReviewFilters, RoadFilter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
@@ -34,6 +47,10 @@ pub enum Pane {
     Notes,
     Road,
     Customer,
+    /// The list of a Review or Dashboard view.
+    List,
+    /// The detail pane of the Review view.
+    Detail,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +89,10 @@ pub struct State {
     pub page_rows: usize,
     /// Commands the palette offers: (command, description, keys).
     pub palette_commands: Vec<(Command, String, String)>,
+    pub review: ReviewState,
+    pub dashboard: DashboardState,
+    /// The Agent view's focus, restored when coming back to it.
+    agent_focus: Pane,
 }
 
 /// Every user intent and every result of async work.
@@ -113,6 +134,22 @@ pub enum Action {
         customers: usize,
         calls: usize,
     },
+    ReviewPageLoaded {
+        page: ReviewPage,
+        generation: u64,
+    },
+    CallDetailLoaded(Box<CallDetail>),
+    ReviewSaved(Box<Call>),
+    CasesLoaded {
+        page: CasePage,
+        generation: u64,
+    },
+    CaseSaved(Box<CaseRow>),
+    AgentsLoaded(Vec<String>),
+    DashboardLoaded {
+        figures: Box<Dashboard>,
+        generation: u64,
+    },
     NotesSaved,
     Failed(String),
 }
@@ -144,6 +181,40 @@ pub enum Effect {
         added: bool,
     },
     LoadDemo,
+    LoadReviewPage {
+        query: ReviewQuery,
+        after: Option<PageCursor>,
+        generation: u64,
+    },
+    LoadCallDetail(Id),
+    /// The lead's road and comment for a call (the comment is the reason when the roads
+    /// differ).
+    SaveReview {
+        call_id: Id,
+        road: Road,
+        comment: String,
+        lead: String,
+    },
+    AcknowledgeReview {
+        call_id: Id,
+        agent: String,
+    },
+    LoadCases {
+        after: Option<PageCursor>,
+        generation: u64,
+    },
+    ChangeCase {
+        case_id: Id,
+        change: CaseChange,
+        who: String,
+    },
+    LoadAgents,
+    LoadDashboard {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        today: jiff::civil::Date,
+        generation: u64,
+    },
     /// Flush everything and leave; the runtime restores the terminal.
     Quit,
 }
@@ -168,6 +239,9 @@ impl State {
             quitting: false,
             page_rows: 10,
             palette_commands: Vec::new(),
+            review: ReviewState::default(),
+            dashboard: DashboardState::default(),
+            agent_focus: Pane::Queue,
         }
     }
 
@@ -190,6 +264,9 @@ impl State {
             (View::Agent, Pane::Queue) => Some(Context::Queue),
             (View::Agent, Pane::Road) => Some(Context::Road),
             (View::Agent, Pane::Customer) => Some(Context::Customer),
+            (View::Review, _) if self.review.tab == ReviewTab::Cases => Some(Context::Cases),
+            (View::Review, _) => Some(Context::Review),
+            (View::Dashboard, _) => Some(Context::Dashboard),
             _ => None,
         };
         let mut contexts = vec![Context::Global];
@@ -203,7 +280,8 @@ impl State {
         match (self.view, self.call.is_some()) {
             (View::Agent, true) => vec![Pane::Queue, Pane::Notes, Pane::Road],
             (View::Agent, false) => vec![Pane::Queue, Pane::Customer],
-            _ => vec![Pane::Queue],
+            (View::Review, _) => vec![Pane::List, Pane::Detail],
+            (View::Dashboard, _) => vec![Pane::List],
         }
     }
 
@@ -289,6 +367,30 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             ));
             vec![Effect::LoadQueue]
         }
+        Action::ReviewPageLoaded { page, generation } => {
+            review::page_loaded(state, page, generation)
+        }
+        Action::CallDetailLoaded(detail) => {
+            review::detail_loaded(state, *detail);
+            Vec::new()
+        }
+        Action::ReviewSaved(call) => review::review_saved(state, *call),
+        Action::CasesLoaded { page, generation } => review::cases_loaded(state, page, generation),
+        Action::CaseSaved(row) => {
+            review::case_saved(state, *row);
+            Vec::new()
+        }
+        Action::AgentsLoaded(agents) => {
+            state.review.agents = agents;
+            Vec::new()
+        }
+        Action::DashboardLoaded {
+            figures,
+            generation,
+        } => {
+            dashboard::loaded(state, *figures, generation);
+            Vec::new()
+        }
         Action::Failed(text) => {
             state.error(text);
             Vec::new()
@@ -297,6 +399,14 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
 }
 
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    let routed = match state.view {
+        View::Review => review::command(state, command),
+        View::Dashboard => dashboard::command(state, command),
+        View::Agent => None,
+    };
+    if let Some(effects) = routed {
+        return effects;
+    }
     if let Some(road) = command.road() {
         return call::set_road(state, road);
     }
@@ -316,17 +426,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             autosave_on_leave(state)
         }
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => {
-            state.view = match command {
-                Command::ViewReview => View::Review,
-                Command::ViewDashboard => View::Dashboard,
-                _ => View::Agent,
-            };
-            state.overlay = None;
-            state.queue.filter_editing = false;
-            if state.view != View::Agent && state.focus == Pane::Notes {
-                state.focus = Pane::Road;
-            }
-            autosave_on_leave(state)
+            switch_view(state, command)
         }
         Command::WrapUp => call::wrap_up(state),
         Command::Copy => {
@@ -376,7 +476,54 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             vec![Effect::LoadDemo]
         }
         Command::Road1 | Command::Road2 | Command::Road3 | Command::Road4 => Vec::new(),
+        Command::NextUnreviewed
+        | Command::Comment
+        | Command::Acknowledge
+        | Command::CyclePeriod
+        | Command::CycleAgent
+        | Command::CycleRoadFilter
+        | Command::ToggleUnreviewed
+        | Command::ToggleDisagreements
+        | Command::ToggleCases
+        | Command::CloseCase
+        | Command::Refresh => {
+            state.info("That key works in the Review (F3) or Dashboard (F4) view.");
+            Vec::new()
+        }
     }
+}
+
+/// F2 / F3 / F4: leaving the notes saves them; the Review and Dashboard views load fresh
+/// figures each time they are entered.
+fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
+    let target = match command {
+        Command::ViewReview => View::Review,
+        Command::ViewDashboard => View::Dashboard,
+        _ => View::Agent,
+    };
+    state.overlay = None;
+    state.queue.filter_editing = false;
+    let mut effects = Vec::new();
+    if state.view == View::Agent {
+        if state.focus == Pane::Notes {
+            state.focus = Pane::Road;
+            effects.extend(call::autosave(state));
+        }
+        state.agent_focus = state.focus;
+    }
+    state.view = target;
+    match target {
+        View::Agent => {
+            state.focus = if state.call.is_none() && state.agent_focus == Pane::Road {
+                Pane::Queue
+            } else {
+                state.agent_focus
+            };
+        }
+        View::Review => effects.extend(review::enter(state)),
+        View::Dashboard => effects.extend(dashboard::enter(state)),
+    }
+    effects
 }
 
 fn scroll_context(state: &mut State, down: bool) {

@@ -1,12 +1,13 @@
-//! Overlays drawn over the views: the welcome screen, help, the command palette and the
-//! add-customer form. An open overlay receives the keys first.
+//! Overlays drawn over the views: the welcome screen, help, the command palette, the
+//! add-customer form and one-line prompts (a review reason, a filter, a closing note). An
+//! open overlay receives the keys first.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::{Command, Effect, State};
-use crate::domain::NewCustomer;
 use crate::domain::customer::FieldError;
+use crate::domain::{Id, NewCustomer, Road};
 
 pub enum Overlay {
     /// Shown over an empty store: load demo data, add a customer, or import.
@@ -16,11 +17,58 @@ pub enum Overlay {
     },
     Palette(Palette),
     AddCustomer(Box<AddCustomerForm>),
+    Prompt(Box<Prompt>),
+}
+
+/// What a one-line prompt's text is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PromptPurpose {
+    /// The lead's comment on a review; required as the reason when `road` differs from
+    /// the agent's.
+    Review {
+        call_id: Id,
+        road: Road,
+        required: bool,
+    },
+    /// The Review list's filter line.
+    Filter,
+    /// The lead's note when closing a case by hand.
+    CloseCase { case_id: Id },
+}
+
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub title: String,
+    /// A line under the field saying what to type and what Enter and Esc do.
+    pub hint: String,
+    pub field: TextArea<'static>,
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(purpose: PromptPurpose, title: String, hint: &str, text: &str) -> Prompt {
+        let mut field = TextArea::new(vec![text.to_string()]);
+        field.move_cursor(ratatui_textarea::CursorMove::End);
+        Prompt {
+            purpose,
+            title,
+            hint: hint.to_string(),
+            field,
+            error: None,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.field.lines().join(" ")
+    }
 }
 
 impl Overlay {
     pub fn takes_text(&self) -> bool {
-        matches!(self, Overlay::Palette(_) | Overlay::AddCustomer(_))
+        matches!(
+            self,
+            Overlay::Palette(_) | Overlay::AddCustomer(_) | Overlay::Prompt(_)
+        )
     }
 
     pub(super) fn paste(&mut self, text: &str) {
@@ -32,6 +80,9 @@ impl Overlay {
             }
             Overlay::AddCustomer(form) => {
                 form.fields[form.focused].insert_str(&line);
+            }
+            Overlay::Prompt(prompt) => {
+                prompt.field.insert_str(&line);
             }
             _ => {}
         }
@@ -150,11 +201,13 @@ impl AddCustomerForm {
 }
 
 pub(super) fn close(state: &mut State) -> Vec<Effect> {
-    if let Some(Overlay::AddCustomer(form)) = state.overlay.take()
-        && !form.is_blank()
-    {
-        state.customer_draft = Some(*form);
-        state.info("Form closed; your draft is kept. Press a to finish it.");
+    match state.overlay.take() {
+        Some(Overlay::AddCustomer(form)) if !form.is_blank() => {
+            state.customer_draft = Some(*form);
+            state.info("Form closed; your draft is kept. Press a to finish it.");
+        }
+        Some(Overlay::Prompt(prompt)) => super::review::prompt_cancelled(state, &prompt),
+        _ => {}
     }
     Vec::new()
 }
@@ -226,6 +279,16 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
             _ => Vec::new(),
+        },
+        Overlay::Prompt(prompt) => match key.code {
+            KeyCode::Esc => close(state),
+            KeyCode::Enter => super::review::prompt_submit(state),
+            KeyCode::Char(c) if c.is_control() => Vec::new(),
+            _ => {
+                prompt.field.input(key);
+                prompt.error = None;
+                Vec::new()
+            }
         },
         Overlay::AddCustomer(form) => {
             let count = form.fields.len();

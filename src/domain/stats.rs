@@ -159,7 +159,9 @@ pub fn customer_events(customer: &Customer) -> Vec<(Timestamp, CustomerEvent)> {
     events
 }
 
-/// Customer math for a period: S customers at the start, E at the end, N gained, L lost.
+/// Customer math for a period: S customers at the start, E at the end, L lost, and N
+/// the customers who joined or came back during it (gained plus won back), so that
+/// retention (E − N)/S counts only the starting customers who stayed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CustomerMath {
     pub start: i64,
@@ -177,9 +179,14 @@ impl CustomerMath {
         self.gained - self.lost
     }
 
+    /// N: customers who joined or came back during the period.
+    pub fn arrived(&self) -> i64 {
+        self.gained + self.won_back
+    }
+
     /// (E − N) / S: the share of the starting customers still customers at the end.
     pub fn retention(&self) -> Option<f64> {
-        (self.start > 0).then(|| (self.end() - self.gained) as f64 / self.start as f64)
+        (self.start > 0).then(|| (self.end() - self.arrived()) as f64 / self.start as f64)
     }
 
     /// L / S.
@@ -372,7 +379,9 @@ mod tests {
         };
         assert_eq!(math.end(), 104);
         assert_eq!(math.net(), 2);
-        assert!(close(math.retention().unwrap(), 0.94));
+        assert_eq!(math.arrived(), 12);
+        // (104 − 12)/100: the 8 lost are the only starting customers who did not stay.
+        assert!(close(math.retention().unwrap(), 0.92));
         assert!(close(math.churn().unwrap(), 0.08));
         let empty = CustomerMath::default();
         assert_eq!(empty.retention(), None);

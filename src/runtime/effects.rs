@@ -1,7 +1,8 @@
 //! Carries out the reducer's effects against the store and turns the results into
 //! actions. Used by the runtime's worker thread and, inline, by headless tests.
 
-use crate::app::{Action, Effect};
+use crate::app::{Action, CaseChange, Effect, PAGE_SIZE};
+use crate::domain::call::Role;
 use crate::domain::{Call, Clock};
 use crate::store::{Actor, Store, StoreError, demo};
 
@@ -107,11 +108,96 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 calls: loaded.calls,
             }])
         }
+        Effect::LoadReviewPage {
+            query,
+            after,
+            generation,
+        } => {
+            let page = store
+                .review_page(&query, after.as_deref(), PAGE_SIZE)
+                .map_err(|e| format!("Could not load the review list: {e}"))?;
+            Ok(vec![Action::ReviewPageLoaded { page, generation }])
+        }
+        Effect::LoadCallDetail(call_id) => {
+            match store
+                .call_detail(call_id)
+                .map_err(|e| format!("Could not load the call: {e}"))?
+            {
+                Some(detail) => Ok(vec![Action::CallDetailLoaded(Box::new(detail))]),
+                None => Ok(Vec::new()),
+            }
+        }
+        Effect::SaveReview {
+            call_id,
+            road,
+            comment,
+            lead,
+        } => {
+            let call = store
+                .review_call(call_id, road, &comment, &actor(&lead, Role::Lead, clock))
+                .map_err(|e| format!("Could not save the review: {e}"))?;
+            Ok(vec![Action::ReviewSaved(Box::new(call))])
+        }
+        Effect::AcknowledgeReview { call_id, agent } => {
+            let call = store
+                .acknowledge_review(call_id, &actor(&agent, Role::Agent, clock))
+                .map_err(|e| format!("Could not acknowledge the review: {e}"))?;
+            Ok(vec![Action::ReviewSaved(Box::new(call))])
+        }
+        Effect::LoadCases { after, generation } => {
+            let page = store
+                .open_cases(after.as_deref(), PAGE_SIZE)
+                .map_err(|e| format!("Could not load the open cases: {e}"))?;
+            Ok(vec![Action::CasesLoaded { page, generation }])
+        }
+        Effect::ChangeCase {
+            case_id,
+            change,
+            who,
+        } => {
+            let actor = actor(&who, Role::Lead, clock);
+            let row = match change {
+                CaseChange::Due(due) => store.set_case_due(case_id, due, &actor),
+                CaseChange::Close(note) => store.close_case(case_id, &note, &actor),
+                CaseChange::Reopen => store.reopen_case(case_id, &actor),
+            }
+            .map_err(|e| format!("Could not change the case: {e}"))?;
+            Ok(vec![Action::CaseSaved(Box::new(row))])
+        }
+        Effect::LoadAgents => {
+            let agents = store
+                .agents()
+                .map_err(|e| format!("Could not list the agents: {e}"))?;
+            Ok(vec![Action::AgentsLoaded(agents)])
+        }
+        Effect::LoadDashboard {
+            from,
+            to,
+            today,
+            generation,
+        } => {
+            let figures = store
+                .dashboard(from, to, today)
+                .map_err(|e| format!("Could not compute the dashboard: {e}"))?;
+            Ok(vec![Action::DashboardLoaded {
+                figures: Box::new(figures),
+                generation,
+            }])
+        }
         Effect::Quit => {
             store
                 .flush()
                 .map_err(|e| format!("Could not flush the store: {e}"))?;
             Ok(Vec::new())
         }
+    }
+}
+
+fn actor(who: &str, role: Role, clock: &Clock) -> Actor {
+    Actor {
+        who: who.to_string(),
+        role,
+        reason: String::new(),
+        at: clock.now,
     }
 }

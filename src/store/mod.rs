@@ -16,7 +16,7 @@ use crate::domain::{Call, Case, Customer, Id, QueueEntry, Road};
 
 pub use reports::{
     AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    ReviewRow, Story,
+    ReviewRow, Story, road4_share,
 };
 pub use sled_store::SledStore;
 

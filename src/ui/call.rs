@@ -128,7 +128,7 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn sentiment_word(sentiment: i8) -> &'static str {
+pub(super) fn sentiment_word(sentiment: i8) -> &'static str {
     match sentiment {
         i8::MIN..=-2 => "very unhappy",
         -1 => "unhappy",

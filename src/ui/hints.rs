@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::{Command, Overlay, Pane, State, View};
+use crate::app::{Command, Overlay, Pane, ReviewTab, State, View};
 use crate::input::Keymap;
 
 /// A short label for the hint bar.
@@ -33,6 +33,17 @@ fn label(command: Command) -> &'static str {
         Command::ToggleDoNotContact => "do-not-contact",
         Command::Copy => "copy",
         Command::ViewAgent => "agent view",
+        Command::NextUnreviewed => "next unreviewed",
+        Command::Comment => "comment",
+        Command::Acknowledge => "acknowledge",
+        Command::CyclePeriod => "period",
+        Command::CycleAgent => "agent",
+        Command::CycleRoadFilter => "road filter",
+        Command::ToggleUnreviewed => "unreviewed",
+        Command::ToggleDisagreements => "disagreements",
+        Command::ToggleCases => "calls/cases",
+        Command::CloseCase => "close/reopen",
+        Command::Refresh => "refresh",
         _ => "",
     }
 }
@@ -58,7 +69,9 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             .map(|(first, last)| format!("{first}…{last}"))
             .collect::<Vec<_>>()
             .join("/");
-        let road_hint = state.call.is_some() && !road_keys.is_empty();
+        let lead = state.role == crate::domain::call::Role::Lead;
+        let reviewing = state.view == View::Review && state.review.tab == ReviewTab::Calls;
+        let road_hint = (state.call.is_some() || (reviewing && lead)) && !road_keys.is_empty();
         let commands: &[Command] = match (state.view, state.focus, state.call.is_some()) {
             (View::Agent, Pane::Notes, true) => &[
                 Command::WrapUp,
@@ -95,7 +108,44 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
                 Command::Help,
                 Command::Quit,
             ],
-            _ => &[Command::ViewAgent, Command::Help, Command::Quit],
+            (View::Review, _, _) => match (state.review.tab, lead) {
+                (ReviewTab::Calls, true) => &[
+                    Command::NextUnreviewed,
+                    Command::Comment,
+                    Command::Filter,
+                    Command::CyclePeriod,
+                    Command::CycleAgent,
+                    Command::CycleRoadFilter,
+                    Command::ToggleUnreviewed,
+                    Command::ToggleDisagreements,
+                    Command::ToggleCases,
+                    Command::Help,
+                ],
+                (ReviewTab::Calls, false) => &[
+                    Command::Acknowledge,
+                    Command::Filter,
+                    Command::CyclePeriod,
+                    Command::ToggleUnreviewed,
+                    Command::ToggleCases,
+                    Command::Help,
+                    Command::Quit,
+                ],
+                (ReviewTab::Cases, _) => &[
+                    Command::DueLater,
+                    Command::DueEarlier,
+                    Command::CloseCase,
+                    Command::ToggleCases,
+                    Command::Help,
+                    Command::Quit,
+                ],
+            },
+            _ => &[
+                Command::CyclePeriod,
+                Command::Refresh,
+                Command::ViewAgent,
+                Command::Help,
+                Command::Quit,
+            ],
         };
         if road_hint {
             pairs.push((road_keys, "road".into()));
@@ -137,6 +187,7 @@ fn overlay_hints(overlay: &Overlay) -> Vec<(String, String)> {
             ("Enter", "save"),
             ("Esc", "close, keep draft"),
         ],
+        Overlay::Prompt(_) => &[("type", "text"), ("Enter", "save"), ("Esc", "cancel")],
     };
     pairs
         .iter()

@@ -4,11 +4,12 @@
 
 mod call;
 mod customer;
+mod dashboard;
 mod hints;
 mod overlays;
 mod queue;
+mod review;
 pub mod theme;
-mod views;
 
 use std::borrow::Cow;
 
@@ -37,8 +38,8 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) 
     render_title(frame, title, state, theme);
     match state.view {
         View::Agent => render_agent(frame, main, state, theme),
-        View::Review => views::review(frame, main, state, theme),
-        View::Dashboard => views::dashboard(frame, main, state, theme),
+        View::Review => review::render(frame, main, state, theme),
+        View::Dashboard => dashboard::render(frame, main, state, theme),
     }
     render_message(frame, message, state, theme);
     hints::render(frame, hints, state, theme, keymap);

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::queue::pad;
 use super::{Theme, centered, safe};
-use crate::app::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, State};
+use crate::app::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, State};
 use crate::input::Keymap;
 
 /// Keys of the notes editor itself (ratatui-textarea), listed in help beside the keymap.
@@ -36,7 +36,30 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
         Overlay::Help { scroll } => help(frame, screen, state, theme, keymap, *scroll),
         Overlay::Palette(palette) => palette_box(frame, screen, palette, theme),
         Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
+        Overlay::Prompt(prompt) => prompt_box(frame, screen, prompt, theme),
     }
+}
+
+fn prompt_box(frame: &mut Frame, screen: Rect, prompt: &Prompt, theme: &Theme) {
+    let area = centered(screen, 90.min(screen.width.saturating_sub(2)), 7);
+    let inner = framed(frame, area, &safe(&prompt.title), theme);
+    let row = |i: u16| Rect::new(inner.x, inner.y + i, inner.width, 1);
+    if inner.height < 4 {
+        frame.render_widget(&prompt.field, row(0));
+        return;
+    }
+    frame.render_widget(&prompt.field, row(1));
+    if let Some(error) = &prompt.error {
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("✗ {}", safe(error)), theme.error)),
+            row(2),
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(safe(&prompt.hint).into_owned(), theme.dim))
+            .wrap(Wrap { trim: true }),
+        Rect::new(inner.x, inner.y + 3, inner.width, inner.height - 3),
+    );
 }
 
 fn framed(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
@@ -96,6 +119,13 @@ fn help(
     let area = centered(screen, 90, screen.height.saturating_sub(2));
     let inner = framed(frame, area, "Keys (Esc closes, ↑↓ scroll)", theme);
     let mut contexts = vec![crate::app::Context::Global, crate::app::Context::Normal];
+    match state.view {
+        crate::app::View::Review => {
+            contexts.extend([crate::app::Context::Review, crate::app::Context::Cases]);
+        }
+        crate::app::View::Dashboard => contexts.push(crate::app::Context::Dashboard),
+        crate::app::View::Agent => {}
+    }
     if state.view == crate::app::View::Agent {
         contexts.extend([
             crate::app::Context::Queue,

@@ -50,19 +50,27 @@ impl Harness {
         Harness::start(store, dir)
     }
 
+    /// The demo data, with the app run by `name` in `role` (e.g. the demo's lead).
+    pub fn with_demo_as(name: &str, role: Role) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
+        demo::load(&store, &Clock::fixed(fixed_now())).unwrap();
+        Harness::start_as(store, dir, name, role)
+    }
+
     /// A fresh app (new state, as after a restart) on the same store.
     pub fn restart(self) -> Harness {
         Harness::start(self.store, self._dir)
     }
 
     fn start(store: SledStore, dir: tempfile::TempDir) -> Harness {
+        Harness::start_as(store, dir, "Priya Shah", Role::Agent)
+    }
+
+    fn start_as(store: SledStore, dir: tempfile::TempDir, name: &str, role: Role) -> Harness {
         let keymap = Keymap::default_keymap().unwrap();
-        let mut state = State::new(
-            "Priya Shah",
-            Role::Agent,
-            "/tmp/store",
-            Clock::fixed(fixed_now()),
-        );
+        let mut state = State::new(name, role, "/tmp/store", Clock::fixed(fixed_now()));
         state.palette_commands = keymap.commands();
         let mut harness = Harness {
             store,

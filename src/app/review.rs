@@ -1,0 +1,603 @@
+//! The Review view's reducer: a lead works through the team's calls (blind to the agent's
+//! road until choosing one), overrides with a reason, moves to the next unreviewed call
+//! with one key, and keeps open cases moving; an agent sees the reviews of their own calls
+//! and acknowledges them.
+
+use std::collections::HashSet;
+
+use super::overlay::{Prompt, PromptPurpose};
+use super::paged::Paged;
+use super::review_filter::ReviewFilters;
+use super::{Command, Effect, Overlay, Pane, State};
+use crate::domain::call::Role;
+use crate::domain::clock::add_working_days;
+use crate::domain::{Call, Id, Road};
+use crate::store::{CallDetail, CasePage, CaseRow, ReviewPage, ReviewRow};
+
+/// Rows asked for per page.
+pub const PAGE_SIZE: usize = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewTab {
+    Calls,
+    Cases,
+}
+
+/// A change a lead makes to a case.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseChange {
+    Due(jiff::civil::Date),
+    Close(String),
+    Reopen,
+}
+
+pub struct ReviewState {
+    pub tab: ReviewTab,
+    pub filters: ReviewFilters,
+    pub calls: Paged<ReviewRow>,
+    pub cases: Paged<CaseRow>,
+    pub detail: Option<CallDetail>,
+    pub detail_scroll: usize,
+    /// Calls whose agent road this lead has seen (by choosing a road) in this session.
+    pub revealed: HashSet<Id>,
+    /// Everyone who has taken a call, for the agent filter.
+    pub agents: Vec<String>,
+    /// Hide the agent's road until the lead has chosen one (config `blind_review`).
+    pub blind: bool,
+    /// `n` ran past the loaded rows: look again when the next page arrives.
+    pub next_unreviewed_pending: bool,
+}
+
+impl Default for ReviewState {
+    fn default() -> Self {
+        ReviewState {
+            tab: ReviewTab::Calls,
+            filters: ReviewFilters::default(),
+            calls: Paged::default(),
+            cases: Paged::default(),
+            detail: None,
+            detail_scroll: 0,
+            revealed: HashSet::new(),
+            agents: Vec::new(),
+            blind: true,
+            next_unreviewed_pending: false,
+        }
+    }
+}
+
+impl ReviewState {
+    /// Whether the agent's road of `call` is hidden from this user right now.
+    pub fn hides_agent_road(&self, role: Role, call: &Call) -> bool {
+        self.blind
+            && role == Role::Lead
+            && call.review.is_none()
+            && !self.revealed.contains(&call.id)
+    }
+
+    pub fn selected_call(&self) -> Option<&Call> {
+        self.calls.selected_row().map(|row| &row.call)
+    }
+}
+
+/// Entering the view: fresh pages (the agent view may have added calls).
+pub(super) fn enter(state: &mut State) -> Vec<Effect> {
+    state.focus = Pane::List;
+    if state.role == Role::Agent {
+        state.review.filters.agent = Some(state.agent.clone());
+        if !state.review.calls.loaded {
+            state.review.filters.unreviewed_only = false;
+        }
+    }
+    let mut effects = vec![Effect::LoadAgents];
+    effects.extend(reload_calls(state));
+    effects.extend(reload_cases(state));
+    effects
+}
+
+fn reload_calls(state: &mut State) -> Vec<Effect> {
+    let generation = state.review.calls.restart();
+    state.review.detail = None;
+    vec![Effect::LoadReviewPage {
+        query: state.review.filters.query(state.clock.today()),
+        after: None,
+        generation,
+    }]
+}
+
+fn reload_cases(state: &mut State) -> Vec<Effect> {
+    let generation = state.review.cases.restart();
+    vec![Effect::LoadCases {
+        after: None,
+        generation,
+    }]
+}
+
+fn more_calls(state: &mut State) -> Vec<Effect> {
+    let list = &mut state.review.calls;
+    if !list.wants_more() {
+        return Vec::new();
+    }
+    list.loading = true;
+    vec![Effect::LoadReviewPage {
+        query: state.review.filters.query(state.clock.today()),
+        after: list.next.clone(),
+        generation: list.generation,
+    }]
+}
+
+fn more_cases(state: &mut State) -> Vec<Effect> {
+    let list = &mut state.review.cases;
+    if !list.wants_more() {
+        return Vec::new();
+    }
+    list.loading = true;
+    vec![Effect::LoadCases {
+        after: list.next.clone(),
+        generation: list.generation,
+    }]
+}
+
+fn detail_for_selection(state: &mut State) -> Vec<Effect> {
+    state.review.detail_scroll = 0;
+    let mut effects = match state.review.selected_call() {
+        Some(call) if state.review.detail.as_ref().map(|d| d.call.id) != Some(call.id) => {
+            vec![Effect::LoadCallDetail(call.id)]
+        }
+        _ => Vec::new(),
+    };
+    effects.extend(more_calls(state));
+    effects
+}
+
+pub(super) fn page_loaded(state: &mut State, page: ReviewPage, generation: u64) -> Vec<Effect> {
+    let before = state.review.calls.rows.len();
+    if !state.review.calls.receive(generation, page.rows, page.next) {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    if state.review.next_unreviewed_pending {
+        state.review.next_unreviewed_pending = false;
+        effects.extend(next_unreviewed_from(state, before));
+    } else if before == 0 {
+        effects.extend(detail_for_selection(state));
+    }
+    // A narrow search may come back with few rows: keep looking while the list is short.
+    effects.extend(more_calls(state));
+    effects
+}
+
+pub(super) fn cases_loaded(state: &mut State, page: CasePage, generation: u64) -> Vec<Effect> {
+    state.review.cases.receive(generation, page.rows, page.next);
+    more_cases(state)
+}
+
+pub(super) fn detail_loaded(state: &mut State, detail: CallDetail) {
+    if state.review.selected_call().map(|c| c.id) == Some(detail.call.id) {
+        state.review.detail = Some(detail);
+    }
+}
+
+/// A review or acknowledgement was saved: the row and the detail show it.
+pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
+    if let Some(row) = state
+        .review
+        .calls
+        .rows
+        .iter_mut()
+        .find(|r| r.call.id == call.id)
+    {
+        row.call = call.clone();
+    }
+    state.review.revealed.insert(call.id);
+    if let Some(review) = &call.review {
+        if review.acknowledged_at.is_some() && state.role == Role::Agent {
+            state.info("Acknowledged: your lead will see that you have read the review.");
+        } else {
+            let agent_road = call.road.map(|r| r.to_string()).unwrap_or_default();
+            let verdict = if call.road == Some(review.road) {
+                format!("you agree with {} ({agent_road})", call.agent)
+            } else {
+                format!("{} chose {agent_road}; reason recorded", call.agent)
+            };
+            state.info(format!(
+                "Reviewed: {}, {verdict}. n: next unreviewed · c: comment",
+                review.road
+            ));
+        }
+    }
+    state.review.detail = None;
+    vec![Effect::LoadCallDetail(call.id)]
+}
+
+pub(super) fn case_saved(state: &mut State, row: CaseRow) {
+    let text = match (&row.case.status, row.audit.last()) {
+        (crate::domain::CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
+        (_, Some(entry)) if entry.what == "case due" => {
+            format!("{}'s case is now due {}.", row.customer, row.case.due)
+        }
+        _ => format!("Reopened the case of {}.", row.customer),
+    };
+    state.info(text);
+    if let Some(existing) = state
+        .review
+        .cases
+        .rows
+        .iter_mut()
+        .find(|r| r.case.id == row.case.id)
+    {
+        *existing = row;
+    }
+}
+
+/// Commands the Review view handles; `None` lets the root handle it.
+pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
+    let rows = state.page_rows;
+    if let Some(road) = command.road() {
+        return Some(set_road(state, road));
+    }
+    if state.focus == Pane::Detail && matches!(command, Command::Up | Command::Down) {
+        state.review.detail_scroll = if command == Command::Down {
+            state.review.detail_scroll + 1
+        } else {
+            state.review.detail_scroll.saturating_sub(1)
+        };
+        return Some(Vec::new());
+    }
+    let moved = |delta: isize, state: &mut State| -> Vec<Effect> {
+        match state.review.tab {
+            ReviewTab::Calls => {
+                state.review.calls.move_by(delta, rows);
+                detail_for_selection(state)
+            }
+            ReviewTab::Cases => {
+                state.review.cases.move_by(delta, rows);
+                more_cases(state)
+            }
+        }
+    };
+    let effects = match command {
+        Command::Up => moved(-1, state),
+        Command::Down => moved(1, state),
+        Command::PageUp => moved(-(rows as isize), state),
+        Command::PageDown => moved(rows as isize, state),
+        Command::First => moved(isize::MIN / 2, state),
+        Command::Last => moved(isize::MAX / 2, state),
+        Command::ToggleCases => {
+            state.review.tab = match state.review.tab {
+                ReviewTab::Calls => ReviewTab::Cases,
+                ReviewTab::Cases => ReviewTab::Calls,
+            };
+            Vec::new()
+        }
+        Command::NextUnreviewed => {
+            let from = state.review.calls.selected + 1;
+            next_unreviewed_from(state, from)
+        }
+        Command::Comment => comment(state),
+        Command::Acknowledge => acknowledge(state),
+        Command::CyclePeriod => {
+            state.review.filters.period = state.review.filters.period.next();
+            reload_calls(state)
+        }
+        Command::CycleAgent => cycle_agent(state),
+        Command::CycleRoadFilter => {
+            state.review.filters.road = state.review.filters.road.next();
+            reload_calls(state)
+        }
+        Command::ToggleUnreviewed => {
+            let filters = &mut state.review.filters;
+            filters.unreviewed_only = !filters.unreviewed_only;
+            if filters.unreviewed_only {
+                filters.disagreements_only = false;
+            }
+            reload_calls(state)
+        }
+        Command::ToggleDisagreements => {
+            let filters = &mut state.review.filters;
+            filters.disagreements_only = !filters.disagreements_only;
+            if filters.disagreements_only {
+                filters.unreviewed_only = false;
+            }
+            reload_calls(state)
+        }
+        Command::Filter => {
+            let line = state.review.filters.filter_line();
+            state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+                PromptPurpose::Filter,
+                "Filter the review list".into(),
+                "#tag  customer:name  agent:name  from:YYYY-MM-DD  to:YYYY-MM-DD  words in the notes · Enter applies · Esc cancels",
+                &line,
+            ))));
+            Vec::new()
+        }
+        Command::DueLater | Command::DueEarlier => move_due(state, command == Command::DueLater),
+        Command::CloseCase => close_or_reopen(state),
+        _ => return None,
+    };
+    Some(effects)
+}
+
+fn next_unreviewed_from(state: &mut State, from: usize) -> Vec<Effect> {
+    let found = state
+        .review
+        .calls
+        .rows
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, row)| row.call.review.is_none())
+        .map(|(i, _)| i);
+    match found {
+        Some(index) => {
+            state.review.calls.select(index, state.page_rows);
+            detail_for_selection(state)
+        }
+        None if state.review.calls.next.is_some() => {
+            state.review.next_unreviewed_pending = true;
+            state.review.calls.selected = state.review.calls.rows.len().saturating_sub(1);
+            let list = &mut state.review.calls;
+            if list.loading {
+                return Vec::new();
+            }
+            list.loading = true;
+            vec![Effect::LoadReviewPage {
+                query: state.review.filters.query(state.clock.today()),
+                after: list.next.clone(),
+                generation: list.generation,
+            }]
+        }
+        None => {
+            state.info(
+                "No more unreviewed calls in this list. p changes the period; u shows all calls.",
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn lead_only(state: &mut State, what: &str) -> bool {
+    if state.role == Role::Lead {
+        return true;
+    }
+    state.warn(format!(
+        "Only a team lead can {what}; start fourroads with --role lead."
+    ));
+    false
+}
+
+fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
+    if state.review.tab != ReviewTab::Calls {
+        return Vec::new();
+    }
+    if !lead_only(state, "review calls (a acknowledges a review of your call)") {
+        return Vec::new();
+    }
+    let Some(call) = state.review.selected_call().cloned() else {
+        state.warn("No call is selected.");
+        return Vec::new();
+    };
+    state.review.revealed.insert(call.id);
+    let comment = call
+        .review
+        .as_ref()
+        .map(|r| r.comment.clone())
+        .unwrap_or_default();
+    if call.road == Some(road) {
+        return vec![Effect::SaveReview {
+            call_id: call.id,
+            road,
+            comment,
+            lead: state.agent.clone(),
+        }];
+    }
+    let agent_road = call.road.map_or("no road".into(), |r| r.to_string());
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::Review {
+            call_id: call.id,
+            road,
+            required: true,
+        },
+        format!("You chose {road}; {} chose {agent_road}. Why?", call.agent),
+        "A reason is required when your road differs · Enter saves · Esc cancels",
+        &comment,
+    ))));
+    Vec::new()
+}
+
+fn comment(state: &mut State) -> Vec<Effect> {
+    if !lead_only(state, "comment on reviews") {
+        return Vec::new();
+    }
+    let Some(call) = state.review.selected_call().cloned() else {
+        return Vec::new();
+    };
+    let Some(review) = &call.review else {
+        state.warn("Choose a road first (1–4); then c adds a comment.");
+        return Vec::new();
+    };
+    let required = call.road != Some(review.road);
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::Review {
+            call_id: call.id,
+            road: review.road,
+            required,
+        },
+        format!("Comment on the review of {}'s call", call.agent),
+        if required {
+            "Your road differs from the agent's, so the comment is the reason · Enter saves · Esc cancels"
+        } else {
+            "Optional · Enter saves · Esc cancels"
+        },
+        &review.comment,
+    ))));
+    Vec::new()
+}
+
+fn acknowledge(state: &mut State) -> Vec<Effect> {
+    let Some(call) = state.review.selected_call().cloned() else {
+        return Vec::new();
+    };
+    if call.agent != state.agent {
+        state.warn(format!(
+            "Only {} can acknowledge the review of this call.",
+            call.agent
+        ));
+        return Vec::new();
+    }
+    match &call.review {
+        None => {
+            state.warn("No lead has reviewed this call yet.");
+            Vec::new()
+        }
+        Some(review) if review.acknowledged_at.is_some() => {
+            state.info("You have already acknowledged this review.");
+            Vec::new()
+        }
+        Some(_) => vec![Effect::AcknowledgeReview {
+            call_id: call.id,
+            agent: state.agent.clone(),
+        }],
+    }
+}
+
+fn cycle_agent(state: &mut State) -> Vec<Effect> {
+    if state.role == Role::Agent {
+        state.info("The Review view shows your own calls.");
+        return Vec::new();
+    }
+    let agents = &state.review.agents;
+    let next = match &state.review.filters.agent {
+        None => agents.first().cloned(),
+        Some(current) => agents
+            .iter()
+            .position(|a| a == current)
+            .and_then(|at| agents.get(at + 1).cloned()),
+    };
+    state.review.filters.agent = next;
+    reload_calls(state)
+}
+
+fn selected_case(state: &State) -> Option<CaseRow> {
+    state.review.cases.selected_row().cloned()
+}
+
+fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
+    if state.review.tab != ReviewTab::Cases || !lead_only(state, "move a case's due date") {
+        return Vec::new();
+    }
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status != crate::domain::CaseStatus::Open {
+        state.warn("This case is closed; x reopens it.");
+        return Vec::new();
+    }
+    let today = state.clock.today();
+    let due = if later {
+        add_working_days(row.case.due.max(today), 1)
+    } else {
+        let mut day = row.case.due;
+        loop {
+            day = day.yesterday().unwrap_or(day);
+            if !crate::domain::period::is_weekend(day) {
+                break;
+            }
+        }
+        if day < today {
+            state.warn("A due date cannot move into the past.");
+            return Vec::new();
+        }
+        day
+    };
+    vec![Effect::ChangeCase {
+        case_id: row.case.id,
+        change: CaseChange::Due(due),
+        who: state.agent.clone(),
+    }]
+}
+
+fn close_or_reopen(state: &mut State) -> Vec<Effect> {
+    if state.review.tab != ReviewTab::Cases || !lead_only(state, "close or reopen a case") {
+        return Vec::new();
+    }
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status == crate::domain::CaseStatus::Closed {
+        return vec![Effect::ChangeCase {
+            case_id: row.case.id,
+            change: CaseChange::Reopen,
+            who: state.agent.clone(),
+        }];
+    }
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::CloseCase {
+            case_id: row.case.id,
+        },
+        format!("Close the case of {}", row.customer),
+        "Say why it can close (required) · Enter closes · Esc cancels",
+        "",
+    ))));
+    Vec::new()
+}
+
+/// Enter in a prompt.
+pub(super) fn prompt_submit(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Prompt(prompt)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
+    match prompt.purpose.clone() {
+        PromptPurpose::Review {
+            call_id,
+            road,
+            required,
+        } => {
+            if required && text.is_empty() {
+                prompt.error =
+                    Some("A reason is required: your road differs from the agent's.".into());
+                return Vec::new();
+            }
+            state.overlay = None;
+            vec![Effect::SaveReview {
+                call_id,
+                road,
+                comment: text,
+                lead: state.agent.clone(),
+            }]
+        }
+        PromptPurpose::CloseCase { case_id } => {
+            if text.is_empty() {
+                prompt.error = Some("A note is required to close a case by hand.".into());
+                return Vec::new();
+            }
+            state.overlay = None;
+            vec![Effect::ChangeCase {
+                case_id,
+                change: CaseChange::Close(text),
+                who: state.agent.clone(),
+            }]
+        }
+        PromptPurpose::Filter => {
+            let today = state.clock.today();
+            let agents = state.review.agents.clone();
+            match state.review.filters.apply_line(&text, &agents, today) {
+                Ok(()) => {
+                    state.overlay = None;
+                    reload_calls(state)
+                }
+                Err(error) => {
+                    prompt.error = Some(error);
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+/// Esc in a prompt.
+pub(super) fn prompt_cancelled(state: &mut State, prompt: &Prompt) {
+    if let PromptPurpose::Review { required: true, .. } = prompt.purpose {
+        state.warn("Not saved: a road other than the agent's needs a reason.");
+    }
+}

@@ -1,0 +1,483 @@
+//! The Review view (F3): the filters in words, the list of calls (or open cases) built
+//! from visible rows only, and the detail pane with read-only notes and the audit trail.
+//! In blind review the agent's road, in the list, the detail and the audit trail, reads
+//! "hidden" until the lead has chosen a road.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::call::sentiment_word;
+use super::queue::pad;
+use super::{Theme, pane_block, safe};
+use crate::app::{Pane, ReviewTab, State};
+use crate::domain::call::{AuditEntry, format_duration};
+use crate::domain::clock::days_between;
+use crate::domain::{Call, CaseStatus, Outcome};
+use crate::store::{CaseRow, ReviewRow};
+
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let [filters, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(4)]).areas(area);
+    render_filters(frame, filters, state, theme);
+    let wide = body.width >= 110;
+    let [list, detail] = if wide {
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
+    };
+    match state.review.tab {
+        ReviewTab::Calls => {
+            render_calls(frame, list, state, theme, wide);
+            render_call_detail(frame, detail, state, theme);
+        }
+        ReviewTab::Cases => {
+            render_cases(frame, list, state, theme);
+            render_case_detail(frame, detail, state, theme);
+        }
+    }
+}
+
+fn render_filters(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let review = &state.review;
+    let line = match review.tab {
+        ReviewTab::Calls => Line::from(vec![
+            Span::styled(" Calls: ", theme.heading),
+            Span::raw(safe(&review.filters.describe(state.clock.today())).into_owned()),
+        ]),
+        ReviewTab::Cases => Line::from(vec![
+            Span::styled(" Open cases: ", theme.heading),
+            Span::raw("overdue first, then by due date"),
+        ]),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The visible window of a list: first row and row count, selection always inside.
+fn window(selected: usize, offset: usize, len: usize, rows: usize) -> (usize, usize) {
+    let rows = rows.max(1);
+    let mut first = offset.min(selected);
+    if selected >= first + rows {
+        first = selected + 1 - rows;
+    }
+    (first, rows.min(len.saturating_sub(first)))
+}
+
+fn list_status(loaded: usize, more: bool, loading: bool, noun: &str) -> String {
+    match (loaded, more, loading) {
+        (0, _, true) => "loading…".into(),
+        (n, true, _) => format!("{n} {noun} loaded, more below"),
+        (n, false, _) => format!("{n} {noun}"),
+    }
+}
+
+fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wide: bool) {
+    let list = &state.review.calls;
+    let title = format!(
+        "Calls, newest first ({})",
+        list_status(list.rows.len(), list.next.is_some(), list.loading, "calls")
+    );
+    let block = pane_block(&title, state, Pane::List, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if list.rows.is_empty() {
+        let text = if list.loading || !list.loaded {
+            "Loading…".to_string()
+        } else if state.review.filters.unreviewed_only {
+            "No unreviewed calls match. u shows reviewed calls too; p changes the period.".into()
+        } else {
+            "No calls match these filters. p changes the period; / edits the filter.".into()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.dim)).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let width = usize::from(inner.width);
+    let (agent_w, customer_w) = column_widths(wide);
+    let header = format!(
+        "{} {} {} {} {} {}",
+        pad("When", 12),
+        pad("Agent", agent_w),
+        pad("Customer", customer_w),
+        pad("Agent's", 9),
+        pad("Lead's", 11),
+        "First line of the notes"
+    );
+    let rows_height = usize::from(inner.height).saturating_sub(1);
+    let (first, count) = window(list.selected, list.offset, list.rows.len(), rows_height);
+    let mut lines = Vec::with_capacity(count + 1);
+    lines.push(Line::styled(pad(&header, width), theme.dim));
+    for (i, row) in list.rows.iter().enumerate().skip(first).take(count) {
+        let mut line = call_row(row, state, theme, width, wide);
+        if i == list.selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn column_widths(wide: bool) -> (usize, usize) {
+    if wide { (13, 17) } else { (12, 14) }
+}
+
+fn call_row<'a>(
+    row: &'a ReviewRow,
+    state: &State,
+    theme: &Theme,
+    width: usize,
+    wide: bool,
+) -> Line<'a> {
+    let call = &row.call;
+    let when = call
+        .started_at
+        .to_zoned(state.clock.tz.clone())
+        .strftime("%d %b %H:%M")
+        .to_string();
+    let hidden = state.review.hides_agent_road(state.role, call);
+    let agent_road = match (hidden, call.road) {
+        (true, _) => "hidden".to_string(),
+        (false, Some(road)) => road.label(),
+        (false, None) => "—".into(),
+    };
+    let lead = match &call.review {
+        Some(review) if Some(review.road) == call.road => format!("✓ {}", review.road),
+        Some(review) => format!("≠ {}", review.road),
+        None => "—".into(),
+    };
+    let (agent_w, customer_w) = column_widths(wide);
+    let mut spans = vec![
+        Span::raw(format!("{when} ")),
+        Span::raw(pad(&call.agent, agent_w)),
+        Span::raw(" "),
+        Span::raw(pad(&safe(&row.customer), customer_w)),
+        Span::raw(" "),
+        Span::styled(
+            pad(&agent_road, 9),
+            match (hidden, call.road) {
+                (false, Some(road)) => theme.road(road),
+                _ => theme.dim,
+            },
+        ),
+        Span::raw(" "),
+        Span::raw(pad(&lead, 11)),
+    ];
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if width > used + 2 {
+        spans.push(Span::styled(
+            format!(" {}", pad(&safe(&row.first_line), width - used - 1)),
+            theme.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let block = pane_block("Call", state, Pane::Detail, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(selected) = state.review.selected_call() else {
+        return;
+    };
+    let Some(detail) = state
+        .review
+        .detail
+        .as_ref()
+        .filter(|d| d.call.id == selected.id)
+    else {
+        frame.render_widget(Paragraph::new(Line::styled("Loading…", theme.dim)), inner);
+        return;
+    };
+    // The row holds the latest review (saved since the detail was read).
+    let call = selected;
+    let hidden = state.review.hides_agent_road(state.role, call);
+    let clock = &state.clock;
+    let mut lines = Vec::new();
+    let customer = detail.customer.as_ref();
+    lines.push(Line::from(vec![
+        Span::styled(
+            safe(customer.map_or("(customer removed)", |c| c.name.as_str())).into_owned(),
+            theme.heading,
+        ),
+        Span::raw(customer.map_or(String::new(), |c| format!(" · {}", c.status.as_str()))),
+    ]));
+    let duration = call
+        .ended_at
+        .map(|end| format_duration((end - call.started_at).get_seconds()))
+        .unwrap_or_else(|| "still open".into());
+    lines.push(Line::raw(format!(
+        "{} · {} · {} · {} call, reason: {}",
+        call.agent,
+        clock.date_time(call.started_at),
+        duration,
+        call.direction.as_str(),
+        call.reason.as_str()
+    )));
+    let outcome = match (call.outcome, call.follow_up_due) {
+        (Outcome::FollowUp, Some(due)) => format!("follow-up needed, due {due}"),
+        (outcome, _) => outcome.as_str().to_string(),
+    };
+    lines.push(Line::raw(format!(
+        "Sentiment {:+} {} · {}",
+        call.sentiment,
+        sentiment_word(call.sentiment),
+        outcome
+    )));
+    lines.push(road_line(call, hidden, theme));
+    lines.extend(review_lines(call, state, theme));
+    if !call.tags.is_empty() {
+        let tags: Vec<String> = call.tags.iter().map(|t| format!("#{}", safe(t))).collect();
+        lines.push(Line::styled(
+            format!("Tags {}", tags.join(" ")),
+            theme.highlight,
+        ));
+    }
+    lines.push(Line::styled("Notes", theme.heading));
+    if detail.notes.trim().is_empty() {
+        lines.push(Line::styled("  (no notes)", theme.dim));
+    }
+    for text in detail.notes.lines() {
+        lines.push(note_line(text, theme));
+    }
+    lines.push(Line::styled("Road changes", theme.heading));
+    lines.extend(audit_lines(&detail.audit, hidden, state, theme));
+    let scroll = state
+        .review
+        .detail_scroll
+        .min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {
+    match (hidden, call.road) {
+        (true, _) => Line::from(vec![
+            Span::raw("Agent's road: "),
+            Span::styled(
+                "hidden until you choose (blind review) · 1–4",
+                theme.attention,
+            ),
+        ]),
+        (false, Some(road)) => Line::from(vec![
+            Span::raw("Agent's road: "),
+            Span::styled(road.label(), theme.road(road)),
+        ]),
+        (false, None) => Line::raw("Agent's road: none"),
+    }
+}
+
+fn review_lines<'a>(call: &Call, state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(review) = &call.review else {
+        return vec![Line::styled(
+            "Lead's road: not reviewed yet",
+            theme.attention,
+        )];
+    };
+    let verdict = if call.road == Some(review.road) {
+        "agrees"
+    } else {
+        "differs"
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::raw("Lead's road: "),
+        Span::styled(review.road.label(), theme.road(review.road)),
+        Span::raw(format!(
+            " ({verdict}) by {} on {}",
+            safe(&review.lead),
+            state.clock.date_time(review.at)
+        )),
+    ])];
+    if !review.comment.is_empty() {
+        lines.push(Line::raw(format!("  “{}”", safe(&review.comment))));
+    }
+    lines.push(Line::styled(
+        match review.acknowledged_at {
+            Some(at) => format!("Seen by {} on {}", call.agent, state.clock.date_time(at)),
+            None => format!("Not yet acknowledged by {}", call.agent),
+        },
+        theme.dim,
+    ));
+    lines
+}
+
+/// A line of notes with its `>` story or `#tags` highlighted.
+fn note_line<'a>(text: &str, theme: &Theme) -> Line<'a> {
+    let text = safe(text).into_owned();
+    if text.trim_start().starts_with('>') {
+        return Line::styled(format!("  {text}"), theme.highlight);
+    }
+    let mut spans = vec![Span::raw("  ")];
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        if word.starts_with('#') && word.len() > 1 {
+            spans.push(Span::styled(word.to_string(), theme.highlight));
+        } else {
+            spans.push(Span::raw(word.to_string()));
+        }
+    }
+    Line::from(spans)
+}
+
+fn audit_lines<'a>(
+    audit: &[AuditEntry],
+    hidden: bool,
+    state: &State,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    if audit.is_empty() {
+        return vec![Line::styled("  (none)", theme.dim)];
+    }
+    audit
+        .iter()
+        .map(|entry| {
+            let change = if hidden && entry.what == "agent road" {
+                "hidden until you choose".to_string()
+            } else {
+                format!(
+                    "{} → {}",
+                    entry.old.as_deref().unwrap_or("—"),
+                    entry.new.as_deref().unwrap_or("—")
+                )
+            };
+            let reason = if entry.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" “{}”", safe(&entry.reason))
+            };
+            Line::raw(format!(
+                "  {} {} ({}) {}: {}{}",
+                state.clock.date_time(entry.at),
+                safe(&entry.who),
+                entry.role.as_str(),
+                entry.what,
+                safe(&change),
+                reason
+            ))
+        })
+        .collect()
+}
+
+fn render_cases(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let list = &state.review.cases;
+    let title = format!(
+        "Open cases ({})",
+        list_status(list.rows.len(), list.next.is_some(), list.loading, "cases")
+    );
+    let block = pane_block(&title, state, Pane::List, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if list.rows.is_empty() {
+        let text = if list.loaded {
+            "No open cases."
+        } else {
+            "Loading…"
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim)), inner);
+        return;
+    }
+    let today = state.clock.today();
+    let width = usize::from(inner.width);
+    let (first, count) = window(
+        list.selected,
+        list.offset,
+        list.rows.len(),
+        inner.height.into(),
+    );
+    let mut lines = Vec::with_capacity(count);
+    for (i, row) in list.rows.iter().enumerate().skip(first).take(count) {
+        let mut line = case_row(row, today, state, theme, width);
+        if i == list.selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn case_row<'a>(
+    row: &CaseRow,
+    today: jiff::civil::Date,
+    state: &State,
+    theme: &Theme,
+    width: usize,
+) -> Line<'a> {
+    let case = &row.case;
+    let (badge, style) = if case.status == CaseStatus::Closed {
+        ("closed".to_string(), theme.dim)
+    } else if case.is_overdue(today) {
+        (
+            format!("OVERDUE {}d", days_between(case.due, today)),
+            theme.urgent,
+        )
+    } else if case.due == today {
+        ("due today".to_string(), theme.attention)
+    } else {
+        (format!("in {}d", days_between(today, case.due)), theme.base)
+    };
+    let age = days_between(state.clock.date_of(case.opened_at), today);
+    let mut spans = vec![
+        Span::styled(pad(&badge, 11), style),
+        Span::raw(format!(" due {} age {:>3}d ", case.due, age)),
+        Span::raw(pad(&safe(&row.customer), 16)),
+    ];
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if width > used + 2 {
+        spans.push(Span::styled(
+            format!(" {}", pad(&safe(&case.summary), width - used - 1)),
+            theme.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+fn render_case_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let block = pane_block("Case", state, Pane::Detail, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(row) = state.review.cases.selected_row() else {
+        return;
+    };
+    let case = &row.case;
+    let today = state.clock.today();
+    let clock = &state.clock;
+    let mut lines = vec![
+        Line::styled(safe(&row.customer).into_owned(), theme.heading),
+        Line::raw(safe(&case.summary).into_owned()),
+        Line::raw(format!(
+            "Opened {} ({} days ago) · due {}{}",
+            clock.date_time(case.opened_at),
+            days_between(clock.date_of(case.opened_at), today),
+            case.due,
+            if case.is_overdue(today) {
+                " · OVERDUE"
+            } else {
+                ""
+            }
+        )),
+        Line::raw(match case.status {
+            CaseStatus::Open => {
+                "Open: ] / [ move the due date · x closes it with a note".to_string()
+            }
+            CaseStatus::Closed => format!(
+                "Closed{}: x reopens it",
+                case.closed_at
+                    .map(|at| format!(" on {}", clock.date_time(at)))
+                    .unwrap_or_default()
+            ),
+        }),
+    ];
+    if let Some(note) = &case.close_note {
+        lines.push(Line::raw(format!("Closing note: “{}”", safe(note))));
+    }
+    lines.push(Line::styled("Changes", theme.heading));
+    lines.extend(audit_lines(&row.audit, false, state, theme));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

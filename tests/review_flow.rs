@@ -1,0 +1,301 @@
+//! Headless flows through the Review and Dashboard views: keys go through the real keymap
+//! and reducer, effects run on a real store holding the demo data, on a fixed clock.
+
+mod support;
+
+use fourroads::app::{Overlay, ReviewTab, View};
+use fourroads::domain::call::Role;
+use fourroads::domain::stats::{kappa_text, percent_text};
+use fourroads::domain::{CaseStatus, Road};
+use fourroads::store::Store;
+use support::Harness;
+
+const LEAD: &str = "Jordan Reyes";
+
+fn lead() -> Harness {
+    Harness::with_demo_as(LEAD, Role::Lead)
+}
+
+fn selected_road(app: &Harness) -> Road {
+    app.state.review.selected_call().unwrap().road.unwrap()
+}
+
+fn other_road(road: Road) -> Road {
+    if road == Road::Teach {
+        Road::Care
+    } else {
+        Road::Teach
+    }
+}
+
+fn key_for(road: Road) -> String {
+    road.number().to_string()
+}
+
+#[test]
+fn review_three_calls_then_the_dashboard_shows_the_new_agreement() {
+    let mut app = lead();
+    // The dashboard before: same period (last 30 days) as the review list.
+    app.press("f4");
+    let mut expected = app
+        .state
+        .dashboard
+        .figures
+        .as_ref()
+        .unwrap()
+        .overall
+        .agreement;
+    app.press("f3");
+    assert_eq!(app.state.view, View::Review);
+    assert!(app.state.review.filters.unreviewed_only);
+    let first = app.state.review.selected_call().unwrap().clone();
+
+    // 1. Agree: one key saves it.
+    let road = selected_road(&app);
+    app.press(&key_for(road));
+    expected.add(road, road, 1);
+    assert!(app.message().contains("you agree"), "{}", app.message());
+    assert!(app.state.overlay.is_none());
+
+    // 2. Next unreviewed, disagree: a reason is required before anything is saved.
+    app.press("n");
+    let second = app.state.review.selected_call().unwrap().clone();
+    assert_ne!(second.id, first.id);
+    let agent_road = selected_road(&app);
+    app.press(&key_for(other_road(agent_road)));
+    assert!(matches!(app.state.overlay, Some(Overlay::Prompt(_))));
+    app.press("enter");
+    let Some(Overlay::Prompt(prompt)) = &app.state.overlay else {
+        panic!("the prompt stays open without a reason");
+    };
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("reason is required")
+    );
+    assert!(app.store.call(second.id).unwrap().unwrap().review.is_none());
+    app.type_text("She wanted to be shown how");
+    app.press("enter");
+    assert!(app.state.overlay.is_none());
+    expected.add(agent_road, other_road(agent_road), 1);
+    let saved = app.store.call(second.id).unwrap().unwrap();
+    assert_eq!(saved.review.unwrap().road, other_road(agent_road));
+    let audit = app.store.audit_for(second.id).unwrap();
+    assert_eq!(audit.last().unwrap().reason, "She wanted to be shown how");
+
+    // 3. Skip: n moves on without saving anything.
+    app.press("n");
+    let third = app.state.review.selected_call().unwrap().clone();
+    app.press("n");
+    assert_ne!(app.state.review.selected_call().unwrap().id, third.id);
+    assert!(app.store.call(third.id).unwrap().unwrap().review.is_none());
+
+    // The dashboard shows the agreement the three decisions make.
+    app.press("f4");
+    let figures = app.state.dashboard.figures.as_ref().unwrap();
+    assert_eq!(figures.overall.agreement, expected);
+    let screen = app.render(120, 40);
+    let line = format!(
+        "Everyone: {} agree · {}",
+        percent_text(expected.percent()),
+        kappa_text(expected.kappa())
+    );
+    assert!(screen.contains(&line), "{line} not in\n{screen}");
+    assert!(screen.contains(&format!("({} reviewed calls)", expected.total())));
+}
+
+#[test]
+fn blind_review_hides_the_agents_road_until_the_lead_chooses() {
+    let mut app = lead();
+    app.press("f3");
+    let road = selected_road(&app);
+    let screen = app.render(120, 40);
+    assert!(screen.contains("hidden until you choose"));
+    assert!(!screen.contains(&format!("Agent's road: {road}")));
+    app.press(&key_for(road));
+    let screen = app.render(120, 40);
+    assert!(
+        screen.contains(&format!("Agent's road: {road}")),
+        "{screen}"
+    );
+
+    // With blind review off, the road shows from the start.
+    let mut open = lead();
+    open.state.review.blind = false;
+    open.press("f3");
+    let road = selected_road(&open);
+    assert!(
+        open.render(120, 40)
+            .contains(&format!("Agent's road: {road}"))
+    );
+}
+
+#[test]
+fn escape_from_the_reason_saves_nothing_and_says_so() {
+    let mut app = lead();
+    app.press("f3");
+    let call = app.state.review.selected_call().unwrap().clone();
+    app.press(&key_for(other_road(call.road.unwrap())));
+    app.press("esc");
+    assert!(app.state.overlay.is_none());
+    assert!(app.message().contains("Not saved"));
+    assert!(app.store.call(call.id).unwrap().unwrap().review.is_none());
+}
+
+#[test]
+fn filters_are_set_from_the_keyboard_and_shown_in_words() {
+    let mut app = lead();
+    app.press("f3");
+    app.press("u");
+    assert!(!app.state.review.filters.unreviewed_only);
+    app.press("d");
+    assert!(app.state.review.filters.disagreements_only);
+    app.press("p");
+    let rows = &app.state.review.calls.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.call.review.as_ref().unwrap().road != r.call.road.unwrap())
+    );
+    assert!(
+        app.render(120, 40)
+            .contains("disagreements · all time · all agents · any road")
+    );
+
+    app.press("d");
+    app.press("g");
+    let agent = app.state.review.filters.agent.clone().unwrap();
+    assert!(
+        app.state
+            .review
+            .calls
+            .rows
+            .iter()
+            .all(|r| r.call.agent == agent)
+    );
+    app.press("r");
+    assert!(
+        app.state
+            .review
+            .calls
+            .rows
+            .iter()
+            .all(|r| r.call.road == Some(Road::Learn))
+    );
+
+    app.press("/");
+    app.type_text("from:last-week");
+    app.press("enter");
+    let Some(Overlay::Prompt(prompt)) = &app.state.overlay else {
+        panic!("a bad filter keeps the prompt open");
+    };
+    assert!(prompt.error.as_deref().unwrap().contains("YYYY-MM-DD"));
+    app.press("esc");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    app.press("r");
+    assert_eq!(
+        app.state.review.filters.road,
+        fourroads::app::RoadFilter::Any
+    );
+    app.press("/");
+    app.type_text("#billing");
+    app.press("enter");
+    let rows = &app.state.review.calls.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.call.tags.iter().any(|t| t == "billing"))
+    );
+    assert!(app.render(120, 40).contains("#billing"));
+}
+
+#[test]
+fn scrolling_loads_the_next_page_only_when_needed() {
+    let mut app = lead();
+    app.press("f3");
+    app.press("u");
+    app.press("p");
+    let total = app.store.counters().unwrap().calls as usize;
+    assert!(total > fourroads::app::PAGE_SIZE);
+    assert_eq!(app.state.review.calls.rows.len(), fourroads::app::PAGE_SIZE);
+    app.press("end");
+    app.press("end");
+    app.press("end");
+    app.press("end");
+    assert_eq!(app.state.review.calls.rows.len(), total);
+    assert!(app.state.review.calls.next.is_none());
+}
+
+#[test]
+fn a_lead_closes_reopens_and_moves_a_case() {
+    let mut app = lead();
+    app.press("f3");
+    app.press("o");
+    assert_eq!(app.state.review.tab, ReviewTab::Cases);
+    let case = app.state.review.cases.selected_row().unwrap().case.clone();
+    app.press("x");
+    app.press("enter");
+    assert!(matches!(app.state.overlay, Some(Overlay::Prompt(_))));
+    app.type_text("Refund confirmed by email");
+    app.press("enter");
+    let stored: fourroads::store::CaseRow = app.state.review.cases.selected_row().unwrap().clone();
+    assert_eq!(stored.case.status, CaseStatus::Closed);
+    assert_eq!(
+        stored.audit.last().unwrap().reason,
+        "Refund confirmed by email"
+    );
+    app.press("x");
+    assert_eq!(
+        app.state.review.cases.selected_row().unwrap().case.status,
+        CaseStatus::Open
+    );
+    app.press("]");
+    let moved = app.state.review.cases.selected_row().unwrap();
+    assert!(moved.case.due > case.due);
+    assert_eq!(moved.audit.len(), 3);
+    assert!(app.store.check_consistency().unwrap().is_empty());
+}
+
+#[test]
+fn an_agent_sees_their_own_calls_and_acknowledges_a_review() {
+    let mut app = Harness::with_demo_as("Priya Shah", Role::Agent);
+    app.press("f3");
+    assert!(
+        app.state
+            .review
+            .calls
+            .rows
+            .iter()
+            .all(|r| r.call.agent == "Priya Shah")
+    );
+    app.press("2");
+    assert!(app.message().contains("Only a team lead"));
+    let reviewed = app
+        .state
+        .review
+        .calls
+        .rows
+        .iter()
+        .position(|r| r.call.review.is_some())
+        .expect("one of Priya's calls has a review");
+    for _ in 0..reviewed {
+        app.press("j");
+    }
+    let call = app.state.review.selected_call().unwrap().clone();
+    app.press("a");
+    let stored = app.store.call(call.id).unwrap().unwrap();
+    assert!(stored.review.unwrap().acknowledged_at.is_some());
+    assert!(app.message().contains("Acknowledged"));
+    assert_eq!(
+        app.store.audit_for(call.id).unwrap().last().unwrap().what,
+        "review acknowledged"
+    );
+}
