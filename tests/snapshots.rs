@@ -48,3 +48,36 @@ fn add_customer_form_with_errors() {
     app.press("enter");
     assert_snapshot!("add_customer_80x24", app.render(80, 24));
 }
+
+fn lead() -> Harness {
+    Harness::with_demo_as("Jordan Reyes", fourroads::domain::call::Role::Lead)
+}
+
+#[test]
+fn review_view_blind_and_revealed() {
+    let mut app = lead();
+    app.press("f3");
+    assert_snapshot!("review_blind_80x24", app.render(80, 24));
+    assert_snapshot!("review_blind_120x40", app.render(120, 40));
+    let road = app.state.review.selected_call().unwrap().road.unwrap();
+    app.press(&road.number().to_string());
+    assert_snapshot!("review_revealed_80x24", app.render(80, 24));
+    assert_snapshot!("review_revealed_120x40", app.render(120, 40));
+}
+
+#[test]
+fn review_case_list() {
+    let mut app = lead();
+    app.press("f3");
+    app.press("o");
+    assert_snapshot!("cases_80x24", app.render(80, 24));
+    assert_snapshot!("cases_120x40", app.render(120, 40));
+}
+
+#[test]
+fn dashboard_view() {
+    let mut app = lead();
+    app.press("f4");
+    assert_snapshot!("dashboard_80x24", app.render(80, 24));
+    assert_snapshot!("dashboard_120x40", app.render(120, 40));
+}

@@ -79,10 +79,14 @@ pub fn landis_koch(kappa: f64) -> &'static str {
     }
 }
 
-/// "κ 0.41 moderate", or "κ n/a" when kappa is undefined.
+/// "κ 0.41 moderate", or "κ n/a" when kappa is undefined. The label is that of the
+/// value as shown (two decimals), so "0.40" always reads "fair".
 pub fn kappa_text(kappa: Option<f64>) -> String {
     match kappa {
-        Some(k) => format!("κ {k:.2} {}", landis_koch(k)),
+        Some(k) => {
+            let shown = (k * 100.0).round() / 100.0;
+            format!("κ {shown:.2} {}", landis_koch(shown))
+        }
         None => "κ n/a".into(),
     }
 }
@@ -289,6 +293,8 @@ mod tests {
         assert_eq!(landis_koch(0.81), "almost perfect");
         assert_eq!(landis_koch(1.0), "almost perfect");
         assert_eq!(kappa_text(Some(0.4)), "κ 0.40 fair");
+        assert_eq!(kappa_text(Some(0.4009)), "κ 0.40 fair");
+        assert_eq!(kappa_text(Some(0.4051)), "κ 0.41 moderate");
     }
 
     #[test]

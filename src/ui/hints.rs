@@ -44,6 +44,7 @@ fn label(command: Command) -> &'static str {
         Command::ToggleCases => "calls/cases",
         Command::CloseCase => "close/reopen",
         Command::Refresh => "refresh",
+        Command::Down => "scroll",
         _ => "",
     }
 }
@@ -141,6 +142,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             },
             _ => &[
                 Command::CyclePeriod,
+                Command::Down,
                 Command::Refresh,
                 Command::ViewAgent,
                 Command::Help,
