@@ -41,7 +41,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                 .areas(inner);
         let mut first = roads(figures, theme);
-        first.extend(agents(figures, theme, left.width >= 72));
+        first.extend(agents(figures, theme, left.width >= 84));
         let mut second = customers(figures, theme);
         second.extend(cases_and_themes(figures, state, theme));
         draw(frame, left, first, scroll);

@@ -236,3 +236,35 @@ fn restrict_tree_to_owner(dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Clock;
+    use crate::store::demo;
+
+    #[test]
+    fn a_schema_1_store_gains_its_daily_tallies_and_new_indexes_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        {
+            let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+            let now = "2026-11-20T15:00:00Z".parse().unwrap();
+            demo::load(&store, &Clock::fixed(now)).unwrap();
+            // What a version-1 store looked like: none of the trees added in version 2.
+            for tree in [T_DAILY, T_OPEN_CASE_BY_OPENED, T_UNREVIEWED_BY_AGENT] {
+                store.tree(tree).clear().unwrap();
+            }
+            store
+                .db
+                .insert(b"schema_version", &1u32.to_be_bytes())
+                .unwrap();
+            assert!(!store.check_consistency().unwrap().is_empty());
+            store.db.flush().unwrap();
+        }
+        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        let version = store.db.get(b"schema_version").unwrap().unwrap();
+        assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+    }
+}
