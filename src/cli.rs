@@ -39,4 +39,20 @@ pub enum CliCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Bring data into the store
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Customers from a CSV file with a header row: name (required), phone, email,
+    /// segment, status, external_id, in any order. Every row is checked first; if any is
+    /// wrong, nothing is imported. Importing the same file again adds no duplicates.
+    Customers {
+        /// The CSV file
+        file: PathBuf,
+    },
 }

@@ -11,4 +11,5 @@ pub mod domain;
 pub mod input;
 pub mod runtime;
 pub mod store;
+pub mod transfer;
 pub mod ui;

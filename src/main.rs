@@ -10,7 +10,7 @@ use clap::Parser;
 use directories::ProjectDirs;
 
 use fourroads::app::State;
-use fourroads::cli::{Cli, CliCommand, RoleArg};
+use fourroads::cli::{Cli, CliCommand, ImportWhat, RoleArg};
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
@@ -84,6 +84,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     };
 
     match cli.command {
+        Some(CliCommand::Import {
+            what: ImportWhat::Customers { file },
+        }) => import_customers(&file, &store_path),
         Some(CliCommand::Demo { force }) => {
             let store = open_store(&store_path)?;
             if !force && !store.is_empty()? {
@@ -132,4 +135,48 @@ fn start_logging(
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// `fourroads import customers FILE`: check every row, then write, with progress on a
+/// terminal's stderr.
+fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Result<(), Failure> {
+    use fourroads::transfer::import;
+    use std::io::{IsTerminal, Write};
+
+    let label = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {label}: {e}"))?;
+    let now = jiff::Timestamp::now();
+    let parsed = match import::parse(&label, &bytes, now) {
+        Ok(parsed) => parsed,
+        Err(problems) => {
+            for line in import::report(&problems) {
+                eprintln!("{line}");
+            }
+            return Err(format!(
+                "nothing was imported: {} problem(s) in {label}; fix them and run the import again",
+                problems.len()
+            )
+            .into());
+        }
+    };
+    for warning in &parsed.warnings {
+        eprintln!("fourroads: warning: {warning}");
+    }
+    let store = open_store(store_path)?;
+    let show_progress = std::io::stderr().is_terminal() && parsed.rows.len() >= 1000;
+    let mut progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\rimporting {done}/{total} customers");
+            let _ = std::io::stderr().flush();
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let summary = import::apply(&store, &parsed, now, &mut progress)?;
+    println!(
+        "Imported {label}: {} added, {} updated, {} unchanged.",
+        summary.added, summary.updated, summary.unchanged
+    );
+    Ok(())
 }

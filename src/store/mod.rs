@@ -146,6 +146,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<CustomerContext>>;
     fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>>;
     fn flush(&self) -> StoreResult<()>;
+    /// Every customer (damaged records skipped), for matching an import.
+    fn all_customers(&self) -> StoreResult<Vec<Customer>>;
 
     /// Up to `limit` calls matching `query`, newest first, starting after `after` (the
     /// cursor of the previous page). Reads one index range; never the whole store.

@@ -98,7 +98,7 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
         key("q", "quit"),
         Line::raw(""),
         Line::styled(
-            "Importing a customer list arrives with a later release:",
+            "Or import your customer list (CSV with a name column) from a shell:",
             theme.dim,
         ),
         Line::styled("  fourroads import customers FILE.csv", theme.dim),

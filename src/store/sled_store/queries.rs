@@ -457,6 +457,18 @@ impl Store for SledStore {
         Ok(())
     }
 
+    fn all_customers(&self) -> StoreResult<Vec<Customer>> {
+        let mut customers = Vec::new();
+        for item in self.tree(T_CUSTOMERS).iter() {
+            let (_, value) = item?;
+            match decode::<Customer>(&value) {
+                Ok(customer) => customers.push(customer),
+                Err(e) => tracing::warn!(error = %e, "skipped a damaged customer record"),
+            }
+        }
+        Ok(customers)
+    }
+
     fn review_page(
         &self,
         query: &crate::store::ReviewQuery,

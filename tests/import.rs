@@ -1,0 +1,169 @@
+//! `fourroads import customers`: parsing and checking (every bad row reported as
+//! `FILE:LINE: reason`, then nothing written), odd but valid CSV, idempotent re-import.
+
+mod support;
+
+use fourroads::domain::CustomerStatus;
+use fourroads::store::{SledStore, Store};
+use fourroads::transfer::import::{ImportSummary, apply, parse, report};
+use support::fixed_now;
+
+fn store() -> (tempfile::TempDir, SledStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
+    (dir, store)
+}
+
+fn import(store: &SledStore, text: &[u8]) -> Result<ImportSummary, Vec<String>> {
+    let parsed = parse("customers.csv", text, fixed_now())?;
+    Ok(apply(store, &parsed, fixed_now(), &mut |_, _| {}).unwrap())
+}
+
+#[test]
+fn a_clean_file_imports_every_column() {
+    let (_dir, store) = store();
+    let text = b"external_id,name,phone,email,segment,status\n\
+        C-1,Ann Lee,+44 20 7946 0000,ann@example.com,home,active\n\
+        C-2,Bob Okoro,,bob@example.com,small business,at-risk\n\
+        ,Cy Young,,,,\n";
+    let summary = import(&store, text).unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            added: 3,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+    let mut customers = store.all_customers().unwrap();
+    customers.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(customers[0].name, "Ann Lee");
+    assert_eq!(customers[0].external_id.as_deref(), Some("C-1"));
+    assert_eq!(customers[0].phone.as_deref(), Some("+44 20 7946 0000"));
+    assert_eq!(customers[0].status, CustomerStatus::Active);
+    assert_eq!(customers[1].segment.as_deref(), Some("small business"));
+    assert_eq!(customers[1].status, CustomerStatus::AtRisk);
+    assert_eq!(customers[2].status, CustomerStatus::New);
+    assert_eq!(store.counters().unwrap().customers, 3);
+    assert!(store.check_consistency().unwrap().is_empty());
+}
+
+#[test]
+fn every_bad_row_is_reported_and_nothing_is_written() {
+    let (_dir, store) = store();
+    import(&store, b"name\nAlready Here\n").unwrap();
+    let before = store.all_customers().unwrap();
+    let text = b"name,status,email,external_id\n\
+        Good Row,active,,X1\n\
+        ,active,,\n\
+        Bad Status,gone,,\n\
+        Bad Email,new,not-an-email,\n\
+        Bad \xff Bytes,new,,\n\
+        Again,new,,X1\n";
+    let problems = import(&store, text).unwrap_err();
+    assert_eq!(
+        problems,
+        vec![
+            "customers.csv:3: name: a name is required",
+            "customers.csv:4: status is one of new, active, at-risk, lost, won-back",
+            "customers.csv:5: email: an email looks like name@example.com",
+            "customers.csv:6: the name field is not valid UTF-8",
+            "customers.csv:7: external_id \"X1\" is already used on line 2",
+        ]
+    );
+    assert_eq!(store.all_customers().unwrap(), before);
+    assert_eq!(store.counters().unwrap().customers, 1);
+}
+
+#[test]
+fn a_missing_name_column_is_one_clear_problem() {
+    let problems = parse("people.csv", b"fullname,phone\nAnn,123456\n", fixed_now()).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].starts_with("people.csv:1: there is no \"name\" column"));
+}
+
+#[test]
+fn bom_crlf_and_quoted_fields_with_commas_and_newlines() {
+    let (_dir, store) = store();
+    let text = b"\xEF\xBB\xBFname,segment,email\r\n\
+        \"Lee, Ann\",\"home, family\",ann@example.com\r\n\
+        \"Multi\r\nLine Ltd\",\"ops\nteam\",ops@multi.example\r\n";
+    let summary = import(&store, text).unwrap();
+    assert_eq!(summary.added, 2);
+    let mut customers = store.all_customers().unwrap();
+    customers.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(customers[0].name, "Lee, Ann");
+    assert_eq!(customers[0].segment.as_deref(), Some("home, family"));
+    assert_eq!(customers[1].name, "Multi Line Ltd");
+    assert_eq!(customers[1].segment.as_deref(), Some("ops team"));
+}
+
+#[test]
+fn re_importing_is_idempotent_and_updates_what_changed() {
+    let (_dir, store) = store();
+    let text = b"name,phone,email,external_id,status\n\
+        Ann Lee,+44 20 7946 0000,,,active\n\
+        Bob Okoro,,bob@example.com,,new\n\
+        Cy Young,,,CY,new\n";
+    assert_eq!(import(&store, text).unwrap().added, 3);
+    let again = import(&store, text).unwrap();
+    assert_eq!(
+        again,
+        ImportSummary {
+            added: 0,
+            updated: 0,
+            unchanged: 3
+        }
+    );
+    let changed = b"name,phone,email,external_id,status\n\
+        Ann Lee,+44 20 7946 0000,ann@example.com,,at-risk\n\
+        Cy Young Jr,,,CY,\n\
+        Dee Mara,,,,\n";
+    let summary = import(&store, changed).unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            added: 1,
+            updated: 2,
+            unchanged: 0
+        }
+    );
+    let customers = store.all_customers().unwrap();
+    assert_eq!(customers.len(), 4);
+    let ann = customers.iter().find(|c| c.name == "Ann Lee").unwrap();
+    assert_eq!(ann.status, CustomerStatus::AtRisk);
+    assert_eq!(ann.status_history.last().unwrap().by, "import");
+    assert!(customers.iter().any(|c| c.name == "Cy Young Jr"));
+    assert!(store.check_consistency().unwrap().is_empty());
+}
+
+#[test]
+fn unknown_columns_are_named_in_a_warning_and_ignored() {
+    let parsed = parse(
+        "crm.csv",
+        b"name,Notes,favourite colour\nAnn,likes tea,green\n",
+        fixed_now(),
+    )
+    .unwrap();
+    assert_eq!(parsed.rows.len(), 1);
+    assert_eq!(
+        parsed.warnings,
+        vec![
+            "crm.csv: ignoring unknown column(s): notes, favourite colour (known: name, phone, email, segment, status, external_id)"
+        ]
+    );
+}
+
+#[test]
+fn long_lists_of_problems_are_cut_with_a_count() {
+    let mut text = b"name,status\n".to_vec();
+    for _ in 0..60 {
+        text.extend_from_slice(b"X,nope\n");
+    }
+    let problems = parse("big.csv", &text, fixed_now()).unwrap_err();
+    assert_eq!(problems.len(), 60);
+    let shown = report(&problems);
+    assert_eq!(shown.len(), 51);
+    assert_eq!(shown.last().unwrap(), "… and 10 more");
+}
