@@ -167,3 +167,28 @@ fn long_lists_of_problems_are_cut_with_a_count() {
     assert_eq!(shown.len(), 51);
     assert_eq!(shown.last().unwrap(), "… and 10 more");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Arbitrary bytes never panic: they are an error, or rows that import cleanly.
+        #[test]
+        fn arbitrary_bytes_are_an_error_or_a_clean_import(
+            body in proptest::collection::vec(any::<u8>(), 0..400),
+            header in prop_oneof![Just(b"name,status,email\n".to_vec()), Just(Vec::new())],
+        ) {
+            let mut text = header;
+            text.extend(body);
+            if let Ok(parsed) = parse("fuzz.csv", &text, fixed_now()) {
+                let (_dir, store) = store();
+                let summary = apply(&store, &parsed, fixed_now(), &mut |_, _| {}).unwrap();
+                prop_assert_eq!(summary.added + summary.updated + summary.unchanged, parsed.rows.len());
+                prop_assert!(store.check_consistency().unwrap().is_empty());
+            }
+        }
+    }
+}
