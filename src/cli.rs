@@ -39,6 +39,19 @@ pub enum CliCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Write the whole store to FILE as JSON lines with a checksum
+    Backup {
+        /// Where to write the backup (replaced only once it is complete)
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty store (checked in full before anything is written)
+    Restore {
+        /// The backup file
+        file: PathBuf,
+        /// Replace everything in a store that is not empty
+        #[arg(long)]
+        force: bool,
+    },
     /// Bring data into the store
     Import {
         #[command(subcommand)]

@@ -87,6 +87,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Import {
             what: ImportWhat::Customers { file },
         }) => import_customers(&file, &store_path),
+        Some(CliCommand::Backup { file }) => {
+            let store = open_store(&store_path)?;
+            let tally = fourroads::transfer::backup::backup(&store, &file, jiff::Timestamp::now())?;
+            println!("Backed up {tally} to {}.", file.display());
+            Ok(())
+        }
+        Some(CliCommand::Restore { file, force }) => {
+            let mut store = open_store(&store_path)?;
+            let tally = fourroads::transfer::backup::restore(&mut store, &file, force)?;
+            println!(
+                "Restored {tally} from {} into {}.",
+                file.display(),
+                store_path.display()
+            );
+            Ok(())
+        }
         Some(CliCommand::Demo { force }) => {
             let store = open_store(&store_path)?;
             if !force && !store.is_empty()? {

@@ -3,6 +3,7 @@
 //! the same transaction as the records, values as a format byte plus named-field
 //! MessagePack, and note text kept apart from call metadata so autosave is one small write.
 
+pub mod backup;
 mod codec;
 pub mod demo;
 mod keys;

@@ -1,6 +1,7 @@
 //! The sled implementation of `Store`: opening (with a lock file so a second window gets
 //! a clear message), schema version and migrations, owner-only files, and the trees.
 
+mod backup;
 mod queries;
 mod records;
 mod reports;

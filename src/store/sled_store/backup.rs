@@ -1,0 +1,136 @@
+//! Streaming the records out for a backup and writing them back on restore, then
+//! rebuilding everything derived from them.
+
+use super::records::read_counter;
+use super::*;
+use crate::store::backup::BackupRecord;
+use crate::store::codec::{decode, decode_text, encode, encode_text};
+use crate::store::keys;
+
+/// Trees that hold records (everything else is derived).
+const RECORD_TREES: [usize; 6] = [T_AGENTS, T_CUSTOMERS, T_CALLS, T_NOTES, T_CASES, T_AUDIT];
+
+impl SledStore {
+    /// The time zone name recorded in the store, if any.
+    pub fn time_zone_name(&self) -> Option<String> {
+        self.tz.iana_name().map(str::to_string)
+    }
+
+    /// Calls `emit` with every record, in a fixed order (agents, customers, calls, notes,
+    /// cases, audit), each tree in key order.
+    pub fn each_record(
+        &self,
+        emit: &mut dyn FnMut(BackupRecord) -> std::io::Result<()>,
+    ) -> StoreResult<()> {
+        let io = |e: std::io::Error| StoreError::Rule(format!("cannot write the backup: {e}"));
+        for item in self.tree(T_AGENTS).iter() {
+            let (name, number) = item?;
+            emit(BackupRecord::Agent {
+                name: String::from_utf8_lossy(&name).into_owned(),
+                number: read_counter(&number) as u32,
+            })
+            .map_err(io)?;
+        }
+        for item in self.tree(T_CUSTOMERS).iter() {
+            let (_, value) = item?;
+            emit(BackupRecord::Customer {
+                record: decode(&value)?,
+            })
+            .map_err(io)?;
+        }
+        for item in self.tree(T_CALLS).iter() {
+            let (_, value) = item?;
+            emit(BackupRecord::Call {
+                record: decode(&value)?,
+            })
+            .map_err(io)?;
+        }
+        for item in self.tree(T_NOTES).iter() {
+            let (key, value) = item?;
+            let call_id =
+                keys::id_from(&key).ok_or_else(|| StoreError::Corrupt("a notes key".into()))?;
+            emit(BackupRecord::Notes {
+                call_id,
+                text: decode_text(&value)?,
+            })
+            .map_err(io)?;
+        }
+        for item in self.tree(T_CASES).iter() {
+            let (_, value) = item?;
+            emit(BackupRecord::Case {
+                record: decode(&value)?,
+            })
+            .map_err(io)?;
+        }
+        for item in self.tree(T_AUDIT).iter() {
+            let (_, value) = item?;
+            emit(BackupRecord::Audit {
+                record: decode(&value)?,
+            })
+            .map_err(io)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the store holds any record at all.
+    pub fn has_records(&self) -> bool {
+        RECORD_TREES.iter().any(|t| !self.tree(*t).is_empty())
+    }
+
+    /// Removes every record and everything derived (a forced restore).
+    pub fn clear_all(&self) -> StoreResult<()> {
+        for tree in &self.trees {
+            tree.clear()?;
+        }
+        Ok(())
+    }
+
+    /// Days are counted in `name` from now on (a restore takes the backup's zone).
+    pub fn set_time_zone(&mut self, name: &str) -> StoreResult<()> {
+        if let Ok(tz) = TimeZone::get(name) {
+            self.db.insert(b"time_zone", name.as_bytes())?;
+            self.tz = tz;
+        }
+        Ok(())
+    }
+
+    /// Writes records (already checked) in batches; call `finish_restore` after the last.
+    pub fn restore_records(&self, records: &[BackupRecord]) -> StoreResult<()> {
+        let mut batches: Vec<sled::Batch> = (0..self.trees.len())
+            .map(|_| sled::Batch::default())
+            .collect();
+        for record in records {
+            match record {
+                BackupRecord::Agent { name, number } => {
+                    batches[T_AGENTS].insert(name.as_bytes(), &i64::from(*number).to_be_bytes())
+                }
+                BackupRecord::Customer { record } => {
+                    batches[T_CUSTOMERS].insert(&keys::id(record.id), encode(record)?)
+                }
+                BackupRecord::Call { record } => {
+                    batches[T_CALLS].insert(&keys::id(record.id), encode(record)?)
+                }
+                BackupRecord::Notes { call_id, text } => {
+                    batches[T_NOTES].insert(&keys::id(*call_id), encode_text(text))
+                }
+                BackupRecord::Case { record } => {
+                    batches[T_CASES].insert(&keys::id(record.id), encode(record)?)
+                }
+                BackupRecord::Audit { record } => batches[T_AUDIT].insert(
+                    keys::join(&[&keys::id(record.subject), &keys::id(record.id)]),
+                    encode(record)?,
+                ),
+                BackupRecord::Header { .. } | BackupRecord::Checksum { .. } => {}
+            }
+        }
+        for (tree, batch) in self.trees.iter().zip(batches) {
+            tree.apply_batch(batch)?;
+        }
+        Ok(())
+    }
+
+    /// After the records: rebuild every index, counter and daily tally, and flush.
+    pub fn finish_restore(&self) -> StoreResult<()> {
+        self.rebuild_derived()
+    }
+}
