@@ -52,6 +52,11 @@ pub enum CliCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Remove data from the store for good
+    Erase {
+        #[command(subcommand)]
+        what: EraseWhat,
+    },
     /// Bring data into the store
     Import {
         #[command(subcommand)]
@@ -67,5 +72,17 @@ pub enum ImportWhat {
     Customers {
         /// The CSV file
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EraseWhat {
+    /// A customer and everything about them: calls, notes, cases, reviews, audit entries
+    Customer {
+        /// The customer's ID (as in a backup), or their exact name if it is unique
+        id: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
     },
 }

@@ -10,7 +10,7 @@ use clap::Parser;
 use directories::ProjectDirs;
 
 use fourroads::app::State;
-use fourroads::cli::{Cli, CliCommand, ImportWhat, RoleArg};
+use fourroads::cli::{Cli, CliCommand, EraseWhat, ImportWhat, RoleArg};
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
@@ -87,6 +87,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Import {
             what: ImportWhat::Customers { file },
         }) => import_customers(&file, &store_path),
+        Some(CliCommand::Erase {
+            what: EraseWhat::Customer { id, yes },
+        }) => erase_customer(&id, yes, &store_path),
         Some(CliCommand::Backup { file }) => {
             let store = open_store(&store_path)?;
             let tally = fourroads::transfer::backup::backup(&store, &file, jiff::Timestamp::now())?;
@@ -193,6 +196,59 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
     println!(
         "Imported {label}: {} added, {} updated, {} unchanged.",
         summary.added, summary.updated, summary.unchanged
+    );
+    Ok(())
+}
+
+/// `fourroads erase customer ID`: finds the customer, asks (unless `--yes`), erases.
+fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Result<(), Failure> {
+    use std::io::{BufRead, IsTerminal, Write};
+
+    let store = open_store(store_path)?;
+    let customer = match wanted.trim().parse::<fourroads::domain::Id>() {
+        Ok(id) => store.customer(id)?,
+        Err(_) => {
+            let matches: Vec<_> = store
+                .all_customers()?
+                .into_iter()
+                .filter(|c| c.name == wanted.trim())
+                .collect();
+            if matches.len() > 1 {
+                return Err(format!(
+                    "{} customers are named \"{wanted}\"; give the ID instead (it is in a backup file)",
+                    matches.len()
+                )
+                .into());
+            }
+            matches.into_iter().next()
+        }
+    };
+    let Some(customer) = customer else {
+        return Err(format!("no customer has the ID or exact name \"{wanted}\"").into());
+    };
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(
+                "erasing cannot be undone; add --yes to confirm when not at a terminal".into(),
+            );
+        }
+        eprint!(
+            "Erase {} ({}) and every call, note, case, review and audit entry about them? This cannot be undone. Type yes: ",
+            customer.name, customer.id
+        );
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if answer.trim() != "yes" {
+            return Err("nothing was erased".into());
+        }
+    }
+    let Some(erased) = store.erase_customer(customer.id)? else {
+        return Err("that customer is no longer in the store".into());
+    };
+    println!(
+        "Erased {}: the customer record, {} calls, {} notes, {} cases and {} audit entries.",
+        erased.name, erased.calls, erased.notes, erased.cases, erased.audit
     );
     Ok(())
 }

@@ -19,7 +19,7 @@ pub use reports::{
     AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, PageCursor, ReviewPage, ReviewQuery,
     ReviewRow, Story, road4_share,
 };
-pub use sled_store::SledStore;
+pub use sled_store::{Erased, SledStore};
 
 /// The schema version this build writes; older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 2;

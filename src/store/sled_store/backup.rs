@@ -134,3 +134,77 @@ impl SledStore {
         self.rebuild_derived()
     }
 }
+
+/// What erasing a customer removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub name: String,
+    pub calls: usize,
+    pub notes: usize,
+    pub cases: usize,
+    pub audit: usize,
+}
+
+impl SledStore {
+    fn keys_with_prefix(&self, tree: usize, prefix: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
+        self.tree(tree)
+            .scan_prefix(prefix)
+            .map(|item| item.map(|(key, _)| key.to_vec()).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// Removes the customer and everything about them (calls, notes, cases, reviews,
+    /// audit entries) with their index entries, counters and daily tallies, in one
+    /// transaction. `None` when there is no such customer.
+    pub fn erase_customer(&self, customer_id: crate::domain::Id) -> StoreResult<Option<Erased>> {
+        let Some(customer) = self.load::<crate::domain::Customer>(T_CUSTOMERS, customer_id)? else {
+            return Ok(None);
+        };
+        let prefix = keys::id(customer_id);
+        let call_ids: Vec<crate::domain::Id> = self
+            .keys_with_prefix(T_CALL_BY_CUSTOMER, &prefix)?
+            .iter()
+            .filter_map(|key| key.get(24..).and_then(keys::id_from))
+            .collect();
+        let case_ids: Vec<crate::domain::Id> = self
+            .keys_with_prefix(T_CASE_BY_CUSTOMER, &prefix)?
+            .iter()
+            .filter_map(|key| key.get(16..).and_then(keys::id_from))
+            .collect();
+        let mut audit_keys = self.keys_with_prefix(T_AUDIT, &prefix)?;
+        for subject in call_ids.iter().chain(&case_ids) {
+            audit_keys.extend(self.keys_with_prefix(T_AUDIT, &keys::id(*subject))?);
+        }
+        let erased = self.transaction(|tx| {
+            let mut erased = Erased {
+                name: customer.name.clone(),
+                ..Erased::default()
+            };
+            for id in &call_ids {
+                if let Some(call) = tx.load::<crate::domain::Call>(T_CALLS, *id)? {
+                    if tx.get(T_NOTES, &keys::id(*id))?.is_some() {
+                        erased.notes += 1;
+                    }
+                    tx.remove_call(&call)?;
+                    erased.calls += 1;
+                }
+            }
+            for id in &case_ids {
+                if let Some(case) = tx.load::<crate::domain::Case>(T_CASES, *id)? {
+                    tx.remove_case(&case)?;
+                    erased.cases += 1;
+                }
+            }
+            for key in &audit_keys {
+                tx.del(T_AUDIT, key)?;
+            }
+            erased.audit = audit_keys.len();
+            if let Some(current) = tx.load::<crate::domain::Customer>(T_CUSTOMERS, customer_id)? {
+                tx.remove_customer(&current)?;
+            }
+            Ok(erased)
+        })?;
+        self.db.flush()?;
+        Ok(Some(erased))
+    }
+}

@@ -14,6 +14,7 @@ use sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
+pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.

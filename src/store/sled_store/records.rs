@@ -186,6 +186,30 @@ impl<'a> Tx<'a> {
         )
     }
 
+    /// Removes a customer with its index entries, counters and daily tallies.
+    pub(super) fn remove_customer(&self, old: &Customer) -> StoreResult<()> {
+        self.del(T_CUSTOMERS, &keys::id(old.id))?;
+        self.reindex(&customer_index(old), &[])?;
+        self.count(T_COUNTERS, customer_counters(old), Vec::new())?;
+        self.count(T_DAILY, customer_daily(old, self.tz), Vec::new())
+    }
+
+    /// Removes a call and its notes with their index entries, counters and tallies.
+    pub(super) fn remove_call(&self, old: &Call) -> StoreResult<()> {
+        let agent = self.agent_number(&old.agent)?;
+        self.del(T_CALLS, &keys::id(old.id))?;
+        self.del(T_NOTES, &keys::id(old.id))?;
+        self.reindex(&call_index(old, agent), &[])?;
+        self.count(T_COUNTERS, call_counters(old), Vec::new())?;
+        self.count(T_DAILY, call_daily(old, agent, self.tz), Vec::new())
+    }
+
+    pub(super) fn remove_case(&self, old: &Case) -> StoreResult<()> {
+        self.del(T_CASES, &keys::id(old.id))?;
+        self.reindex(&case_index(old), &[])?;
+        self.count(T_COUNTERS, case_counters(old), Vec::new())
+    }
+
     pub(super) fn audit(
         &self,
         subject: crate::domain::Id,
