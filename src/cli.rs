@@ -52,6 +52,18 @@ pub enum CliCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Markdown for a period, a call or a customer (templates in assets/templates,
+    /// overridable in the config folder's templates/)
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", global = true, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Keep emails, phone numbers and card-like numbers as they are
+        #[arg(long, global = true)]
+        no_redact: bool,
+    },
     /// Remove data from the store for good
     Erase {
         #[command(subcommand)]
@@ -85,4 +97,28 @@ pub enum EraseWhat {
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The team summary for a period (default: the last 7 days); with --agent NAME,
+    /// only that agent's calls
+    Summary {
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+        /// Last day, YYYY-MM-DD (default: today)
+        #[arg(long)]
+        to: Option<jiff::civil::Date>,
+        /// Only calls the agent put on this road (1-4)
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+        road: Option<u8>,
+        /// Add an appendix with every call of the period
+        #[arg(long)]
+        calls: bool,
+    },
+    /// One call, with its notes and road changes
+    Call { id: crate::domain::Id },
+    /// One customer: profile, status history, cases and every call with notes
+    Customer { id: crate::domain::Id },
 }

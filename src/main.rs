@@ -10,7 +10,7 @@ use clap::Parser;
 use directories::ProjectDirs;
 
 use fourroads::app::State;
-use fourroads::cli::{Cli, CliCommand, EraseWhat, ImportWhat, RoleArg};
+use fourroads::cli::{Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoleArg};
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
@@ -83,7 +83,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         None => config.role.unwrap_or(Role::Agent),
     };
 
+    let templates_dir = config_path.parent().map(|d| d.join("templates"));
     match cli.command {
+        Some(CliCommand::Export {
+            what,
+            output,
+            no_redact,
+        }) => export(
+            what,
+            cli.agent.clone(),
+            output,
+            !no_redact,
+            templates_dir.as_deref(),
+            &store_path,
+        ),
         Some(CliCommand::Import {
             what: ImportWhat::Customers { file },
         }) => import_customers(&file, &store_path),
@@ -250,5 +263,52 @@ fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Resu
         "Erased {}: the customer record, {} calls, {} notes, {} cases and {} audit entries.",
         erased.name, erased.calls, erased.notes, erased.cases, erased.audit
     );
+    Ok(())
+}
+
+/// `fourroads export summary|call|customer`: markdown on stdout or in `-o FILE`.
+fn export(
+    what: ExportWhat,
+    agent: Option<String>,
+    output: Option<PathBuf>,
+    redact: bool,
+    templates_dir: Option<&std::path::Path>,
+    store_path: &std::path::Path,
+) -> Result<(), Failure> {
+    use fourroads::export::{Templates, summary};
+
+    let templates = Templates::load(templates_dir, redact)?;
+    let store = open_store(store_path)?;
+    let clock = Clock::system();
+    let text = match what {
+        ExportWhat::Summary {
+            from,
+            to,
+            road,
+            calls,
+        } => {
+            let to = to.unwrap_or_else(|| clock.today());
+            let from =
+                from.unwrap_or_else(|| to.checked_sub(jiff::Span::new().days(6)).unwrap_or(to));
+            let request = summary::SummaryRequest {
+                from,
+                to,
+                agent,
+                road: road.and_then(fourroads::domain::Road::from_number),
+                calls,
+            };
+            summary::summary(&store, &templates, &request, &clock)?
+        }
+        ExportWhat::Call { id } => summary::call(&store, &templates, id, &clock)?,
+        ExportWhat::Customer { id } => summary::customer(&store, &templates, id, &clock)?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("Wrote {}.", path.display());
+        }
+        None => print!("{text}"),
+    }
     Ok(())
 }

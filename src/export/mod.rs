@@ -1,0 +1,116 @@
+//! Markdown from templates (SPEC §7). The templates ship in `assets/templates/` and are
+//! embedded; a file of the same name in the user's templates folder wins. Every value a
+//! template prints is escaped for CommonMark (and redacted unless asked not to) unless the
+//! code marked it safe, so user text can never add a heading, break a table or inject
+//! HTML. Building the data is in `summary.rs`; this file renders.
+
+pub mod markdown;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, Value};
+
+/// The templates: name, embedded text.
+pub const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "summary.md.j2",
+        include_str!("../../assets/templates/summary.md.j2"),
+    ),
+    (
+        "call.md.j2",
+        include_str!("../../assets/templates/call.md.j2"),
+    ),
+    (
+        "customer.md.j2",
+        include_str!("../../assets/templates/customer.md.j2"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Template(String),
+    #[error("{0}")]
+    Data(String),
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+    /// Where each template came from (the user's file, or "built in").
+    sources: Vec<(String, String)>,
+}
+
+fn template_error(source: &str, e: &minijinja::Error) -> ExportError {
+    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let detail = e.detail().unwrap_or_default();
+    ExportError::Template(
+        format!("{source}{line}: {} {detail}", e.kind())
+            .trim_end()
+            .to_string(),
+    )
+}
+
+impl Templates {
+    /// The built-in templates, each replaced by `dir/NAME` when that file exists.
+    pub fn load(dir: Option<&Path>, redact: bool) -> Result<Templates, ExportError> {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        env.set_formatter(move |out, _state, value| {
+            if value.is_none() || value.is_undefined() {
+                return Ok(());
+            }
+            let text = value.to_string();
+            let text = if value.is_safe() {
+                text
+            } else if redact {
+                markdown::escape(&markdown::redact(&text))
+            } else {
+                markdown::escape(&text)
+            };
+            out.write_str(&text).map_err(minijinja::Error::from)
+        });
+        let mut sources = Vec::new();
+        for (name, builtin) in TEMPLATES {
+            let user: Option<PathBuf> = dir.map(|d| d.join(name)).filter(|p| p.exists());
+            let (source, text) = match &user {
+                Some(path) => (
+                    path.display().to_string(),
+                    std::fs::read_to_string(path)
+                        .map_err(|e| ExportError::Template(format!("{}: {e}", path.display())))?,
+                ),
+                None => (format!("built-in {name}"), builtin.to_string()),
+            };
+            env.add_template_owned(name.to_string(), text)
+                .map_err(|e| template_error(&source, &e))?;
+            sources.push((name.to_string(), source));
+        }
+        Ok(Templates { env, sources })
+    }
+
+    pub fn render(&self, name: &str, context: Value) -> Result<String, ExportError> {
+        let source = self
+            .sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name.to_string(), |(_, s)| s.clone());
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(&source, &e))?;
+        let mut text = template
+            .render(context)
+            .map_err(|e| template_error(&source, &e))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
+    }
+}
+
+/// A figure the code formatted itself (a number, a date): printed as is.
+pub fn safe(text: impl Into<String>) -> Value {
+    Value::from_safe_string(text.into())
+}
