@@ -100,7 +100,13 @@ fn redact_phones(text: &str) -> String {
             continue;
         }
         let run: String = chars[i..end].iter().collect();
-        if digits >= 7 && !is_date(&run) {
+        // A date (perhaps followed by a time) is not a phone number.
+        if let Some(date) = run.get(..10).filter(|d| is_date(d)) {
+            out.push_str(date);
+            i += 10;
+            continue;
+        }
+        if digits >= 7 {
             out.push_str("[phone]");
         } else {
             out.push_str(&run);
@@ -135,6 +141,10 @@ mod tests {
         assert_eq!(
             redact("mail ann.lee@example.com or ring +44 20 7946 0000, ref 4411 on 2026-11-24"),
             "mail [email] or ring [phone], ref 4411 on 2026-11-24"
+        );
+        assert_eq!(
+            redact("at 2026-11-24 14:05 call"),
+            "at 2026-11-24 14:05 call"
         );
         assert_eq!(
             redact("card 4111 1111 1111 1111 please"),

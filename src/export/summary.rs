@@ -173,7 +173,10 @@ pub fn summary(
             cases.push(context! {
                 customer => row.customer,
                 opened => safe(opened.to_string()),
-                age => safe(format!("{} days", days_between(opened, today))),
+                age => safe(match days_between(opened, today) {
+                    1 => "1 day".to_string(),
+                    n => format!("{n} days"),
+                }),
                 due => safe(format!(
                     "{}{}",
                     row.case.due,
@@ -199,7 +202,8 @@ pub fn summary(
     .map(|row| {
         let review = row.call.review.as_ref();
         context! {
-            call => format!("{}, {}", clock.date_time(row.call.started_at), row.customer),
+            when => safe(clock.date_time(row.call.started_at)),
+            customer => row.customer.clone(),
             agent => row.call.agent.clone(),
             agent_road => road_text(row.call.road),
             lead_road => road_text(review.map(|r| r.road)),
