@@ -147,6 +147,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             state.palette_commands = keymap.commands();
             state.review.blind = config.blind_review.unwrap_or(true);
+            state.export_dir = data_dir.join("exports");
+            state.templates_dir = templates_dir.clone();
             let store: Arc<dyn Store> = Arc::new(store);
             fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
             Ok(())

@@ -299,3 +299,22 @@ fn an_agent_sees_their_own_calls_and_acknowledges_a_review() {
         "review acknowledged"
     );
 }
+
+#[test]
+fn e_on_the_dashboard_writes_the_summary_and_says_where() {
+    let mut app = lead();
+    app.press("f4");
+    app.press("e");
+    let path = app
+        .state
+        .export_dir
+        .join("summary-2026-10-22-to-2026-11-20.md");
+    assert!(
+        app.message().contains(&path.display().to_string()),
+        "{}",
+        app.message()
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# Team summary: 22 Oct – 20 Nov 2026\n"));
+    assert!(text.contains("## Review disagreements"));
+}

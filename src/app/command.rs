@@ -55,6 +55,7 @@ pub enum Command {
     ToggleCases,
     CloseCase,
     Refresh,
+    Export,
 }
 
 impl Command {

@@ -93,6 +93,9 @@ pub struct State {
     pub dashboard: DashboardState,
     /// The Agent view's focus, restored when coming back to it.
     agent_focus: Pane,
+    /// Where `:export` writes summaries, and where user templates live.
+    pub export_dir: std::path::PathBuf,
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 /// Every user intent and every result of async work.
@@ -151,6 +154,10 @@ pub enum Action {
         generation: u64,
     },
     NotesSaved,
+    Exported {
+        path: std::path::PathBuf,
+        period: String,
+    },
     Failed(String),
 }
 
@@ -215,6 +222,13 @@ pub enum Effect {
         today: jiff::civil::Date,
         generation: u64,
     },
+    /// Write the team summary of `from`..=`to` as markdown into `dir`.
+    ExportSummary {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        dir: std::path::PathBuf,
+        templates: Option<std::path::PathBuf>,
+    },
     /// Flush everything and leave; the runtime restores the terminal.
     Quit,
 }
@@ -242,6 +256,8 @@ impl State {
             review: ReviewState::default(),
             dashboard: DashboardState::default(),
             agent_focus: Pane::Queue,
+            export_dir: std::path::PathBuf::from("exports"),
+            templates_dir: None,
         }
     }
 
@@ -391,6 +407,10 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             dashboard::loaded(state, *figures, generation);
             Vec::new()
         }
+        Action::Exported { path, period } => {
+            state.info(format!("Summary of {period} written to {}", path.display()));
+            Vec::new()
+        }
         Action::Failed(text) => {
             state.error(text);
             Vec::new()
@@ -427,6 +447,16 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => {
             switch_view(state, command)
+        }
+        Command::Export => {
+            let (from, to) = state.dashboard.period.range(state.clock.today());
+            state.info("Writing the summary…");
+            vec![Effect::ExportSummary {
+                from,
+                to,
+                dir: state.export_dir.clone(),
+                templates: state.templates_dir.clone(),
+            }]
         }
         Command::WrapUp => call::wrap_up(state),
         Command::Copy => {

@@ -372,14 +372,18 @@ pub fn customer(
             }
         })
         .collect();
-    let cases: Vec<Value> = context_data
-        .open_cases
+    let cases: Vec<Value> = store
+        .cases_of(id)
+        .map_err(data)?
         .iter()
         .map(|case| {
             context! {
                 opened => safe(clock.date_of(case.opened_at).to_string()),
                 due => safe(case.due.to_string()),
-                status => safe("open"),
+                status => safe(match case.status {
+                    crate::domain::CaseStatus::Open => "open",
+                    crate::domain::CaseStatus::Closed => "closed",
+                }),
                 summary => case.summary.clone(),
             }
         })

@@ -184,6 +184,32 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 generation,
             }])
         }
+        Effect::ExportSummary {
+            from,
+            to,
+            dir,
+            templates,
+        } => {
+            let fail = |e: String| format!("Could not export the summary: {e}");
+            let templates = crate::export::Templates::load(templates.as_deref(), true)
+                .map_err(|e| fail(e.to_string()))?;
+            let request = crate::export::summary::SummaryRequest {
+                from,
+                to,
+                agent: None,
+                road: None,
+                calls: false,
+            };
+            let text = crate::export::summary::summary(store, &templates, &request, clock)
+                .map_err(|e| fail(e.to_string()))?;
+            std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+            let path = dir.join(format!("summary-{from}-to-{to}.md"));
+            std::fs::write(&path, text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            Ok(vec![Action::Exported {
+                path,
+                period: crate::domain::period::span_text(from, to),
+            }])
+        }
         Effect::Quit => {
             store
                 .flush()

@@ -147,6 +147,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<CustomerContext>>;
     fn audit_for(&self, subject: Id) -> StoreResult<Vec<AuditEntry>>;
     fn flush(&self) -> StoreResult<()>;
+    /// Every case of a customer, open or closed, oldest first.
+    fn cases_of(&self, customer_id: Id) -> StoreResult<Vec<Case>>;
     /// Every customer (damaged records skipped), for matching an import.
     fn all_customers(&self) -> StoreResult<Vec<Customer>>;
 

@@ -45,6 +45,7 @@ fn label(command: Command) -> &'static str {
         Command::CloseCase => "close/reopen",
         Command::Refresh => "refresh",
         Command::Down => "scroll",
+        Command::Export => "export",
         _ => "",
     }
 }
@@ -143,6 +144,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             _ => &[
                 Command::CyclePeriod,
                 Command::Down,
+                Command::Export,
                 Command::Refresh,
                 Command::ViewAgent,
                 Command::Help,

@@ -71,6 +71,7 @@ impl Harness {
     fn start_as(store: SledStore, dir: tempfile::TempDir, name: &str, role: Role) -> Harness {
         let keymap = Keymap::default_keymap().unwrap();
         let mut state = State::new(name, role, "/tmp/store", Clock::fixed(fixed_now()));
+        state.export_dir = dir.path().join("exports");
         state.palette_commands = keymap.commands();
         let mut harness = Harness {
             store,

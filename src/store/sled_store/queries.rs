@@ -22,7 +22,7 @@ impl SledStore {
             .unwrap_or(0))
     }
 
-    fn open_case_ids(&self, customer_id: Id) -> StoreResult<Vec<Id>> {
+    fn case_ids(&self, customer_id: Id) -> StoreResult<Vec<Id>> {
         let mut ids = Vec::new();
         for item in self
             .tree(T_CASE_BY_CUSTOMER)
@@ -317,7 +317,7 @@ impl Store for SledStore {
         if call.road.is_none() {
             return Err(StoreError::Rule("a call cannot end without a road".into()));
         }
-        let existing_cases = self.open_case_ids(call.customer_id)?;
+        let existing_cases = self.case_ids(call.customer_id)?;
         let result = self.transaction(|tx| {
             let Some(old) = tx.load::<Call>(T_CALLS, call.id)? else {
                 return Err(StoreError::Rule("that call is not in the store".into()));
@@ -404,7 +404,7 @@ impl Store for SledStore {
             return Ok(None);
         };
         let mut open_cases = Vec::new();
-        for case_id in self.open_case_ids(customer_id)? {
+        for case_id in self.case_ids(customer_id)? {
             match self.load::<Case>(T_CASES, case_id) {
                 Ok(Some(case)) if case.status == CaseStatus::Open => open_cases.push(case),
                 Ok(_) => {}
@@ -455,6 +455,17 @@ impl Store for SledStore {
     fn flush(&self) -> StoreResult<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn cases_of(&self, customer_id: Id) -> StoreResult<Vec<Case>> {
+        let mut cases = Vec::new();
+        for case_id in self.case_ids(customer_id)? {
+            if let Some(case) = self.load::<Case>(T_CASES, case_id)? {
+                cases.push(case);
+            }
+        }
+        cases.sort_by_key(|c| c.opened_at);
+        Ok(cases)
     }
 
     fn all_customers(&self) -> StoreResult<Vec<Customer>> {
