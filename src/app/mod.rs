@@ -408,7 +408,15 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             Vec::new()
         }
         Action::Exported { path, period } => {
-            state.info(format!("Summary of {period} written to {}", path.display()));
+            // The path first, shortened under the home folder, so it fits at 80 columns.
+            let shown = path.display().to_string();
+            let shown = match std::env::var("HOME") {
+                Ok(home) if !home.is_empty() && shown.starts_with(&home) => {
+                    format!("~{}", &shown[home.len()..])
+                }
+                _ => shown,
+            };
+            state.info(format!("Saved {shown} ({period})"));
             Vec::new()
         }
         Action::Failed(text) => {
