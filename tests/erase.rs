@@ -26,6 +26,22 @@ fn an_erased_customer_leaves_no_trace() {
     let calls = context.history.len();
     assert!(calls > 0);
 
+    let templates = fourroads::export::Templates::load(None, false).unwrap();
+    let request = fourroads::export::summary::SummaryRequest {
+        from: period::beginning(),
+        to: date(2026, 11, 20),
+        agent: None,
+        road: None,
+        calls: true,
+    };
+    let clock = Clock::fixed(fixed_now());
+    let markdown =
+        fourroads::export::summary::summary(&store, &templates, &request, &clock).unwrap();
+    assert!(
+        markdown.contains("Moira"),
+        "the export mentions them before"
+    );
+
     let erased = store.erase_customer(customer.id).unwrap().unwrap();
     assert_eq!(erased.calls, calls);
     assert_eq!(erased.notes, calls);
@@ -75,6 +91,35 @@ fn an_erased_customer_leaves_no_trace() {
             .stories
             .iter()
             .all(|s| s.customer != customer.name)
+    );
+
+    let templates = fourroads::export::Templates::load(None, false).unwrap();
+    let request = fourroads::export::summary::SummaryRequest {
+        from: period::beginning(),
+        to: date(2026, 11, 20),
+        agent: None,
+        road: None,
+        calls: true,
+    };
+    let markdown = fourroads::export::summary::summary(
+        &store,
+        &templates,
+        &request,
+        &Clock::fixed(fixed_now()),
+    )
+    .unwrap();
+    assert!(
+        !markdown.contains("Moira"),
+        "the export no longer mentions them"
+    );
+    assert!(
+        fourroads::export::summary::customer(
+            &store,
+            &templates,
+            customer.id,
+            &Clock::fixed(fixed_now())
+        )
+        .is_err()
     );
 
     let file = dir.path().join("after.jsonl");
