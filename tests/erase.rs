@@ -65,19 +65,7 @@ fn an_erased_customer_leaves_no_trace() {
 
     let (entries, _) = store.queue_entries().unwrap();
     assert!(entries.iter().all(|e| e.customer_id != customer.id));
-    let everything = ReviewQuery {
-        from: period::beginning(),
-        to: date(2026, 11, 20),
-        agent: None,
-        agent_road: None,
-        lead_road: None,
-        unreviewed_only: false,
-        disagreements_only: false,
-        reviewed_only: false,
-        customer: None,
-        tag: None,
-        text: None,
-    };
+    let everything = ReviewQuery::period(period::beginning(), date(2026, 11, 20));
     let rows = store.review_page(&everything, None, 10_000).unwrap().rows;
     assert_eq!(rows.len() as u64, after.calls);
     assert!(rows.iter().all(|r| r.call.customer_id != customer.id));

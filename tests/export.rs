@@ -169,17 +169,8 @@ fn the_summary_has_its_sections_in_order_and_hostile_text_stays_text() {
     let disagreements = store
         .review_page(
             &fourroads::store::ReviewQuery {
-                from: date(2026, 11, 14),
-                to: date(2026, 11, 20),
-                agent: None,
-                agent_road: None,
-                lead_road: None,
-                unreviewed_only: false,
                 disagreements_only: true,
-                reviewed_only: false,
-                customer: None,
-                tag: None,
-                text: None,
+                ..fourroads::store::ReviewQuery::period(date(2026, 11, 14), date(2026, 11, 20))
             },
             None,
             1000,

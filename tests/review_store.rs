@@ -34,19 +34,7 @@ fn today() -> Date {
 }
 
 fn everything() -> ReviewQuery {
-    ReviewQuery {
-        from: fourroads::domain::period::beginning(),
-        to: today(),
-        agent: None,
-        agent_road: None,
-        lead_road: None,
-        unreviewed_only: false,
-        disagreements_only: false,
-        reviewed_only: false,
-        customer: None,
-        tag: None,
-        text: None,
-    }
+    ReviewQuery::period(fourroads::domain::period::beginning(), today())
 }
 
 fn unreviewed() -> ReviewQuery {

@@ -29,7 +29,7 @@ pub use dashboard::DashboardState;
 pub use overlay::{
     AddCustomerForm, FORM_FIELDS, Overlay, Palette, PaletteItem, Prompt, PromptPurpose,
 };
-pub use paged::Paged;
+pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
 pub use review::{CaseChange, PAGE_SIZE, ReviewState, ReviewTab};
 pub use review_filter::{ReviewFilters, RoadFilter};

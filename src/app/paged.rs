@@ -86,12 +86,20 @@ impl<T> Paged<T> {
     }
 
     pub fn keep_visible(&mut self, page_rows: usize) {
-        let rows = page_rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
+        self.offset = scrolled(self.selected, self.offset, page_rows);
+    }
+}
+
+/// The first row to show so that `selected` is on screen, moving `offset` as little as
+/// possible.
+pub fn scrolled(selected: usize, offset: usize, page_rows: usize) -> usize {
+    let rows = page_rows.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
     }
 }
 

@@ -91,12 +91,7 @@ impl QueueState {
 
     /// Scrolls so the selection is on screen.
     pub fn keep_visible(&mut self, page_rows: usize) {
-        let rows = page_rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + rows {
-            self.offset = self.selected + 1 - rows;
-        }
+        self.offset = super::paged::scrolled(self.selected, self.offset, page_rows);
     }
 }
 

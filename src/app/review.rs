@@ -284,20 +284,9 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.review.filters.road = state.review.filters.road.next();
             reload_calls(state)
         }
-        Command::ToggleUnreviewed => {
+        Command::ToggleUnreviewed | Command::ToggleDisagreements => {
             let filters = &mut state.review.filters;
-            filters.unreviewed_only = !filters.unreviewed_only;
-            if filters.unreviewed_only {
-                filters.disagreements_only = false;
-            }
-            reload_calls(state)
-        }
-        Command::ToggleDisagreements => {
-            let filters = &mut state.review.filters;
-            filters.disagreements_only = !filters.disagreements_only;
-            if filters.disagreements_only {
-                filters.unreviewed_only = false;
-            }
+            filters.toggle_reviewed_state(command == Command::ToggleDisagreements);
             reload_calls(state)
         }
         Command::Filter => {

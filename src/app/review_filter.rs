@@ -56,6 +56,19 @@ impl Default for ReviewFilters {
 }
 
 impl ReviewFilters {
+    /// Flips "unreviewed only" (or "disagreements only"); the two exclude each other.
+    pub fn toggle_reviewed_state(&mut self, disagreements: bool) {
+        let (flipped, other) = if disagreements {
+            (&mut self.disagreements_only, &mut self.unreviewed_only)
+        } else {
+            (&mut self.unreviewed_only, &mut self.disagreements_only)
+        };
+        *flipped = !*flipped;
+        if *flipped {
+            *other = false;
+        }
+    }
+
     pub fn query(&self, today: Date) -> ReviewQuery {
         let (from, to) = self.period.range(today);
         let (agent_road, lead_road) = match self.road {
@@ -64,17 +77,15 @@ impl ReviewFilters {
             RoadFilter::Lead(road) => (None, Some(road)),
         };
         ReviewQuery {
-            from,
-            to,
             agent: self.agent.clone(),
             agent_road,
             lead_road,
             unreviewed_only: self.unreviewed_only,
             disagreements_only: self.disagreements_only,
-            reviewed_only: false,
             customer: self.customer.clone(),
             tag: self.tag.clone(),
             text: self.text.clone(),
+            ..ReviewQuery::period(from, to)
         }
     }
 

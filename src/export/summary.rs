@@ -120,17 +120,9 @@ pub fn summary(
         .collect();
     let math = now.customers;
     let base = ReviewQuery {
-        from,
-        to,
         agent: request.agent.clone(),
         agent_road: request.road,
-        lead_road: None,
-        unreviewed_only: false,
-        disagreements_only: false,
-        reviewed_only: false,
-        customer: None,
-        tag: None,
-        text: None,
+        ..ReviewQuery::period(from, to)
     };
 
     // What we learned: road-1 calls' stories and tags.

@@ -30,6 +30,25 @@ pub struct ReviewQuery {
     pub text: Option<String>,
 }
 
+impl ReviewQuery {
+    /// Every finished call from `from` to `to`, no other filter.
+    pub fn period(from: Date, to: Date) -> ReviewQuery {
+        ReviewQuery {
+            from,
+            to,
+            agent: None,
+            agent_road: None,
+            lead_road: None,
+            unreviewed_only: false,
+            disagreements_only: false,
+            reviewed_only: false,
+            customer: None,
+            tag: None,
+            text: None,
+        }
+    }
+}
+
 /// Where the next page starts: the index key of the last call looked at.
 pub type PageCursor = Vec<u8>;
 

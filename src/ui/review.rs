@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::call::sentiment_word;
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
-use crate::app::{Pane, ReviewTab, State};
+use crate::app::{Paged, Pane, ReviewTab, State, scrolled};
 use crate::domain::call::{AuditEntry, format_duration};
 use crate::domain::clock::days_between;
 use crate::domain::{Call, CaseStatus, Outcome};
@@ -53,14 +53,29 @@ fn render_filters(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The visible window of a list: first row and row count, selection always inside.
-fn window(selected: usize, offset: usize, len: usize, rows: usize) -> (usize, usize) {
-    let rows = rows.max(1);
-    let mut first = offset.min(selected);
-    if selected >= first + rows {
-        first = selected + 1 - rows;
-    }
-    (first, rows.min(len.saturating_sub(first)))
+/// The rows of a list that fit in `height`, the selection always among them and
+/// highlighted; only these rows are built.
+fn visible_lines<'a, T>(
+    list: &'a Paged<T>,
+    height: usize,
+    theme: &Theme,
+    build: impl Fn(&'a T) -> Line<'a>,
+) -> Vec<Line<'a>> {
+    let first = scrolled(list.selected, list.offset, height);
+    list.rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height.max(1))
+        .map(|(i, row)| {
+            let line = build(row);
+            if i == list.selected {
+                line.style(theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect()
 }
 
 fn list_status(loaded: usize, more: bool, loading: bool, noun: &str) -> String {
@@ -106,16 +121,10 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
         "First line of the notes"
     );
     let rows_height = usize::from(inner.height).saturating_sub(1);
-    let (first, count) = window(list.selected, list.offset, list.rows.len(), rows_height);
-    let mut lines = Vec::with_capacity(count + 1);
-    lines.push(Line::styled(pad(&header, width), theme.dim));
-    for (i, row) in list.rows.iter().enumerate().skip(first).take(count) {
-        let mut line = call_row(row, state, theme, width, wide);
-        if i == list.selected {
-            line = line.style(theme.selected);
-        }
-        lines.push(line);
-    }
+    let mut lines = vec![Line::styled(pad(&header, width), theme.dim)];
+    lines.extend(visible_lines(list, rows_height, theme, |row| {
+        call_row(row, state, theme, width, wide)
+    }));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -385,20 +394,9 @@ fn render_cases(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let today = state.clock.today();
     let width = usize::from(inner.width);
-    let (first, count) = window(
-        list.selected,
-        list.offset,
-        list.rows.len(),
-        inner.height.into(),
-    );
-    let mut lines = Vec::with_capacity(count);
-    for (i, row) in list.rows.iter().enumerate().skip(first).take(count) {
-        let mut line = case_row(row, today, state, theme, width);
-        if i == list.selected {
-            line = line.style(theme.selected);
-        }
-        lines.push(line);
-    }
+    let lines = visible_lines(list, inner.height.into(), theme, |row| {
+        case_row(row, today, state, theme, width)
+    });
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
