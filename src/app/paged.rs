@@ -67,6 +67,21 @@ impl<T> Paged<T> {
         !self.loading && self.next.is_some() && self.selected + PREFETCH_ROWS >= self.rows.len()
     }
 
+    /// The cursor and generation of the next page when it should be fetched now (or,
+    /// with `now`, whenever there is one); the list counts as loading from here.
+    pub fn request_more(&mut self, now: bool) -> Option<(Option<PageCursor>, u64)> {
+        let due = if now {
+            !self.loading && self.next.is_some()
+        } else {
+            self.wants_more()
+        };
+        if !due {
+            return None;
+        }
+        self.loading = true;
+        Some((self.next.clone(), self.generation))
+    }
+
     pub fn move_by(&mut self, delta: isize, page_rows: usize) {
         if self.rows.is_empty() {
             return;

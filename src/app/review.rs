@@ -112,29 +112,27 @@ fn reload_cases(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-fn more_calls(state: &mut State) -> Vec<Effect> {
-    let list = &mut state.review.calls;
-    if !list.wants_more() {
+/// The next page of calls if the selection is near the end (or, with `now`, at once).
+fn more_calls_now(state: &mut State, now: bool) -> Vec<Effect> {
+    let Some((after, generation)) = state.review.calls.request_more(now) else {
         return Vec::new();
-    }
-    list.loading = true;
+    };
     vec![Effect::LoadReviewPage {
         query: state.review.filters.query(state.clock.today()),
-        after: list.next.clone(),
-        generation: list.generation,
+        after,
+        generation,
     }]
 }
 
+fn more_calls(state: &mut State) -> Vec<Effect> {
+    more_calls_now(state, false)
+}
+
 fn more_cases(state: &mut State) -> Vec<Effect> {
-    let list = &mut state.review.cases;
-    if !list.wants_more() {
+    let Some((after, generation)) = state.review.cases.request_more(false) else {
         return Vec::new();
-    }
-    list.loading = true;
-    vec![Effect::LoadCases {
-        after: list.next.clone(),
-        generation: list.generation,
-    }]
+    };
+    vec![Effect::LoadCases { after, generation }]
 }
 
 fn detail_for_selection(state: &mut State) -> Vec<Effect> {
@@ -324,16 +322,7 @@ fn next_unreviewed_from(state: &mut State, from: usize) -> Vec<Effect> {
         None if state.review.calls.next.is_some() => {
             state.review.next_unreviewed_pending = true;
             state.review.calls.selected = state.review.calls.rows.len().saturating_sub(1);
-            let list = &mut state.review.calls;
-            if list.loading {
-                return Vec::new();
-            }
-            list.loading = true;
-            vec![Effect::LoadReviewPage {
-                query: state.review.filters.query(state.clock.today()),
-                after: list.next.clone(),
-                generation: list.generation,
-            }]
+            more_calls_now(state, true)
         }
         None => {
             state.info(

@@ -157,7 +157,7 @@ fn call_row<'a>(
         None => "—".into(),
     };
     let (agent_w, customer_w) = column_widths(wide);
-    let mut spans = vec![
+    let spans = vec![
         Span::raw(format!("{when} ")),
         Span::raw(pad(&call.agent, agent_w)),
         Span::raw(" "),
@@ -173,10 +173,15 @@ fn call_row<'a>(
         Span::raw(" "),
         Span::raw(pad(&lead, 11)),
     ];
+    with_tail(spans, &row.first_line, width, theme)
+}
+
+/// The row's fixed columns, then as much of `tail` (user text, dimmed) as fits.
+fn with_tail<'a>(mut spans: Vec<Span<'a>>, tail: &str, width: usize, theme: &Theme) -> Line<'a> {
     let used: usize = spans.iter().map(|s| s.width()).sum();
     if width > used + 2 {
         spans.push(Span::styled(
-            format!(" {}", pad(&safe(&row.first_line), width - used - 1)),
+            format!(" {}", pad(&safe(tail), width - used - 1)),
             theme.dim,
         ));
     }
@@ -421,19 +426,12 @@ fn case_row<'a>(
         (format!("in {}d", days_between(today, case.due)), theme.base)
     };
     let age = days_between(state.clock.date_of(case.opened_at), today);
-    let mut spans = vec![
+    let spans = vec![
         Span::styled(pad(&badge, 11), style),
         Span::raw(format!(" due {} age {:>3}d ", case.due, age)),
         Span::raw(pad(&safe(&row.customer), 16)),
     ];
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    if width > used + 2 {
-        spans.push(Span::styled(
-            format!(" {}", pad(&safe(&case.summary), width - used - 1)),
-            theme.dim,
-        ));
-    }
-    Line::from(spans)
+    with_tail(spans, &case.summary, width, theme)
 }
 
 fn render_case_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
