@@ -62,7 +62,11 @@ impl SledStore {
 
     /// Every index entry and counter the records imply. Agents without a number get
     /// one in `agents` (only a rebuild has none to find).
-    fn derive(&self, agents: &mut HashMap<String, u32>) -> StoreResult<Derived> {
+    fn derive(
+        &self,
+        agents: &mut HashMap<String, u32>,
+        drain: &mut dyn FnMut(&mut Derived) -> StoreResult<()>,
+    ) -> StoreResult<Derived> {
         let mut derived = Derived::default();
         for item in self.tree(T_CUSTOMERS).iter() {
             let (_, value) = item?;
@@ -70,6 +74,7 @@ impl SledStore {
                 Ok(customer) => derived.customer(&customer, &self.tz),
                 Err(e) => tracing::warn!(error = %e, "skipped a damaged customer record"),
             }
+            drain(&mut derived)?;
         }
         for item in self.tree(T_CALLS).iter() {
             let (_, value) = item?;
@@ -80,9 +85,16 @@ impl SledStore {
                     continue;
                 }
             };
-            let next = agents.values().copied().max().unwrap_or(0) + 1;
-            let agent = *agents.entry(call.agent.clone()).or_insert(next);
+            let agent = match agents.get(&call.agent) {
+                Some(number) => *number,
+                None => {
+                    let next = agents.values().copied().max().unwrap_or(0) + 1;
+                    agents.insert(call.agent.clone(), next);
+                    next
+                }
+            };
             derived.call(&call, agent, &self.tz);
+            drain(&mut derived)?;
         }
         for item in self.tree(T_CASES).iter() {
             let (_, value) = item?;
@@ -90,6 +102,7 @@ impl SledStore {
                 Ok(case) => derived.case(&case),
                 Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
             }
+            drain(&mut derived)?;
         }
         Ok(derived)
     }
@@ -100,7 +113,7 @@ impl SledStore {
         let mut problems = Vec::new();
         let mut agents = self.agent_numbers();
         let known = agents.len();
-        let derived = self.derive(&mut agents)?;
+        let derived = self.derive(&mut agents, &mut |_| Ok(()))?;
         if agents.len() != known {
             problems.push(format!("{} agents have no number", agents.len() - known));
         }
@@ -157,11 +170,29 @@ impl SledStore {
     /// Rewrites every index, counter and daily tally from the records (a migration, or a
     /// repair). Runs while the store is locked to this process.
     pub fn rebuild_derived(&self) -> StoreResult<()> {
+        /// Index entries written per batch, so memory stays bounded at any store size.
+        const INDEX_BATCH: usize = 100_000;
         let mut agents = self.agent_numbers();
-        let derived = self.derive(&mut agents)?;
         for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
             self.tree(tree).clear()?;
         }
+        let write_index = |derived: &mut Derived| -> StoreResult<()> {
+            let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
+            for (tree, key, value) in derived.index.drain(..) {
+                batches.entry(tree).or_default().insert(key, value);
+            }
+            for (tree, batch) in batches {
+                self.tree(tree).apply_batch(batch)?;
+            }
+            Ok(())
+        };
+        let mut derived = self.derive(&mut agents, &mut |derived| {
+            if derived.index.len() >= INDEX_BATCH {
+                write_index(derived)?;
+            }
+            Ok(())
+        })?;
+        write_index(&mut derived)?;
         for (name, number) in &agents {
             self.tree(T_AGENTS)
                 .insert(name.as_bytes(), &i64::from(*number).to_be_bytes())?;
@@ -174,9 +205,6 @@ impl SledStore {
         }
         for (key, count) in derived.daily {
             self.tree(T_DAILY).insert(key, &count.to_be_bytes())?;
-        }
-        for (tree, key, value) in derived.index {
-            self.tree(tree).insert(key, value)?;
         }
         self.db.flush()?;
         Ok(())
