@@ -69,6 +69,21 @@ pub enum CliCommand {
         #[command(subcommand)]
         what: EraseWhat,
     },
+    /// Fill an empty store with deterministic synthetic data (for benchmarks)
+    Gen {
+        /// How many customers
+        #[arg(long)]
+        customers: usize,
+        /// How many calls, spread over the 12 months before 2026-11-20
+        #[arg(long)]
+        calls: usize,
+        /// The same seed gives the same store
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many agents take the calls
+        #[arg(long, default_value_t = 12)]
+        agents: usize,
+    },
     /// Bring data into the store
     Import {
         #[command(subcommand)]

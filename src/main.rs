@@ -103,6 +103,46 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Erase {
             what: EraseWhat::Customer { id, yes },
         }) => erase_customer(&id, yes, &store_path),
+        Some(CliCommand::Gen {
+            customers,
+            calls,
+            seed,
+            agents,
+        }) => {
+            use std::io::{IsTerminal, Write};
+            let store = open_store(&store_path)?;
+            let request = fourroads::transfer::generate::GenRequest {
+                customers,
+                calls,
+                seed,
+                agents,
+            };
+            let terminal = std::io::stderr().is_terminal();
+            let started = std::time::Instant::now();
+            let generated = fourroads::transfer::generate::generate(
+                &store,
+                &request,
+                &mut |what, done, total| {
+                    if terminal {
+                        eprint!("\r{what}: {done}/{total}          ");
+                        let _ = std::io::stderr().flush();
+                        if done == total {
+                            eprintln!();
+                        }
+                    }
+                },
+            )?;
+            println!(
+                "Generated {} customers, {} calls ({} reviewed, {} cases) in {} with seed {seed} in {:.1} s.",
+                generated.customers,
+                generated.calls,
+                generated.reviews,
+                generated.cases,
+                store_path.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Some(CliCommand::Backup { file }) => {
             let store = open_store(&store_path)?;
             let tally = fourroads::transfer::backup::backup(&store, &file, jiff::Timestamp::now())?;
