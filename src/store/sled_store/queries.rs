@@ -47,6 +47,37 @@ impl SledStore {
             .transpose()
     }
 
+    /// Calls `each` with every value of `tree` in key order, reading in chunks: a sled
+    /// iterator held open pins memory that writes made meanwhile would free, so a long
+    /// scan that writes as it goes must let go now and then.
+    pub(super) fn each_value(
+        &self,
+        tree: usize,
+        each: &mut dyn FnMut(&[u8]) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        const CHUNK: usize = 10_000;
+        let mut after: Option<sled::IVec> = None;
+        loop {
+            let range = match &after {
+                Some(key) => self.tree(tree).range::<&[u8], _>((
+                    std::ops::Bound::Excluded(key.as_ref()),
+                    std::ops::Bound::Unbounded,
+                )),
+                None => self.tree(tree).range::<&[u8], _>(..),
+            };
+            let mut seen = 0;
+            for item in range.take(CHUNK) {
+                let (key, value) = item?;
+                each(&value)?;
+                after = Some(key);
+                seen += 1;
+            }
+            if seen < CHUNK {
+                return Ok(());
+            }
+        }
+    }
+
     fn agent_numbers(&self) -> HashMap<String, u32> {
         self.tree(T_AGENTS)
             .iter()
@@ -68,21 +99,19 @@ impl SledStore {
         drain: &mut dyn FnMut(&mut Derived) -> StoreResult<()>,
     ) -> StoreResult<Derived> {
         let mut derived = Derived::default();
-        for item in self.tree(T_CUSTOMERS).iter() {
-            let (_, value) = item?;
-            match decode::<Customer>(&value) {
+        self.each_value(T_CUSTOMERS, &mut |value| {
+            match decode::<Customer>(value) {
                 Ok(customer) => derived.customer(&customer, &self.tz),
                 Err(e) => tracing::warn!(error = %e, "skipped a damaged customer record"),
             }
-            drain(&mut derived)?;
-        }
-        for item in self.tree(T_CALLS).iter() {
-            let (_, value) = item?;
-            let call: Call = match decode(&value) {
+            drain(&mut derived)
+        })?;
+        self.each_value(T_CALLS, &mut |value| {
+            let call: Call = match decode(value) {
                 Ok(call) => call,
                 Err(e) => {
                     tracing::warn!(error = %e, "skipped a damaged call record");
-                    continue;
+                    return Ok(());
                 }
             };
             let agent = match agents.get(&call.agent) {
@@ -94,16 +123,15 @@ impl SledStore {
                 }
             };
             derived.call(&call, agent, &self.tz);
-            drain(&mut derived)?;
-        }
-        for item in self.tree(T_CASES).iter() {
-            let (_, value) = item?;
-            match decode::<Case>(&value) {
+            drain(&mut derived)
+        })?;
+        self.each_value(T_CASES, &mut |value| {
+            match decode::<Case>(value) {
                 Ok(case) => derived.case(&case),
                 Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
             }
-            drain(&mut derived)?;
-        }
+            drain(&mut derived)
+        })?;
         Ok(derived)
     }
 
@@ -184,6 +212,8 @@ impl SledStore {
             for (tree, batch) in batches {
                 self.tree(tree).apply_batch(batch)?;
             }
+            // Writing out lets sled drop the dirty pages it would otherwise keep.
+            self.db.flush()?;
             Ok(())
         };
         let mut derived = self.derive(&mut agents, &mut |derived| {

@@ -1,0 +1,458 @@
+//! Scale benchmarks (issue 5, SPEC §11) on stores made by `fourroads gen`, each at a
+//! small and a large size so growth is visible. Our own small harness, because the
+//! budget is stated as p99 and we report median and p99 of every measurement.
+//!
+//! `cargo bench` runs the full sizes (1k vs 1M calls, 1k vs 100k customers); stores are
+//! generated once into `target/bench-stores/` and reused. `FOURROADS_BENCH=quick cargo
+//! bench` shrinks the large size to 20k calls and 2k customers for a fast run.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::ToSpan;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use fourroads::app::{Action, Effect, State, update};
+use fourroads::domain::call::Role;
+use fourroads::domain::{Clock, Road};
+use fourroads::export::Templates;
+use fourroads::export::summary::{SummaryRequest, summary};
+use fourroads::input::{Keymap, key_action};
+use fourroads::runtime::effects::execute;
+use fourroads::store::{ReviewQuery, SledStore, Store};
+use fourroads::transfer::backup;
+use fourroads::transfer::generate::{GenRequest, end, generate};
+use fourroads::ui::{Theme, render};
+
+struct Size {
+    label: &'static str,
+    customers: usize,
+    calls: usize,
+}
+
+fn sizes() -> [Size; 2] {
+    let quick = std::env::var("FOURROADS_BENCH").is_ok_and(|v| v == "quick");
+    [
+        Size {
+            label: "1k",
+            customers: 1_000,
+            calls: 1_000,
+        },
+        if quick {
+            Size {
+                label: "20k",
+                customers: 2_000,
+                calls: 20_000,
+            }
+        } else {
+            Size {
+                label: "1M",
+                customers: 100_000,
+                calls: 1_000_000,
+            }
+        },
+    ]
+}
+
+fn bench_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-stores")
+}
+
+/// The generated store for `size`, made once and reused.
+fn store_path(size: &Size) -> PathBuf {
+    let path = bench_dir().join(format!("gen-{}c-{}k-seed1", size.customers, size.calls));
+    let done = path.join("generated");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&path);
+        eprintln!(
+            "generating {} customers and {} calls into {} (once)…",
+            size.customers,
+            size.calls,
+            path.display()
+        );
+        let started = Instant::now();
+        let store = SledStore::open_in_zone(&path, jiff::tz::TimeZone::UTC).unwrap();
+        let request = GenRequest {
+            customers: size.customers,
+            calls: size.calls,
+            seed: 1,
+            agents: 12,
+        };
+        generate(&store, &request, &mut |_, _, _| {}).unwrap();
+        drop(store);
+        std::fs::write(&done, "").unwrap();
+        eprintln!("  took {:.1} s", started.elapsed().as_secs_f64());
+    }
+    path
+}
+
+fn open(path: &Path) -> SledStore {
+    SledStore::open_in_zone(path, jiff::tz::TimeZone::UTC).unwrap()
+}
+
+fn clock() -> Clock {
+    Clock::fixed(end())
+}
+
+struct Stats {
+    median: Duration,
+    p99: Duration,
+    samples: usize,
+}
+
+fn stats(mut times: Vec<Duration>) -> Stats {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Stats {
+        median: at(0.5),
+        p99: at(0.99),
+        samples: times.len(),
+    }
+}
+
+fn show(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1_000.0 {
+        format!("{us:.0} µs")
+    } else if us < 1_000_000.0 {
+        format!("{:.2} ms", us / 1e3)
+    } else {
+        format!("{:.2} s", us / 1e6)
+    }
+}
+
+/// Prints one result line (and keeps it for the ratio lines).
+fn report(results: &mut Vec<(String, String, Stats)>, name: &str, size: &str, stats: Stats) {
+    println!(
+        "{name:<44} {size:>4}  median {:>10}  p99 {:>10}  ({} samples)",
+        show(stats.median),
+        show(stats.p99),
+        stats.samples
+    );
+    results.push((name.to_string(), size.to_string(), stats));
+}
+
+fn sample(n: usize, mut f: impl FnMut()) -> Stats {
+    // Warm up, then measure each call on its own.
+    for _ in 0..n.min(10) {
+        f();
+    }
+    let times = (0..n)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    stats(times)
+}
+
+/// An app as the runtime builds it, effects run inline until quiet.
+struct App {
+    state: State,
+    keymap: Keymap,
+    terminal: Terminal<TestBackend>,
+    theme: Theme,
+}
+
+impl App {
+    fn new(role: Role) -> App {
+        let keymap = Keymap::default_keymap().unwrap();
+        let mut state = State::new("Bench Agent", role, "bench", clock());
+        state.palette_commands = keymap.commands();
+        let mut app = App {
+            state,
+            keymap,
+            terminal: Terminal::new(TestBackend::new(200, 50)).unwrap(),
+            theme: Theme::new(false),
+        };
+        update(
+            &mut app.state,
+            Action::Resize {
+                width: 200,
+                height: 50,
+            },
+            end(),
+        );
+        app
+    }
+
+    fn run(&mut self, store: &SledStore, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            if matches!(effect, Effect::Quit) {
+                continue;
+            }
+            for action in execute(store, effect, &clock()) {
+                queue.extend(update(&mut self.state, action, end()));
+            }
+        }
+    }
+
+    fn key(&self, code: KeyCode, mods: KeyModifiers) -> Action {
+        let event = KeyEvent::new(code, mods);
+        key_action(&self.state, &self.keymap, event).unwrap_or(Action::Key(event))
+    }
+
+    fn press(&mut self, store: &SledStore, code: KeyCode) {
+        let action = self.key(code, KeyModifiers::NONE);
+        let effects = update(&mut self.state, action, end());
+        self.run(store, effects);
+    }
+
+    /// What the UI task does per keystroke: update, then draw one frame. The effects the
+    /// key asks for run on the store worker in the app, so they are not in this time.
+    fn keystroke_to_frame(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let action = self.key(code, mods);
+        let _effects = update(&mut self.state, action, end());
+        let (state, theme, keymap) = (&self.state, &self.theme, &self.keymap);
+        self.terminal
+            .draw(|frame| render(frame, state, theme, keymap))
+            .unwrap();
+    }
+}
+
+fn keystrokes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    // Notes editor: typing into an open call.
+    let mut app = App::new(Role::Agent);
+    app.run(store, vec![Effect::LoadQueue]);
+    app.press(store, KeyCode::Enter);
+    let typed = "customer says the router drops every evening #wifi ";
+    let mut chars = typed.chars().cycle();
+    let stats = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        app.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(results, "keystroke→frame: notes editor", size.label, stats);
+
+    // Queue: moving down the list of every customer.
+    let mut app = App::new(Role::Agent);
+    app.run(store, vec![Effect::LoadQueue]);
+    let mut down = true;
+    let mut n = 0;
+    let stats = sample(2_000, || {
+        n += 1;
+        if n % 400 == 0 {
+            down = !down;
+        }
+        let code = if down { KeyCode::Down } else { KeyCode::Up };
+        app.keystroke_to_frame(code, KeyModifiers::NONE);
+    });
+    report(results, "keystroke→frame: queue", size.label, stats);
+
+    // Review list: a lead moving through the calls.
+    let mut app = App::new(Role::Lead);
+    app.press(store, KeyCode::F(3));
+    let stats = sample(2_000, || {
+        app.keystroke_to_frame(KeyCode::Down, KeyModifiers::NONE);
+        if app.state.review.calls.wants_more() {
+            // The next page arrives from the worker in the app; keep the list long.
+            let effects = vec![Effect::LoadReviewPage {
+                query: app.state.review.filters.query(app.state.clock.today()),
+                after: app.state.review.calls.next.clone(),
+                generation: app.state.review.calls.generation,
+            }];
+            app.state.review.calls.loading = true;
+            let mut app_effects = effects;
+            while let Some(effect) = app_effects.pop() {
+                for action in execute(store, effect, &clock()) {
+                    let _ = update(&mut app.state, action, end());
+                }
+            }
+        }
+    });
+    report(results, "keystroke→frame: review list", size.label, stats);
+
+    // Dashboard: scrolling the figures.
+    let mut app = App::new(Role::Lead);
+    app.press(store, KeyCode::F(4));
+    let mut n = 0;
+    let stats = sample(2_000, || {
+        n += 1;
+        let code = if n % 20 < 10 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        app.keystroke_to_frame(code, KeyModifiers::NONE);
+    });
+    report(results, "keystroke→frame: dashboard", size.label, stats);
+
+    // Queue filter: one more letter in the `/` filter, over every customer.
+    let mut app = App::new(Role::Agent);
+    app.run(store, vec![Effect::LoadQueue]);
+    app.press(store, KeyCode::Char('/'));
+    let letters = ['a', 'n', 'n', ' ', 'l', 'e', 'e'];
+    let mut at = 0;
+    let stats = sample(700, || {
+        if at == letters.len() {
+            for _ in 0..letters.len() {
+                app.keystroke_to_frame(KeyCode::Backspace, KeyModifiers::NONE);
+            }
+            at = 0;
+        }
+        app.keystroke_to_frame(KeyCode::Char(letters[at]), KeyModifiers::NONE);
+        at += 1;
+    });
+    report(
+        results,
+        "queue filter keystroke (update+frame)",
+        size.label,
+        stats,
+    );
+}
+
+fn queries(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    let today = clock().today();
+    let month = (today.checked_sub(29.days()).unwrap(), today);
+    let year = (today.checked_sub(364.days()).unwrap(), today);
+    let agents = store.agents().unwrap();
+    let filtered = ReviewQuery {
+        agent: agents.first().cloned(),
+        agent_road: Some(Road::GoAway),
+        ..ReviewQuery::period(month.0, month.1)
+    };
+    let stats = sample(300, || {
+        let page = store.review_page(&filtered, None, 50).unwrap();
+        std::hint::black_box(page);
+    });
+    report(
+        results,
+        "review page: month + agent + road 4",
+        size.label,
+        stats,
+    );
+    let unreviewed = ReviewQuery {
+        unreviewed_only: true,
+        ..ReviewQuery::period(month.0, month.1)
+    };
+    let stats = sample(300, || {
+        std::hint::black_box(store.review_page(&unreviewed, None, 50).unwrap());
+    });
+    report(results, "review page: month, unreviewed", size.label, stats);
+    for (name, (from, to)) in [("dashboard: a month", month), ("dashboard: a year", year)] {
+        let stats = sample(50, || {
+            std::hint::black_box(store.dashboard(from, to, today).unwrap());
+        });
+        report(results, name, size.label, stats);
+    }
+}
+
+fn open_to_first_frame(results: &mut Vec<(String, String, Stats)>, size: &Size, path: &Path) {
+    let keymap = Keymap::default_keymap().unwrap();
+    let theme = Theme::new(false);
+    let stats = sample(10, || {
+        let store = open(path);
+        let mut state = State::new("Bench Agent", Role::Agent, "bench", clock());
+        update(
+            &mut state,
+            Action::Resize {
+                width: 200,
+                height: 50,
+            },
+            end(),
+        );
+        for action in execute(&store, Effect::LoadQueue, &clock()) {
+            let _ = update(&mut state, action, end());
+        }
+        let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        terminal
+            .draw(|frame| render(frame, &state, &theme, &keymap))
+            .unwrap();
+        drop(store);
+    });
+    report(
+        results,
+        "open store → first frame with the queue",
+        size.label,
+        stats,
+    );
+}
+
+fn transfer(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    let file = bench_dir().join(format!("backup-{}.jsonl", size.label));
+    let started = Instant::now();
+    backup::backup(store, &file, end()).unwrap();
+    report(
+        results,
+        "backup (write the JSONL file)",
+        size.label,
+        stats(vec![started.elapsed()]),
+    );
+    let target = bench_dir().join(format!("restore-{}", size.label));
+    let _ = std::fs::remove_dir_all(&target);
+    let started = Instant::now();
+    {
+        let mut fresh = open(&target);
+        backup::restore(&mut fresh, &file, false).unwrap();
+    }
+    report(
+        results,
+        "restore a backup into a new store",
+        size.label,
+        stats(vec![started.elapsed()]),
+    );
+    let _ = std::fs::remove_dir_all(&target);
+
+    let templates = Templates::load(None, true).unwrap();
+    let today = clock().today();
+    let request = SummaryRequest {
+        from: today.checked_sub(364.days()).unwrap(),
+        to: today,
+        agent: None,
+        road: None,
+        calls: false,
+    };
+    let started = Instant::now();
+    let text = summary(store, &templates, &request, &clock()).unwrap();
+    report(
+        results,
+        "export the summary of the whole year",
+        size.label,
+        stats(vec![started.elapsed()]),
+    );
+    std::hint::black_box(text);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not run this.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    std::fs::create_dir_all(bench_dir()).unwrap();
+    let mut results = Vec::new();
+    let sizes = sizes();
+    for size in &sizes {
+        let path = store_path(size);
+        println!(
+            "\n== {} calls, {} customers ({}) ==",
+            size.calls,
+            size.customers,
+            path.display()
+        );
+        open_to_first_frame(&mut results, size, &path);
+        let store = open(&path);
+        keystrokes(&mut results, size, &store);
+        queries(&mut results, size, &store);
+        transfer(&mut results, size, &store);
+    }
+    println!("\n== large ÷ small (median, p99) ==");
+    let (small, large) = (sizes[0].label, sizes[1].label);
+    let names: Vec<String> = results
+        .iter()
+        .filter(|r| r.1 == small)
+        .map(|r| r.0.clone())
+        .collect();
+    for name in names {
+        let find = |size: &str| results.iter().find(|r| r.0 == name && r.1 == size);
+        if let (Some(a), Some(b)) = (find(small), find(large)) {
+            println!(
+                "{name:<44} ×{:.2}  ×{:.2}",
+                b.2.median.as_secs_f64() / a.2.median.as_secs_f64(),
+                b.2.p99.as_secs_f64() / a.2.p99.as_secs_f64()
+            );
+        }
+    }
+}
