@@ -6,22 +6,57 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 /// Indexes of the `texts` that match `query`, best first; ties keep their order.
 /// An empty query keeps everything in order.
 pub fn fuzzy_rank<'a>(query: &str, texts: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let texts: Vec<&str> = texts.collect();
+    fuzzy_rank_among(query, &texts, None)
+}
+
+/// Whether every match of `longer` is also a match of `shorter`, so ranking `longer`
+/// need only look at what `shorter` matched (typing on in a filter).
+pub fn narrows(shorter: &str, longer: &str) -> bool {
+    !shorter.trim().is_empty()
+        && longer.starts_with(shorter)
+        && !longer.contains(['!', '^', '$', '\''])
+}
+
+/// As `fuzzy_rank`, looking only at `candidates` when given. A one-letter query keeps
+/// the matching texts in their order: ranking by one letter says nothing, and over a
+/// large queue sorting nearly every row is what would make that keystroke slow.
+pub fn fuzzy_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]>) -> Vec<usize> {
+    let all: Vec<usize>;
+    let candidates = match candidates {
+        Some(candidates) => candidates,
+        None => {
+            all = (0..texts.len()).collect();
+            &all
+        }
+    };
     let query = query.trim();
     if query.is_empty() {
-        return texts.enumerate().map(|(i, _)| i).collect();
+        return candidates.to_vec();
     }
     let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buffer = Vec::new();
-    let mut scored: Vec<(u32, usize)> = texts
-        .enumerate()
-        .filter_map(|(i, text)| {
+    if query.chars().count() == 1 {
+        return candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                pattern
+                    .score(Utf32Str::new(texts[i], &mut buffer), &mut matcher)
+                    .is_some()
+            })
+            .collect();
+    }
+    let mut scored: Vec<(u32, usize)> = candidates
+        .iter()
+        .filter_map(|&i| {
             pattern
-                .score(Utf32Str::new(text, &mut buffer), &mut matcher)
+                .score(Utf32Str::new(texts[i], &mut buffer), &mut matcher)
                 .map(|score| (score, i))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
     scored.into_iter().map(|(_, i)| i).collect()
 }
 
@@ -36,5 +71,25 @@ mod tests {
         let ranked = fuzzy_rank("helen", texts.iter().copied());
         assert_eq!(ranked.first(), Some(&0));
         assert!(!ranked.contains(&1));
+    }
+
+    #[test]
+    fn narrowing_gives_what_a_full_ranking_gives() {
+        use super::{fuzzy_rank_among, narrows};
+        let texts = [
+            "Helen Marsh",
+            "Ben Foulkes",
+            "Hel Manning",
+            "Anne Hell",
+            "hal",
+        ];
+        let first = fuzzy_rank_among("h", &texts, None);
+        assert_eq!(first, [0, 2, 3, 4], "one letter: matches in queue order");
+        let he = fuzzy_rank_among("he", &texts, None);
+        assert!(narrows("h", "he") && narrows("he", "hel"));
+        assert!(!narrows("he", "!he") && !narrows("", "h") && !narrows("he", "h"));
+        let full = fuzzy_rank_among("hel m", &texts, None);
+        let narrowed = fuzzy_rank_among("hel m", &texts, Some(&he));
+        assert_eq!(full, narrowed);
     }
 }

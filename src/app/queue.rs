@@ -13,6 +13,9 @@ pub struct QueueState {
     pub entries: Vec<QueueEntry>,
     /// Lowercase search text per entry (name, phone, email, segment).
     search_text: Vec<String>,
+    /// Earlier filter texts and their results, so typing on narrows what is already
+    /// matched and Backspace restores a result instead of ranking the queue again.
+    filter_steps: Vec<(String, Vec<usize>)>,
     /// Indexes into `entries` that pass the filter, best match first.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -43,6 +46,7 @@ impl QueueState {
 
     pub fn set_entries(&mut self, entries: Vec<QueueEntry>) {
         self.search_text = entries.iter().map(QueueEntry::search_text).collect();
+        self.filter_steps.clear();
         self.entries = entries;
         self.loaded = true;
         self.apply_filter();
@@ -50,8 +54,31 @@ impl QueueState {
 
     /// Recomputes the visible rows from the filter text.
     pub fn apply_filter(&mut self) {
-        self.visible =
-            super::fuzzy::fuzzy_rank(&self.filter, self.search_text.iter().map(String::as_str));
+        use super::fuzzy::{fuzzy_rank_among, narrows};
+        const MAX_STEPS: usize = 32;
+        while let Some((query, _)) = self.filter_steps.last() {
+            if *query == self.filter || narrows(query, &self.filter) {
+                break;
+            }
+            self.filter_steps.pop();
+        }
+        self.visible = match self.filter_steps.last() {
+            Some((query, visible)) if *query == self.filter => visible.clone(),
+            previous => {
+                let texts: Vec<&str> = self.search_text.iter().map(String::as_str).collect();
+                let candidates = previous.map(|(_, visible)| visible.as_slice());
+                fuzzy_rank_among(&self.filter, &texts, candidates)
+            }
+        };
+        if !self.filter.trim().is_empty()
+            && self.filter_steps.last().map(|s| &s.0) != Some(&self.filter)
+        {
+            if self.filter_steps.len() >= MAX_STEPS {
+                self.filter_steps.remove(0);
+            }
+            self.filter_steps
+                .push((self.filter.clone(), self.visible.clone()));
+        }
         self.selected = 0;
         self.offset = 0;
     }
