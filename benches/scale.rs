@@ -264,7 +264,7 @@ fn keystrokes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &S
     let mut n = 0;
     let stats = sample(2_000, || {
         n += 1;
-        let code = if (n / (rows - 1)) % 2 == 0 {
+        let code = if (n / (rows - 1)).is_multiple_of(2) {
             KeyCode::Down
         } else {
             KeyCode::Up
