@@ -5,7 +5,7 @@
 //! `cargo bench` runs the full sizes (1k vs 1M calls, 1k vs 100k customers); stores are
 //! generated once into `target/bench-stores/` and reused. `FOURROADS_BENCH=quick cargo
 //! bench` shrinks the large size to 20k calls and 2k customers for a fast run;
-//! `FOURROADS_BENCH_ONLY=open,keys,queries,transfer` picks groups.
+//! `FOURROADS_BENCH_ONLY=open,keys,queries,backup,export` picks groups.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -409,7 +409,9 @@ fn transfer(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &Sle
         stats(vec![started.elapsed()]),
     );
     let _ = std::fs::remove_dir_all(&target);
+}
 
+fn export(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
     let templates = Templates::load(None, true).unwrap();
     let today = clock().today();
     let request = SummaryRequest {
@@ -438,7 +440,7 @@ fn main() {
     std::fs::create_dir_all(bench_dir()).unwrap();
     let mut results = Vec::new();
     let sizes = sizes();
-    // FOURROADS_BENCH_ONLY=open,keys,queries,transfer runs some groups only.
+    // FOURROADS_BENCH_ONLY=open,keys,queries,backup,export runs some groups only.
     let only = std::env::var("FOURROADS_BENCH_ONLY").unwrap_or_default();
     let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g == group);
     for size in &sizes {
@@ -459,8 +461,11 @@ fn main() {
         if wanted("queries") {
             queries(&mut results, size, &store);
         }
-        if wanted("transfer") {
+        if wanted("backup") {
             transfer(&mut results, size, &store);
+        }
+        if wanted("export") {
+            export(&mut results, size, &store);
         }
     }
     println!("\n== large ÷ small (median, p99) ==");

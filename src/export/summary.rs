@@ -2,8 +2,6 @@
 //! user text as plain strings (the renderer escapes and redacts them), figures the code
 //! formats itself marked safe.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use minijinja::{Value, context};
 
@@ -27,6 +25,8 @@ pub struct SummaryRequest {
 }
 
 const PAGE: usize = 1_000;
+/// Stories "What we learned" quotes, newest first.
+const LEARNED_STORIES: usize = 20;
 
 fn data(e: StoreError) -> ExportError {
     ExportError::Data(e.to_string())
@@ -125,32 +125,37 @@ pub fn summary(
         ..ReviewQuery::period(from, to)
     };
 
-    // What we learned: road-1 calls' stories and tags.
-    let learn_rows = all_rows(
-        store,
-        &ReviewQuery {
-            agent_road: Some(Road::Learn),
-            ..base.clone()
-        },
-    )?;
+    // What we learned: the latest stories of road-1 calls, and their most used tags.
+    let learn_query = ReviewQuery {
+        agent_road: Some(Road::Learn),
+        ..base.clone()
+    };
     let mut learned = Vec::new();
-    let mut tags: BTreeMap<String, u64> = BTreeMap::new();
-    for row in &learn_rows {
-        for tag in &row.call.tags {
-            *tags.entry(tag.clone()).or_default() += 1;
+    let mut cursor: Option<Vec<u8>> = None;
+    'pages: loop {
+        let page = store
+            .review_page(&learn_query, cursor.as_deref(), 50)
+            .map_err(data)?;
+        for row in &page.rows {
+            let notes = store.notes(row.call.id).map_err(data)?;
+            for story in extract_stories(&notes) {
+                learned.push(context! {
+                    text => story,
+                    customer => row.customer.clone(),
+                    date => safe(clock.date_time(row.call.started_at)),
+                });
+                if learned.len() >= LEARNED_STORIES {
+                    break 'pages;
+                }
+            }
         }
-        let notes = store.notes(row.call.id).map_err(data)?;
-        for story in extract_stories(&notes) {
-            learned.push(context! {
-                text => story,
-                customer => row.customer.clone(),
-                date => safe(clock.date_time(row.call.started_at)),
-            });
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
         }
     }
-    let mut tag_list: Vec<(String, u64)> = tags.into_iter().collect();
-    tag_list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let learned_tags = tag_list
+    let learned_tags = now
+        .learned_tags
         .iter()
         .map(|(tag, n)| format!("#{tag} ({n})"))
         .collect::<Vec<_>>()

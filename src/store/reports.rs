@@ -142,5 +142,7 @@ pub struct Dashboard {
     pub overdue: u64,
     pub open_cases: u64,
     pub top_tags: Vec<(String, u64)>,
+    /// The top tags of road-1 (learn) calls.
+    pub learned_tags: Vec<(String, u64)>,
     pub stories: Vec<Story>,
 }

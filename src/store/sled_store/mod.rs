@@ -18,7 +18,7 @@ pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 19] = [
+const TREE_NAMES: [&str; 20] = [
     "customers",
     "calls",
     "notes",
@@ -38,6 +38,7 @@ const TREE_NAMES: [&str; 19] = [
     "idx_open_case_by_opened",
     "idx_unreviewed_by_agent",
     "daily",
+    "idx_disagreement",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -60,9 +61,11 @@ const T_UNREVIEWED_BY_AGENT: usize = 17;
 /// Per-day tallies (kind, local date, detail → count) that the dashboard sums over a
 /// period instead of reading every call; see `records::daily`.
 const T_DAILY: usize = 18;
+/// Reviewed calls where the lead chose another road than the agent, by time.
+const T_DISAGREEMENT: usize = 19;
 
 /// Trees derived from the records, rebuilt by a migration.
-const DERIVED_TREES: [usize; 12] = [
+const DERIVED_TREES: [usize; 13] = [
     T_COUNTERS,
     T_CALL_BY_CUSTOMER,
     T_CALL_BY_TIME,
@@ -75,6 +78,7 @@ const DERIVED_TREES: [usize; 12] = [
     T_CUSTOMER_BY_STATUS,
     T_OPEN_CASE_BY_OPENED,
     T_UNREVIEWED_BY_AGENT,
+    T_DISAGREEMENT,
 ];
 
 pub struct SledStore {
@@ -172,10 +176,10 @@ impl SledStore {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 0 is a store created before any record was written. Version 1 had
-            // no daily tallies and fewer indexes: rebuild everything derived.
-            if found == 1 {
-                tracing::info!("migrating the store from schema 1: rebuilding indexes");
+            // Version 0 is a store created before any record was written. Versions 1 and
+            // 2 had fewer indexes and tallies: rebuild everything derived.
+            if found == 1 || found == 2 {
+                tracing::info!(from = found, "migrating the store: rebuilding indexes");
                 self.rebuild_derived()?;
             }
             self.db

@@ -283,6 +283,13 @@ pub(super) fn call_index(call: &Call, agent: u32) -> Vec<IndexEntry> {
                 Vec::new(),
             ));
         }
+        if call
+            .review
+            .as_ref()
+            .is_some_and(|r| Some(r.road) != call.road)
+        {
+            entries.push((T_DISAGREEMENT, keys::join(&[&time, &id]), Vec::new()));
+        }
         if call.review.is_none() {
             entries.push((T_CALL_UNREVIEWED, keys::join(&[&time, &id]), Vec::new()));
             entries.push((
@@ -348,6 +355,8 @@ pub(super) mod daily {
     pub const TAG: u8 = 3;
     /// Customer-math events: the event code.
     pub const CUSTOMER: u8 = 4;
+    /// Road-1 (learn) calls carrying a tag: the tag ("what we learned").
+    pub const LEARN_TAG: u8 = 5;
 }
 
 pub(super) fn daily_key(kind: u8, day: Date, detail: &[u8]) -> Vec<u8> {
@@ -382,6 +391,9 @@ pub(super) fn call_daily(call: &Call, agent: u32, tz: &TimeZone) -> Vec<Vec<u8>>
     tags.dedup();
     for tag in tags {
         tallies.push(daily_key(daily::TAG, day, tag.as_bytes()));
+        if road == crate::domain::Road::Learn {
+            tallies.push(daily_key(daily::LEARN_TAG, day, tag.as_bytes()));
+        }
     }
     tallies
 }

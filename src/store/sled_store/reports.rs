@@ -168,6 +168,8 @@ impl SledStore {
             (tree, number.to_be_bytes().to_vec())
         } else if query.unreviewed_only {
             (T_CALL_UNREVIEWED, Vec::new())
+        } else if query.disagreements_only {
+            (T_DISAGREEMENT, Vec::new())
         } else if let Some(road) = query.agent_road {
             (T_CALL_BY_ROAD, vec![road.number()])
         } else {
@@ -568,16 +570,21 @@ impl SledStore {
             .range(..keys::date(today).to_vec())
             .count() as u64;
 
+        dashboard.top_tags = self.top_tags(daily::TAG, from, to)?;
+        dashboard.learned_tags = self.top_tags(daily::LEARN_TAG, from, to)?;
+        dashboard.stories = self.latest_stories(from, to)?;
+        Ok(dashboard)
+    }
+
+    fn top_tags(&self, kind: u8, from: Date, to: Date) -> StoreResult<Vec<(String, u64)>> {
         let mut tags: Vec<(String, u64)> = self
-            .daily_sums(daily::TAG, from, to)?
+            .daily_sums(kind, from, to)?
             .into_iter()
             .map(|(tag, n)| (String::from_utf8_lossy(&tag).into_owned(), n.max(0) as u64))
             .collect();
         tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         tags.truncate(TOP_TAGS);
-        dashboard.top_tags = tags;
-        dashboard.stories = self.latest_stories(from, to)?;
-        Ok(dashboard)
+        Ok(tags)
     }
 
     fn latest_stories(&self, from: Date, to: Date) -> StoreResult<Vec<Story>> {
