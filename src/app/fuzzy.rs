@@ -16,6 +16,55 @@ pub fn narrows(shorter: &str, longer: &str) -> bool {
     !shorter.trim().is_empty()
         && longer.starts_with(shorter)
         && !longer.contains(['!', '^', '$', '\''])
+        && wants_contact(shorter) == wants_contact(longer)
+}
+
+/// A query with a digit, `@` or `+` looks for a phone number or an email.
+pub fn wants_contact(query: &str) -> bool {
+    query.contains(|c: char| c.is_ascii_digit() || c == '@' || c == '+')
+}
+
+/// The queue's ranking over many rows: each word of the query must match (fuzzy,
+/// greedy, so linear in the text) in the already lowercased `texts`; best total score
+/// first, ties in queue order. One letter filters without ranking.
+pub fn quick_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]>) -> Vec<usize> {
+    let all: Vec<usize>;
+    let candidates = match candidates {
+        Some(candidates) => candidates,
+        None => {
+            all = (0..texts.len()).collect();
+            &all
+        }
+    };
+    let atoms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if atoms.is_empty() {
+        return candidates.to_vec();
+    }
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buffer = Vec::new();
+    let mut needle_buffer = Vec::new();
+    let mut score = |text: &str| -> Option<u32> {
+        let mut total = 0u32;
+        for atom in &atoms {
+            let haystack = Utf32Str::new(text, &mut buffer);
+            let needle = Utf32Str::new(atom, &mut needle_buffer);
+            total += u32::from(matcher.fuzzy_match_greedy(haystack, needle)?);
+        }
+        Some(total)
+    };
+    if atoms.len() == 1 && atoms[0].chars().count() == 1 {
+        return candidates
+            .iter()
+            .copied()
+            .filter(|&i| score(texts[i]).is_some())
+            .collect();
+    }
+    let mut scored: Vec<(u32, usize)> = candidates
+        .iter()
+        .filter_map(|&i| score(texts[i]).map(|s| (s, i)))
+        .collect();
+    scored.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+    scored.into_iter().map(|(_, i)| i).collect()
 }
 
 /// As `fuzzy_rank`, looking only at `candidates` when given. A one-letter query keeps
@@ -91,5 +140,20 @@ mod tests {
         let full = fuzzy_rank_among("hel m", &texts, None);
         let narrowed = fuzzy_rank_among("hel m", &texts, Some(&he));
         assert_eq!(full, narrowed);
+        assert!(
+            !narrows("ann", "ann 0"),
+            "a digit switches to phone and email"
+        );
+    }
+
+    #[test]
+    fn the_queue_ranking_matches_every_word() {
+        use super::quick_rank_among;
+        let texts = ["helen marsh", "ben foulkes", "hel manning", "anne hell"];
+        let ranked = quick_rank_among("Hel M", &texts, None);
+        assert_eq!(ranked.len(), 2);
+        assert!(ranked.contains(&0) && ranked.contains(&2));
+        assert_eq!(quick_rank_among("e", &texts, None), [0, 1, 2, 3]);
+        assert!(quick_rank_among("zz", &texts, None).is_empty());
     }
 }

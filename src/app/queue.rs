@@ -11,8 +11,9 @@ use crate::domain::{CallReason, Id, QueueEntry};
 pub struct QueueState {
     /// Every customer, in urgency order.
     pub entries: Vec<QueueEntry>,
-    /// Lowercase search text per entry (name, phone, email, segment).
-    search_text: Vec<String>,
+    /// Per entry, lowercased: name and segment; and name, phone, email and segment.
+    word_text: Vec<String>,
+    contact_text: Vec<String>,
     /// Earlier filter texts and their results, so typing on narrows what is already
     /// matched and Backspace restores a result instead of ranking the queue again.
     filter_steps: Vec<(String, Vec<usize>)>,
@@ -45,7 +46,7 @@ impl QueueState {
     }
 
     pub fn set_entries(&mut self, entries: Vec<QueueEntry>) {
-        self.search_text = entries.iter().map(QueueEntry::search_text).collect();
+        (self.word_text, self.contact_text) = entries.iter().map(QueueEntry::search_texts).unzip();
         self.filter_steps.clear();
         self.entries = entries;
         self.loaded = true;
@@ -54,7 +55,7 @@ impl QueueState {
 
     /// Recomputes the visible rows from the filter text.
     pub fn apply_filter(&mut self) {
-        use super::fuzzy::{fuzzy_rank_among, narrows};
+        use super::fuzzy::{narrows, quick_rank_among, wants_contact};
         const MAX_STEPS: usize = 32;
         while let Some((query, _)) = self.filter_steps.last() {
             if *query == self.filter || narrows(query, &self.filter) {
@@ -65,9 +66,14 @@ impl QueueState {
         self.visible = match self.filter_steps.last() {
             Some((query, visible)) if *query == self.filter => visible.clone(),
             previous => {
-                let texts: Vec<&str> = self.search_text.iter().map(String::as_str).collect();
+                let source = if wants_contact(&self.filter) {
+                    &self.contact_text
+                } else {
+                    &self.word_text
+                };
+                let texts: Vec<&str> = source.iter().map(String::as_str).collect();
                 let candidates = previous.map(|(_, visible)| visible.as_slice());
-                fuzzy_rank_among(&self.filter, &texts, candidates)
+                quick_rank_among(&self.filter, &texts, candidates)
             }
         };
         if !self.filter.trim().is_empty()

@@ -47,6 +47,17 @@ impl QueueEntry {
         }
     }
 
+    /// What the `/` filter matches, lowercased: the name and segment (for words), and
+    /// everything with phone and email (for a query with digits or `@`).
+    pub fn search_texts(&self) -> (String, String) {
+        let mut words = self.name.to_lowercase();
+        if let Some(segment) = &self.segment {
+            words.push(' ');
+            words.push_str(&segment.to_lowercase());
+        }
+        (words, self.search_text().to_lowercase())
+    }
+
     /// Name, phone, email and segment: what the `/` filter matches.
     pub fn search_text(&self) -> String {
         let mut text = self.name.clone();
