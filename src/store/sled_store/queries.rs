@@ -199,7 +199,7 @@ impl SledStore {
     /// repair). Runs while the store is locked to this process.
     pub fn rebuild_derived(&self) -> StoreResult<()> {
         /// Index entries written per batch, so memory stays bounded at any store size.
-        const INDEX_BATCH: usize = 100_000;
+        const INDEX_BATCH: usize = 10_000;
         let mut agents = self.agent_numbers();
         for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
             self.tree(tree).clear()?;
