@@ -10,6 +10,14 @@ pub fn fuzzy_rank<'a>(query: &str, texts: impl Iterator<Item = &'a str>) -> Vec<
     fuzzy_rank_among(query, &texts, None)
 }
 
+/// The given candidates, or every index below `len`.
+fn candidates_or_all(candidates: Option<&[usize]>, len: usize) -> std::borrow::Cow<'_, [usize]> {
+    match candidates {
+        Some(candidates) => std::borrow::Cow::Borrowed(candidates),
+        None => std::borrow::Cow::Owned((0..len).collect()),
+    }
+}
+
 /// Whether every match of `longer` is also a match of `shorter`, so ranking `longer`
 /// need only look at what `shorter` matched (typing on in a filter).
 pub fn narrows(shorter: &str, longer: &str) -> bool {
@@ -28,14 +36,8 @@ pub fn wants_contact(query: &str) -> bool {
 /// greedy, so linear in the text) in the already lowercased `texts`; best total score
 /// first, ties in queue order. One letter filters without ranking.
 pub fn quick_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]>) -> Vec<usize> {
-    let all: Vec<usize>;
-    let candidates = match candidates {
-        Some(candidates) => candidates,
-        None => {
-            all = (0..texts.len()).collect();
-            &all
-        }
-    };
+    let candidates = candidates_or_all(candidates, texts.len());
+    let candidates = candidates.as_ref();
     let atoms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     if atoms.is_empty() {
         return candidates.to_vec();
@@ -71,14 +73,8 @@ pub fn quick_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]
 /// the matching texts in their order: ranking by one letter says nothing, and over a
 /// large queue sorting nearly every row is what would make that keystroke slow.
 pub fn fuzzy_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]>) -> Vec<usize> {
-    let all: Vec<usize>;
-    let candidates = match candidates {
-        Some(candidates) => candidates,
-        None => {
-            all = (0..texts.len()).collect();
-            &all
-        }
-    };
+    let candidates = candidates_or_all(candidates, texts.len());
+    let candidates = candidates.as_ref();
     let query = query.trim();
     if query.is_empty() {
         return candidates.to_vec();
