@@ -44,7 +44,8 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 fn open_store(path: &std::path::Path) -> Result<SledStore, Failure> {
-    SledStore::open(path).map_err(|e| Failure {
+    let notice = |text: &str| eprintln!("fourroads: {text}");
+    SledStore::open_with_notice(path, &notice).map_err(|e| Failure {
         code: if matches!(e, StoreError::Locked(_)) {
             2
         } else {

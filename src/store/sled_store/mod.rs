@@ -108,8 +108,18 @@ impl SledStore {
         SledStore::open_in_zone(path, TimeZone::system())
     }
 
+    /// As `open`, telling `notice` before slow one-off work (a migration that rebuilds
+    /// every index), so a command line can say why the start is slow.
+    pub fn open_with_notice(path: &Path, notice: &dyn Fn(&str)) -> StoreResult<SledStore> {
+        SledStore::open_inner(path, TimeZone::system(), notice)
+    }
+
     /// Opens the store; a new one counts days in `zone` (an existing one keeps its own).
     pub fn open_in_zone(path: &Path, zone: TimeZone) -> StoreResult<SledStore> {
+        SledStore::open_inner(path, zone, &|_| {})
+    }
+
+    fn open_inner(path: &Path, zone: TimeZone, notice: &dyn Fn(&str)) -> StoreResult<SledStore> {
         let io = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
@@ -148,7 +158,7 @@ impl SledStore {
             tz,
             _lock: lock,
         };
-        store.check_schema()?;
+        store.check_schema(notice)?;
         restrict_tree_to_owner(path).map_err(io)?;
         Ok(store)
     }
@@ -158,7 +168,7 @@ impl SledStore {
     }
 
     /// Records the schema version of a new store, migrates an older one, refuses a newer.
-    fn check_schema(&mut self) -> StoreResult<()> {
+    fn check_schema(&mut self, notice: &dyn Fn(&str)) -> StoreResult<()> {
         let found = match self.db.get(b"schema_version")? {
             Some(bytes) => u32::from_be_bytes(
                 bytes
@@ -180,6 +190,10 @@ impl SledStore {
             // 2 had fewer indexes and tallies: rebuild everything derived.
             if found == 1 || found == 2 {
                 tracing::info!(from = found, "migrating the store: rebuilding indexes");
+                notice(&format!(
+                    "updating the store at {} to this version of fourroads: rebuilding its indexes (once; a large store takes minutes)…",
+                    self.path.display()
+                ));
                 self.rebuild_derived()?;
             }
             self.db
@@ -268,7 +282,13 @@ mod tests {
             assert!(!store.check_consistency().unwrap().is_empty());
             store.db.flush().unwrap();
         }
-        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        let notices = std::cell::RefCell::new(Vec::new());
+        let store = SledStore::open_inner(&path, TimeZone::UTC, &|text| {
+            notices.borrow_mut().push(text.to_string())
+        })
+        .unwrap();
+        assert_eq!(notices.borrow().len(), 1, "the migration is announced");
+        assert!(notices.borrow()[0].contains("rebuilding its indexes"));
         assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
         let version = store.db.get(b"schema_version").unwrap().unwrap();
         assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
