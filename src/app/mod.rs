@@ -3,10 +3,13 @@
 //! does I/O itself, so every flow can be driven headless in tests. The root reducer only
 //! routes: each pane and overlay has its own.
 
+mod action;
 mod call;
+mod cases;
 mod command;
 mod dashboard;
 mod fuzzy;
+mod navigation;
 mod overlay;
 mod paged;
 mod queue;
@@ -16,14 +19,13 @@ mod review_filter;
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::domain::Clock;
 use crate::domain::call::Role;
-use crate::domain::{Call, CallReason, Clock, Customer, Id, QueueEntry, Road};
-use crate::store::{
-    CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    WrapUpResult,
-};
+use crate::store::CustomerContext;
 
+pub use action::{Action, Effect};
 pub use call::ActiveCall;
+pub use cases::CaseChange;
 pub use command::{Command, Context};
 pub use dashboard::DashboardState;
 pub use overlay::{
@@ -31,7 +33,7 @@ pub use overlay::{
 };
 pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
-pub use review::{CaseChange, PAGE_SIZE, ReviewState, ReviewTab};
+pub use review::{PAGE_SIZE, ReviewState, ReviewTab};
 pub use review_filter::{ReviewFilters, RoadFilter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,141 +98,6 @@ pub struct State {
     /// Where `:export` writes summaries, and where user templates live.
     pub export_dir: std::path::PathBuf,
     pub templates_dir: Option<std::path::PathBuf>,
-}
-
-/// Every user intent and every result of async work.
-#[derive(Debug)]
-pub enum Action {
-    Command(Command),
-    /// A key for the focused text field (notes, filter, form, palette) or an overlay.
-    Key(KeyEvent),
-    Paste(String),
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    /// Once a second while a call is running, for its timer.
-    Tick,
-    /// Typing has paused (or gone on long enough): save the notes now.
-    AutosaveDue,
-    QueueLoaded {
-        entries: Vec<QueueEntry>,
-        skipped: u64,
-    },
-    ContextLoaded(Box<CustomerContext>),
-    CallOpened {
-        call: Call,
-        customer: Customer,
-        notes: String,
-        resumed: bool,
-    },
-    CallWrappedUp {
-        call: Call,
-        customer_name: String,
-        result: WrapUpResult,
-    },
-    CustomerSaved {
-        customer: Customer,
-        added: bool,
-    },
-    DemoLoaded {
-        customers: usize,
-        calls: usize,
-    },
-    ReviewPageLoaded {
-        page: ReviewPage,
-        generation: u64,
-    },
-    CallDetailLoaded(Box<CallDetail>),
-    ReviewSaved(Box<Call>),
-    CasesLoaded {
-        page: CasePage,
-        generation: u64,
-    },
-    CaseSaved(Box<CaseRow>),
-    AgentsLoaded(Vec<String>),
-    DashboardLoaded {
-        figures: Box<Dashboard>,
-        generation: u64,
-    },
-    NotesSaved,
-    Exported {
-        path: std::path::PathBuf,
-        period: String,
-    },
-    Failed(String),
-}
-
-/// Work for the runtime; results come back as `Action`s.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    LoadQueue,
-    LoadContext(Id),
-    /// Resume the customer's open call, or start a new one.
-    OpenCall {
-        customer_id: Id,
-        reason: CallReason,
-        agent: String,
-        at: Timestamp,
-    },
-    UpdateCall(Call),
-    SaveNotes {
-        call_id: Id,
-        text: String,
-    },
-    WrapUp {
-        call: Call,
-        notes: String,
-        customer_name: String,
-    },
-    SaveCustomer {
-        customer: Customer,
-        added: bool,
-    },
-    LoadDemo,
-    LoadReviewPage {
-        query: ReviewQuery,
-        after: Option<PageCursor>,
-        generation: u64,
-    },
-    LoadCallDetail(Id),
-    /// The lead's road and comment for a call (the comment is the reason when the roads
-    /// differ).
-    SaveReview {
-        call_id: Id,
-        road: Road,
-        comment: String,
-        lead: String,
-    },
-    AcknowledgeReview {
-        call_id: Id,
-        agent: String,
-    },
-    LoadCases {
-        after: Option<PageCursor>,
-        generation: u64,
-    },
-    ChangeCase {
-        case_id: Id,
-        change: CaseChange,
-        who: String,
-    },
-    LoadAgents,
-    LoadDashboard {
-        from: jiff::civil::Date,
-        to: jiff::civil::Date,
-        today: jiff::civil::Date,
-        generation: u64,
-    },
-    /// Write the team summary of `from`..=`to` as markdown into `dir`.
-    ExportSummary {
-        from: jiff::civil::Date,
-        to: jiff::civil::Date,
-        dir: std::path::PathBuf,
-        templates: Option<std::path::PathBuf>,
-    },
-    /// Flush everything and leave; the runtime restores the terminal.
-    Quit,
 }
 
 impl State {
@@ -391,9 +258,9 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             Vec::new()
         }
         Action::ReviewSaved(call) => review::review_saved(state, *call),
-        Action::CasesLoaded { page, generation } => review::cases_loaded(state, page, generation),
+        Action::CasesLoaded { page, generation } => cases::cases_loaded(state, page, generation),
         Action::CaseSaved(row) => {
-            review::case_saved(state, *row);
+            cases::case_saved(state, *row);
             Vec::new()
         }
         Action::AgentsLoaded(agents) => {
@@ -450,11 +317,11 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Escape => escape(state),
         Command::NextPane | Command::PrevPane => {
-            cycle_pane(state, command == Command::NextPane);
-            autosave_on_leave(state)
+            navigation::cycle_pane(state, command == Command::NextPane);
+            navigation::autosave_on_leave(state)
         }
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => {
-            switch_view(state, command)
+            navigation::switch_view(state, command)
         }
         Command::Export => {
             let (from, to) = state.dashboard.period.range(state.clock.today());
@@ -498,7 +365,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::AddCustomer
         | Command::ToggleDoNotContact => {
             if state.focus == Pane::Customer && matches!(command, Command::Up | Command::Down) {
-                scroll_context(state, command == Command::Down);
+                navigation::scroll_context(state, command == Command::Down);
                 return Vec::new();
             }
             queue::command(state, command)
@@ -528,68 +395,6 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.info("That key works in the Review (F3) or Dashboard (F4) view.");
             Vec::new()
         }
-    }
-}
-
-/// F2 / F3 / F4: leaving the notes saves them; the Review and Dashboard views load fresh
-/// figures each time they are entered.
-fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
-    let target = match command {
-        Command::ViewReview => View::Review,
-        Command::ViewDashboard => View::Dashboard,
-        _ => View::Agent,
-    };
-    state.overlay = None;
-    state.queue.filter_editing = false;
-    let mut effects = Vec::new();
-    if state.view == View::Agent {
-        if state.focus == Pane::Notes {
-            state.focus = Pane::Road;
-            effects.extend(call::autosave(state));
-        }
-        state.agent_focus = state.focus;
-    }
-    state.view = target;
-    match target {
-        View::Agent => {
-            state.focus = if state.call.is_none() && state.agent_focus == Pane::Road {
-                Pane::Queue
-            } else {
-                state.agent_focus
-            };
-        }
-        View::Review => effects.extend(review::enter(state)),
-        View::Dashboard => effects.extend(dashboard::enter(state)),
-    }
-    effects
-}
-
-fn scroll_context(state: &mut State, down: bool) {
-    let len = state.context.as_ref().map_or(0, |c| c.history.len());
-    state.context_scroll = if down {
-        (state.context_scroll + 1).min(len.saturating_sub(1))
-    } else {
-        state.context_scroll.saturating_sub(1)
-    };
-}
-
-fn cycle_pane(state: &mut State, forward: bool) {
-    let panes = state.panes();
-    let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0);
-    let next = if forward {
-        (at + 1) % panes.len()
-    } else {
-        (at + panes.len() - 1) % panes.len()
-    };
-    state.focus = panes[next];
-}
-
-/// Leaving the notes (another pane, another view) saves them first.
-fn autosave_on_leave(state: &mut State) -> Vec<Effect> {
-    if state.focus != Pane::Notes {
-        call::autosave(state)
-    } else {
-        Vec::new()
     }
 }
 

@@ -5,14 +5,14 @@
 
 use std::collections::HashSet;
 
+use super::cases::{self, CaseChange};
 use super::overlay::{Prompt, PromptPurpose};
 use super::paged::Paged;
 use super::review_filter::ReviewFilters;
 use super::{Command, Effect, Overlay, Pane, State};
 use crate::domain::call::Role;
-use crate::domain::clock::add_working_days;
 use crate::domain::{Call, Id, Road};
-use crate::store::{CallDetail, CasePage, CaseRow, ReviewPage, ReviewRow};
+use crate::store::{CallDetail, CaseRow, ReviewPage, ReviewRow};
 
 /// Rows asked for per page.
 pub const PAGE_SIZE: usize = 50;
@@ -21,14 +21,6 @@ pub const PAGE_SIZE: usize = 50;
 pub enum ReviewTab {
     Calls,
     Cases,
-}
-
-/// A change a lead makes to a case.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CaseChange {
-    Due(jiff::civil::Date),
-    Close(String),
-    Reopen,
 }
 
 pub struct ReviewState {
@@ -90,7 +82,7 @@ pub(super) fn enter(state: &mut State) -> Vec<Effect> {
     }
     let mut effects = vec![Effect::LoadAgents];
     effects.extend(reload_calls(state));
-    effects.extend(reload_cases(state));
+    effects.extend(cases::reload_cases(state));
     effects
 }
 
@@ -99,14 +91,6 @@ fn reload_calls(state: &mut State) -> Vec<Effect> {
     state.review.detail = None;
     vec![Effect::LoadReviewPage {
         query: state.review.filters.query(state.clock.today()),
-        after: None,
-        generation,
-    }]
-}
-
-fn reload_cases(state: &mut State) -> Vec<Effect> {
-    let generation = state.review.cases.restart();
-    vec![Effect::LoadCases {
         after: None,
         generation,
     }]
@@ -126,13 +110,6 @@ fn more_calls_now(state: &mut State, now: bool) -> Vec<Effect> {
 
 fn more_calls(state: &mut State) -> Vec<Effect> {
     more_calls_now(state, false)
-}
-
-fn more_cases(state: &mut State) -> Vec<Effect> {
-    let Some((after, generation)) = state.review.cases.request_more(false) else {
-        return Vec::new();
-    };
-    vec![Effect::LoadCases { after, generation }]
 }
 
 fn detail_for_selection(state: &mut State) -> Vec<Effect> {
@@ -162,11 +139,6 @@ pub(super) fn page_loaded(state: &mut State, page: ReviewPage, generation: u64) 
     // A narrow search may come back with few rows: keep looking while the list is short.
     effects.extend(more_calls(state));
     effects
-}
-
-pub(super) fn cases_loaded(state: &mut State, page: CasePage, generation: u64) -> Vec<Effect> {
-    state.review.cases.receive(generation, page.rows, page.next);
-    more_cases(state)
 }
 
 pub(super) fn detail_loaded(state: &mut State, detail: CallDetail) {
@@ -207,26 +179,6 @@ pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
     vec![Effect::LoadCallDetail(call.id)]
 }
 
-pub(super) fn case_saved(state: &mut State, row: CaseRow) {
-    let text = match (&row.case.status, row.audit.last()) {
-        (crate::domain::CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
-        (_, Some(entry)) if entry.what == "case due" => {
-            format!("{}'s case is now due {}.", row.customer, row.case.due)
-        }
-        _ => format!("Reopened the case of {}.", row.customer),
-    };
-    state.info(text);
-    if let Some(existing) = state
-        .review
-        .cases
-        .rows
-        .iter_mut()
-        .find(|r| r.case.id == row.case.id)
-    {
-        *existing = row;
-    }
-}
-
 /// Commands the Review view handles; `None` lets the root handle it.
 pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
     let rows = state.page_rows;
@@ -249,7 +201,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             }
             ReviewTab::Cases => {
                 state.review.cases.move_by(delta, rows);
-                more_cases(state)
+                cases::more_cases(state)
             }
         }
     };
@@ -297,8 +249,10 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             ))));
             Vec::new()
         }
-        Command::DueLater | Command::DueEarlier => move_due(state, command == Command::DueLater),
-        Command::CloseCase => close_or_reopen(state),
+        Command::DueLater | Command::DueEarlier => {
+            cases::move_due(state, command == Command::DueLater)
+        }
+        Command::CloseCase => cases::close_or_reopen(state),
         _ => return None,
     };
     Some(effects)
@@ -333,7 +287,7 @@ fn next_unreviewed_from(state: &mut State, from: usize) -> Vec<Effect> {
     }
 }
 
-fn lead_only(state: &mut State, what: &str) -> bool {
+pub(super) fn lead_only(state: &mut State, what: &str) -> bool {
     if state.role == Role::Lead {
         return true;
     }
@@ -453,70 +407,6 @@ fn cycle_agent(state: &mut State) -> Vec<Effect> {
     };
     state.review.filters.agent = next;
     reload_calls(state)
-}
-
-fn selected_case(state: &State) -> Option<CaseRow> {
-    state.review.cases.selected_row().cloned()
-}
-
-fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
-    if state.review.tab != ReviewTab::Cases || !lead_only(state, "move a case's due date") {
-        return Vec::new();
-    }
-    let Some(row) = selected_case(state) else {
-        return Vec::new();
-    };
-    if row.case.status != crate::domain::CaseStatus::Open {
-        state.warn("This case is closed; x reopens it.");
-        return Vec::new();
-    }
-    let today = state.clock.today();
-    let due = if later {
-        add_working_days(row.case.due.max(today), 1)
-    } else {
-        let mut day = row.case.due;
-        loop {
-            day = day.yesterday().unwrap_or(day);
-            if !crate::domain::period::is_weekend(day) {
-                break;
-            }
-        }
-        if day < today {
-            state.warn("A due date cannot move into the past.");
-            return Vec::new();
-        }
-        day
-    };
-    vec![Effect::ChangeCase {
-        case_id: row.case.id,
-        change: CaseChange::Due(due),
-        who: state.agent.clone(),
-    }]
-}
-
-fn close_or_reopen(state: &mut State) -> Vec<Effect> {
-    if state.review.tab != ReviewTab::Cases || !lead_only(state, "close or reopen a case") {
-        return Vec::new();
-    }
-    let Some(row) = selected_case(state) else {
-        return Vec::new();
-    };
-    if row.case.status == crate::domain::CaseStatus::Closed {
-        return vec![Effect::ChangeCase {
-            case_id: row.case.id,
-            change: CaseChange::Reopen,
-            who: state.agent.clone(),
-        }];
-    }
-    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
-        PromptPurpose::CloseCase {
-            case_id: row.case.id,
-        },
-        format!("Close the case of {}", row.customer),
-        "Say why it can close (required) · Enter closes · Esc cancels",
-        "",
-    ))));
-    Vec::new()
 }
 
 /// Enter in a prompt.

@@ -4,3 +4,4 @@
 pub mod backup;
 pub mod generate;
 pub mod import;
+mod synthetic;

@@ -2,6 +2,8 @@
 //! a clear message), schema version and migrations, owner-only files, and the trees.
 
 mod backup;
+mod dashboard;
+mod derived;
 mod queries;
 mod records;
 mod reports;

@@ -1,0 +1,121 @@
+//! The Review view's open cases: loading them page by page, and a lead moving a due
+//! date, closing a case with a note or reopening it (each audited by the store).
+
+use super::overlay::{Prompt, PromptPurpose};
+use super::review::{ReviewTab, lead_only};
+use super::{Effect, Overlay, State};
+use crate::domain::CaseStatus;
+use crate::domain::clock::add_working_days;
+use crate::store::{CasePage, CaseRow};
+
+/// A change a lead makes to a case.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseChange {
+    Due(jiff::civil::Date),
+    Close(String),
+    Reopen,
+}
+
+pub(super) fn reload_cases(state: &mut State) -> Vec<Effect> {
+    let generation = state.review.cases.restart();
+    vec![Effect::LoadCases {
+        after: None,
+        generation,
+    }]
+}
+
+pub(super) fn more_cases(state: &mut State) -> Vec<Effect> {
+    let Some((after, generation)) = state.review.cases.request_more(false) else {
+        return Vec::new();
+    };
+    vec![Effect::LoadCases { after, generation }]
+}
+
+pub(super) fn cases_loaded(state: &mut State, page: CasePage, generation: u64) -> Vec<Effect> {
+    state.review.cases.receive(generation, page.rows, page.next);
+    more_cases(state)
+}
+
+pub(super) fn case_saved(state: &mut State, row: CaseRow) {
+    let text = match (&row.case.status, row.audit.last()) {
+        (CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
+        (_, Some(entry)) if entry.what == "case due" => {
+            format!("{}'s case is now due {}.", row.customer, row.case.due)
+        }
+        _ => format!("Reopened the case of {}.", row.customer),
+    };
+    state.info(text);
+    if let Some(existing) = state
+        .review
+        .cases
+        .rows
+        .iter_mut()
+        .find(|r| r.case.id == row.case.id)
+    {
+        *existing = row;
+    }
+}
+
+pub(super) fn selected_case(state: &State) -> Option<CaseRow> {
+    state.review.cases.selected_row().cloned()
+}
+
+pub(super) fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
+    if state.review.tab != ReviewTab::Cases || !lead_only(state, "move a case's due date") {
+        return Vec::new();
+    }
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status != CaseStatus::Open {
+        state.warn("This case is closed; x reopens it.");
+        return Vec::new();
+    }
+    let today = state.clock.today();
+    let due = if later {
+        add_working_days(row.case.due.max(today), 1)
+    } else {
+        let mut day = row.case.due;
+        loop {
+            day = day.yesterday().unwrap_or(day);
+            if !crate::domain::period::is_weekend(day) {
+                break;
+            }
+        }
+        if day < today {
+            state.warn("A due date cannot move into the past.");
+            return Vec::new();
+        }
+        day
+    };
+    vec![Effect::ChangeCase {
+        case_id: row.case.id,
+        change: CaseChange::Due(due),
+        who: state.agent.clone(),
+    }]
+}
+
+pub(super) fn close_or_reopen(state: &mut State) -> Vec<Effect> {
+    if state.review.tab != ReviewTab::Cases || !lead_only(state, "close or reopen a case") {
+        return Vec::new();
+    }
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status == CaseStatus::Closed {
+        return vec![Effect::ChangeCase {
+            case_id: row.case.id,
+            change: CaseChange::Reopen,
+            who: state.agent.clone(),
+        }];
+    }
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::CloseCase {
+            case_id: row.case.id,
+        },
+        format!("Close the case of {}", row.customer),
+        "Say why it can close (required) · Enter closes · Esc cancels",
+        "",
+    ))));
+    Vec::new()
+}
