@@ -35,7 +35,11 @@ pub fn wants_contact(query: &str) -> bool {
 /// The queue's ranking over many rows: each word of the query must match (fuzzy,
 /// greedy, so linear in the text) in the already lowercased `texts`; best total score
 /// first, ties in queue order. One letter filters without ranking.
-pub fn quick_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]>) -> Vec<usize> {
+pub fn quick_rank_among<T: AsRef<str>>(
+    query: &str,
+    texts: &[T],
+    candidates: Option<&[usize]>,
+) -> Vec<usize> {
     let candidates = candidates_or_all(candidates, texts.len());
     let candidates = candidates.as_ref();
     let atoms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
@@ -58,12 +62,12 @@ pub fn quick_rank_among(query: &str, texts: &[&str], candidates: Option<&[usize]
         return candidates
             .iter()
             .copied()
-            .filter(|&i| score(texts[i]).is_some())
+            .filter(|&i| score(texts[i].as_ref()).is_some())
             .collect();
     }
     let mut scored: Vec<(u32, usize)> = candidates
         .iter()
-        .filter_map(|&i| score(texts[i]).map(|s| (s, i)))
+        .filter_map(|&i| score(texts[i].as_ref()).map(|s| (s, i)))
         .collect();
     scored.sort_unstable_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
     scored.into_iter().map(|(_, i)| i).collect()

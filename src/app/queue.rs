@@ -71,9 +71,8 @@ impl QueueState {
                 } else {
                     &self.word_text
                 };
-                let texts: Vec<&str> = source.iter().map(String::as_str).collect();
                 let candidates = previous.map(|(_, visible)| visible.as_slice());
-                quick_rank_among(&self.filter, &texts, candidates)
+                quick_rank_among(&self.filter, source, candidates)
             }
         };
         if !self.filter.trim().is_empty()
