@@ -57,12 +57,16 @@ fn review_three_calls_then_the_dashboard_shows_the_new_agreement() {
     assert!(app.message().contains("you agree"), "{}", app.message());
     assert!(app.state.overlay.is_none());
 
-    // 2. Next unreviewed, disagree: a reason is required before anything is saved.
+    // 2. Next unreviewed, disagree: the blind pick is saved at once (before the agent's
+    // road is shown), then the reason is asked for and required.
     app.press("n");
     let second = app.state.review.selected_call().unwrap().clone();
     assert_ne!(second.id, first.id);
     let agent_road = selected_road(&app);
     app.press(&key_for(other_road(agent_road)));
+    let picked = app.store.call(second.id).unwrap().unwrap().review.unwrap();
+    assert_eq!(picked.road, other_road(agent_road));
+    assert!(picked.comment.is_empty(), "the reason is owed");
     assert!(matches!(app.state.overlay, Some(Overlay::Prompt(_))));
     app.press("enter");
     let Some(Overlay::Prompt(prompt)) = &app.state.overlay else {
@@ -75,7 +79,6 @@ fn review_three_calls_then_the_dashboard_shows_the_new_agreement() {
             .unwrap()
             .contains("reason is required")
     );
-    assert!(app.store.call(second.id).unwrap().unwrap().review.is_none());
     app.type_text("She wanted to be shown how");
     app.press("enter");
     assert!(app.state.overlay.is_none());
@@ -133,15 +136,137 @@ fn blind_review_hides_the_agents_road_until_the_lead_chooses() {
 }
 
 #[test]
-fn escape_from_the_reason_saves_nothing_and_says_so() {
+fn escape_from_the_reason_keeps_the_blind_pick_and_the_reason_owed() {
     let mut app = lead();
     app.press("f3");
     let call = app.state.review.selected_call().unwrap().clone();
-    app.press(&key_for(other_road(call.road.unwrap())));
+    let mine = other_road(call.road.unwrap());
+    app.press(&key_for(mine));
     app.press("esc");
     assert!(app.state.overlay.is_none());
-    assert!(app.message().contains("Not saved"));
+    assert!(app.message().contains("reason is still owed"), "{}", app.message());
+    let stored = app.store.call(call.id).unwrap().unwrap();
+    assert_eq!(stored.review.as_ref().unwrap().road, mine);
+    let screen = app.render(120, 40);
+    assert!(screen.contains("Reason owed"), "{screen}");
+    // Probing another road now needs a reason: the first pick cannot be walked back
+    // to agreement without one.
+    app.press(&key_for(other_road(mine)));
+    if call.road != Some(other_road(mine)) {
+        assert!(matches!(app.state.overlay, Some(Overlay::Prompt(_))));
+        app.press("esc");
+    }
+    let stored = app.store.call(call.id).unwrap().unwrap();
+    assert!(stored.review.is_some());
+}
+
+#[test]
+fn nothing_reveals_the_agents_road_before_the_lead_saves_one() {
+    let mut app = lead();
+    app.press("f3");
+    let call = app.state.review.selected_call().unwrap().clone();
+    let agent_road = call.road.unwrap();
+    let labels: Vec<String> = Road::ALL.iter().map(|r| r.label()).collect();
+    // The list row and the detail say "hidden", and no road appears on the row.
+    let screen = app.render(120, 40);
+    assert!(screen.contains("hidden until you choose"), "{screen}");
+    assert!(!screen.contains(&format!("Agent's road: {agent_road}")));
+    // Pressing a road never opens a prompt before the road is saved: had the prompt
+    // appeared only for a different road, the lead could probe road after road.
+    for road in Road::ALL {
+        let mut probe = lead();
+        probe.press("f3");
+        let id = probe.state.review.selected_call().unwrap().id;
+        probe.press(&key_for(road));
+        let stored = probe.store.call(id).unwrap().unwrap();
+        assert_eq!(
+            stored.review.map(|r| r.road),
+            Some(road),
+            "the first road is saved whatever it is"
+        );
+    }
+    // The agent's-road filter cannot list unreviewed calls by their hidden road.
+    let mut filtered = lead();
+    filtered.press("f3");
+    filtered.press("p"); // this week → … the period does not matter here
+    filtered.press("r");
+    let rows = &filtered.state.review.calls.rows;
+    assert!(!rows.is_empty(), "the demo lead has reviewed road-1 calls");
+    assert!(
+        rows.iter()
+            .all(|r| r.call.review.as_ref().is_some_and(|v| v.lead == LEAD)),
+        "only calls this lead has reviewed"
+    );
+    assert!(
+        filtered
+            .render(120, 40)
+            .contains("agent's road 1 Learn (calls you reviewed)")
+    );
+    // Another lead's review of the call does not reveal it either.
+    let mut other = Harness::with_demo_as("Alex Morgan", Role::Lead);
+    other.press("f3");
+    let shown = other.state.review.selected_call().unwrap().clone();
+    other.state.agent = LEAD.into(); // review it as Jordan, then look as Alex
+    other.press(&key_for(other_road(shown.road.unwrap())));
+    other.press("esc");
+    other.state.agent = "Alex Morgan".into();
+    other.press("f2");
+    other.press("f3");
+    other.press("u");
+    for _ in 0..200 {
+        if other.state.review.selected_call().unwrap().id == shown.id {
+            break;
+        }
+        other.press("j");
+    }
+    assert_eq!(other.state.review.selected_call().unwrap().id, shown.id);
+    let screen = other.render(120, 40);
+    assert!(screen.contains("reviewed by Jordan Reyes;"), "{screen}");
+    for label in &labels {
+        assert!(
+            !screen.contains(&format!("Agent's road: {label}")),
+            "{screen}"
+        );
+    }
+    assert!(screen.contains("hidden until you choose"));
+}
+
+#[test]
+fn a_lead_cannot_review_their_own_call() {
+    let mut app = Harness::with_demo_as("Priya Shah", Role::Lead);
+    app.press("f3");
+    app.press("/");
+    app.type_text("agent:priya");
+    app.press("enter");
+    let call = app.state.review.selected_call().unwrap().clone();
+    assert_eq!(call.agent, "Priya Shah");
+    app.press(&key_for(call.road.unwrap()));
+    assert!(app.message().contains("your own call"), "{}", app.message());
     assert!(app.store.call(call.id).unwrap().unwrap().review.is_none());
+    // Nor can the store be asked directly.
+    let actor = fourroads::store::Actor {
+        who: "Priya Shah".into(),
+        role: Role::Lead,
+        reason: String::new(),
+        at: support::fixed_now(),
+    };
+    let refused = app
+        .store
+        .review_call(call.id, call.road.unwrap(), "", &actor)
+        .unwrap_err();
+    assert!(refused.to_string().contains("you took this call"), "{refused}");
+    assert!(app.store.blind_pick(call.id, Road::Care, &actor).is_err());
+}
+
+#[test]
+fn an_agent_is_not_told_how_to_become_a_lead() {
+    let mut app = Harness::with_demo();
+    app.press("f3");
+    app.press("u");
+    app.press("1");
+    let message = app.message();
+    assert!(message.contains("Only a team lead"), "{message}");
+    assert!(!message.contains("--role"), "{message}");
 }
 
 #[test]

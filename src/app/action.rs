@@ -108,12 +108,14 @@ pub enum Effect {
     },
     LoadCallDetail(Id),
     /// The lead's road and comment for a call (the comment is the reason when the roads
-    /// differ).
+    /// differ). A `blind_pick` is the lead's first road while the agent's was hidden: it
+    /// is saved before anything is revealed, and the reason (if owed) is asked after.
     SaveReview {
         call_id: Id,
         road: Road,
         comment: String,
         lead: String,
+        blind_pick: bool,
     },
     AcknowledgeReview {
         call_id: Id,

@@ -128,6 +128,20 @@ impl State {
         }
     }
 
+    /// Who is looking, for the blind-review rules of `domain::review`.
+    pub fn viewer(&self) -> crate::domain::review::Viewer<'_> {
+        crate::domain::review::Viewer {
+            name: &self.agent,
+            role: self.role,
+            blind: self.review.blind,
+        }
+    }
+
+    /// Whether the agent's road of `call` is hidden from this user (blind review).
+    pub fn hides_agent_road(&self, call: &crate::domain::Call) -> bool {
+        self.viewer().hides_agent_road(call)
+    }
+
     /// True while keys go into a text field rather than to commands.
     pub fn is_typing(&self) -> bool {
         self.overlay.as_ref().is_some_and(Overlay::takes_text)

@@ -3,15 +3,13 @@
 //! with one key, and keeps open cases moving; an agent sees the reviews of their own calls
 //! and acknowledges them.
 
-use std::collections::HashSet;
-
 use super::cases::{self, CaseChange};
 use super::overlay::{Prompt, PromptPurpose};
 use super::paged::Paged;
 use super::review_filter::ReviewFilters;
 use super::{Command, Effect, Overlay, Pane, State};
 use crate::domain::call::Role;
-use crate::domain::{Call, Id, Road};
+use crate::domain::{Call, Road};
 use crate::store::{CallDetail, CaseRow, ReviewPage, ReviewRow};
 
 /// Rows asked for per page.
@@ -30,8 +28,6 @@ pub struct ReviewState {
     pub cases: Paged<CaseRow>,
     pub detail: Option<CallDetail>,
     pub detail_scroll: usize,
-    /// Calls whose agent road this lead has seen (by choosing a road) in this session.
-    pub revealed: HashSet<Id>,
     /// Everyone who has taken a call, for the agent filter.
     pub agents: Vec<String>,
     /// Hide the agent's road until the lead has chosen one (config `blind_review`).
@@ -49,7 +45,6 @@ impl Default for ReviewState {
             cases: Paged::default(),
             detail: None,
             detail_scroll: 0,
-            revealed: HashSet::new(),
             agents: Vec::new(),
             blind: true,
             next_unreviewed_pending: false,
@@ -58,14 +53,6 @@ impl Default for ReviewState {
 }
 
 impl ReviewState {
-    /// Whether the agent's road of `call` is hidden from this user right now.
-    pub fn hides_agent_road(&self, role: Role, call: &Call) -> bool {
-        self.blind
-            && role == Role::Lead
-            && call.review.is_none()
-            && !self.revealed.contains(&call.id)
-    }
-
     pub fn selected_call(&self) -> Option<&Call> {
         self.calls.selected_row().map(|row| &row.call)
     }
@@ -74,6 +61,8 @@ impl ReviewState {
 /// Entering the view: fresh pages (the agent view may have added calls).
 pub(super) fn enter(state: &mut State) -> Vec<Effect> {
     state.focus = Pane::List;
+    state.review.filters.blind_lead = (state.role == Role::Lead && state.review.blind)
+        .then(|| state.agent.clone());
     if state.role == Role::Agent {
         state.review.filters.agent = Some(state.agent.clone());
         if !state.review.calls.loaded {
@@ -147,7 +136,9 @@ pub(super) fn detail_loaded(state: &mut State, detail: CallDetail) {
     }
 }
 
-/// A review or acknowledgement was saved: the row and the detail show it.
+/// A review or acknowledgement was saved: the row and the detail show it. A blind pick
+/// that differs from the agent's road asks for the reason at once (the road is saved, so
+/// the agent's road may be shown now).
 pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
     if let Some(row) = state
         .review
@@ -158,16 +149,22 @@ pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
     {
         row.call = call.clone();
     }
-    state.review.revealed.insert(call.id);
     if let Some(review) = &call.review {
         if review.acknowledged_at.is_some() && state.role == Role::Agent {
             state.info("Acknowledged: your lead will see that you have read the review.");
+        } else if crate::domain::review::reason_owed(&call) && review.lead == state.agent {
+            ask_reason(state, &call, review.road, "");
+            state.info(format!(
+                "Saved your road {}. {} chose {}: say why yours differs.",
+                review.road,
+                call.agent,
+                road_text(call.road)
+            ));
         } else {
-            let agent_road = call.road.map(|r| r.to_string()).unwrap_or_default();
             let verdict = if call.road == Some(review.road) {
-                format!("you agree with {} ({agent_road})", call.agent)
+                format!("you agree with {} ({})", call.agent, road_text(call.road))
             } else {
-                format!("{} chose {agent_road}; reason recorded", call.agent)
+                format!("{} chose {}; reason recorded", call.agent, road_text(call.road))
             };
             state.info(format!(
                 "Reviewed: {}, {verdict}. n: next unreviewed · c: comment",
@@ -177,6 +174,29 @@ pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
     }
     state.review.detail = None;
     vec![Effect::LoadCallDetail(call.id)]
+}
+
+fn road_text(road: Option<Road>) -> String {
+    road.map_or("no road".into(), |r| r.to_string())
+}
+
+/// The prompt for the reason of a road that differs from the agent's (only ever opened
+/// once the agent's road may be shown to this lead).
+fn ask_reason(state: &mut State, call: &Call, road: Road, comment: &str) {
+    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
+        PromptPurpose::Review {
+            call_id: call.id,
+            road,
+            required: true,
+        },
+        format!(
+            "You chose {road}; {} chose {}. Why?",
+            call.agent,
+            road_text(call.road)
+        ),
+        "A reason is required when your road differs · Enter saves · Esc leaves it owed",
+        comment,
+    ))));
 }
 
 /// Commands the Review view handles; `None` lets the root handle it.
@@ -291,14 +311,17 @@ pub(super) fn lead_only(state: &mut State, what: &str) -> bool {
     if state.role == Role::Lead {
         return true;
     }
-    state.warn(format!(
-        "Only a team lead can {what}; start fourroads with --role lead."
-    ));
+    state.warn(format!("Only a team lead can {what}."));
     false
 }
 
 fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
     if state.review.tab != ReviewTab::Calls {
+        // Alt-1…Alt-4 work everywhere: in the case list they set the active call's road.
+        if state.call.is_some() {
+            return super::call::set_road(state, road);
+        }
+        state.info("Roads are chosen for calls: o goes back to the list of calls.");
         return Vec::new();
     }
     if !lead_only(state, "review calls (a acknowledges a review of your call)") {
@@ -308,7 +331,24 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
         state.warn("No call is selected.");
         return Vec::new();
     };
-    state.review.revealed.insert(call.id);
+    if call.agent == state.agent {
+        state.warn("This is your own call: another lead reviews it.");
+        return Vec::new();
+    }
+    if call.is_open() {
+        state.warn("This call is still going on; review it once it has been wrapped up.");
+        return Vec::new();
+    }
+    if state.viewer().hides_agent_road(&call) {
+        // The blind pick: saved before anything about the agent's road is shown.
+        return vec![Effect::SaveReview {
+            call_id: call.id,
+            road,
+            comment: String::new(),
+            lead: state.agent.clone(),
+            blind_pick: true,
+        }];
+    }
     let comment = call
         .review
         .as_ref()
@@ -320,19 +360,10 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
             road,
             comment,
             lead: state.agent.clone(),
+            blind_pick: false,
         }];
     }
-    let agent_road = call.road.map_or("no road".into(), |r| r.to_string());
-    state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
-        PromptPurpose::Review {
-            call_id: call.id,
-            road,
-            required: true,
-        },
-        format!("You chose {road}; {} chose {agent_road}. Why?", call.agent),
-        "A reason is required when your road differs · Enter saves · Esc cancels",
-        &comment,
-    ))));
+    ask_reason(state, &call, road, &comment);
     Vec::new()
 }
 
@@ -343,8 +374,12 @@ fn comment(state: &mut State) -> Vec<Effect> {
     let Some(call) = state.review.selected_call().cloned() else {
         return Vec::new();
     };
-    let Some(review) = &call.review else {
-        state.warn("Choose a road first (1–4); then c adds a comment.");
+    let Some(review) = call
+        .review
+        .as_ref()
+        .filter(|_| state.viewer().has_reviewed(&call))
+    else {
+        state.warn("Choose your road first (1–4); then c adds a comment.");
         return Vec::new();
     };
     let required = call.road != Some(review.road);
@@ -432,6 +467,7 @@ pub(super) fn prompt_submit(state: &mut State) -> Vec<Effect> {
                 road,
                 comment: text,
                 lead: state.agent.clone(),
+                blind_pick: false,
             }]
         }
         PromptPurpose::CloseCase { case_id } => {
@@ -465,7 +501,24 @@ pub(super) fn prompt_submit(state: &mut State) -> Vec<Effect> {
 
 /// Esc in a prompt.
 pub(super) fn prompt_cancelled(state: &mut State, prompt: &Prompt) {
-    if let PromptPurpose::Review { required: true, .. } = prompt.purpose {
+    let PromptPurpose::Review {
+        call_id,
+        required: true,
+        ..
+    } = prompt.purpose
+    else {
+        return;
+    };
+    let owed = state
+        .review
+        .calls
+        .rows
+        .iter()
+        .find(|r| r.call.id == call_id)
+        .is_some_and(|r| crate::domain::review::reason_owed(&r.call));
+    if owed {
+        state.warn("Your road is saved; the reason is still owed: c adds it.");
+    } else {
         state.warn("Not saved: a road other than the agent's needs a reason.");
     }
 }

@@ -38,6 +38,9 @@ pub struct ReviewFilters {
     pub customer: Option<String>,
     pub tag: Option<String>,
     pub text: Option<String>,
+    /// The lead whose blind review limits the agent's-road filter to the calls they have
+    /// reviewed (`None` for agents and when blind review is off).
+    pub blind_lead: Option<String>,
 }
 
 impl Default for ReviewFilters {
@@ -51,6 +54,7 @@ impl Default for ReviewFilters {
             customer: None,
             tag: None,
             text: None,
+            blind_lead: None,
         }
     }
 }
@@ -76,11 +80,13 @@ impl ReviewFilters {
             RoadFilter::Agent(road) => (Some(road), None),
             RoadFilter::Lead(road) => (None, Some(road)),
         };
+        let reviewed_by = agent_road.and(self.blind_lead.clone());
         ReviewQuery {
             agent: self.agent.clone(),
             agent_road,
             lead_road,
-            unreviewed_only: self.unreviewed_only,
+            unreviewed_only: self.unreviewed_only && reviewed_by.is_none(),
+            reviewed_by,
             disagreements_only: self.disagreements_only,
             customer: self.customer.clone(),
             tag: self.tag.clone(),
@@ -89,10 +95,15 @@ impl ReviewFilters {
         }
     }
 
+    /// Whether the agent's-road filter is limited to the calls this lead reviewed.
+    fn road_filter_blind(&self) -> bool {
+        matches!(self.road, RoadFilter::Agent(_)) && self.blind_lead.is_some()
+    }
+
     /// The active filters in words: "unreviewed · last 30 days (…) · all agents · any road".
     pub fn describe(&self, today: Date) -> String {
         let mut parts = Vec::new();
-        if self.unreviewed_only {
+        if self.unreviewed_only && !self.road_filter_blind() {
             parts.push("unreviewed".to_string());
         }
         if self.disagreements_only {
@@ -108,6 +119,9 @@ impl ReviewFilters {
         });
         parts.push(match self.road {
             RoadFilter::Any => "any road".into(),
+            RoadFilter::Agent(road) if self.blind_lead.is_some() => {
+                format!("agent's road {road} (calls you reviewed)")
+            }
             RoadFilter::Agent(road) => format!("agent's road {road}"),
             RoadFilter::Lead(road) => format!("lead's road {road}"),
         });

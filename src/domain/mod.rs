@@ -8,6 +8,7 @@ pub mod clock;
 pub mod customer;
 pub mod period;
 pub mod queue;
+pub mod review;
 pub mod road;
 pub mod stats;
 pub mod text;

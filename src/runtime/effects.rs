@@ -132,10 +132,15 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             road,
             comment,
             lead,
+            blind_pick,
         } => {
-            let call = store
-                .review_call(call_id, road, &comment, &actor(&lead, Role::Lead, clock))
-                .map_err(|e| format!("Could not save the review: {e}"))?;
+            let actor = actor(&lead, Role::Lead, clock);
+            let call = if blind_pick {
+                store.blind_pick(call_id, road, &actor)
+            } else {
+                store.review_call(call_id, road, &comment, &actor)
+            }
+            .map_err(|e| format!("Could not save the review: {e}"))?;
             Ok(vec![Action::ReviewSaved(Box::new(call))])
         }
         Effect::AcknowledgeReview { call_id, agent } => {

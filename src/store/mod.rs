@@ -170,6 +170,10 @@ pub trait Store: Send + Sync {
         comment: &str,
         actor: &Actor,
     ) -> StoreResult<Call>;
+    /// A lead's first road for a call whose agent road was hidden from them: saved before
+    /// the agent's road is shown, so it may differ without a reason (which is then owed;
+    /// see `domain::review`). Refused once the lead has a review of the call.
+    fn blind_pick(&self, call_id: Id, road: Road, actor: &Actor) -> StoreResult<Call>;
     /// The agent confirms having read the review of their call (audited).
     fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call>;
     /// Open cases, earliest due (so overdue) first, keyset-paginated.

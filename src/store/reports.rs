@@ -22,6 +22,9 @@ pub struct ReviewQuery {
     pub disagreements_only: bool,
     /// Reviewed calls only (an agent looking at the reviews of their calls).
     pub reviewed_only: bool,
+    /// Only calls this lead has reviewed: in blind review a lead may filter by the agent's
+    /// road only among those, or the filter would reveal hidden roads by elimination.
+    pub reviewed_by: Option<String>,
     /// Part of the customer's name, any case.
     pub customer: Option<String>,
     /// A tag, without its `#`.
@@ -42,6 +45,7 @@ impl ReviewQuery {
             unreviewed_only: false,
             disagreements_only: false,
             reviewed_only: false,
+            reviewed_by: None,
             customer: None,
             tag: None,
             text: None,

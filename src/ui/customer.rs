@@ -98,8 +98,11 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
     for summary in context.history.iter().skip(state.context_scroll) {
         let call = &summary.call;
+        let hidden = state.hides_agent_road(call);
         let road = match (call.is_open(), call.road) {
             (true, _) => "open".to_string(),
+            // Blind review: a lead sees it once they have reviewed the call in F3.
+            (false, Some(_)) if hidden => "hidden".to_string(),
             (false, Some(road)) => road.label(),
             (false, None) => "-".to_string(),
         };
@@ -110,7 +113,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             road
         );
         let rest = width.saturating_sub(head.chars().count());
-        let style = call.road.map(|r| theme.road(r)).unwrap_or(theme.dim);
+        let style = call
+            .road
+            .filter(|_| !hidden)
+            .map_or(theme.dim, |r| theme.road(r));
         lines.push(Line::from(vec![
             Span::styled(head, style),
             Span::raw(pad(&safe(&summary.first_line), rest)),

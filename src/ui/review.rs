@@ -145,13 +145,15 @@ fn call_row<'a>(
         .to_zoned(state.clock.tz.clone())
         .strftime("%d %b %H:%M")
         .to_string();
-    let hidden = state.review.hides_agent_road(state.role, call);
+    let hidden = state.hides_agent_road(call);
     let agent_road = match (hidden, call.road) {
         (true, _) => "hidden".to_string(),
         (false, Some(road)) => road.label(),
         (false, None) => "—".into(),
     };
     let lead = match &call.review {
+        // Another lead's road beside the agent's hidden one would give it away.
+        Some(_) if hidden => "—".into(),
         Some(review) if Some(review.road) == call.road => format!("✓ {}", review.road),
         Some(review) => format!("≠ {}", review.road),
         None => "—".into(),
@@ -206,7 +208,7 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     };
     // The row holds the latest review (saved since the detail was read).
     let call = selected;
-    let hidden = state.review.hides_agent_road(state.role, call);
+    let hidden = state.hides_agent_road(call);
     let clock = &state.clock;
     let mut lines = Vec::new();
     let customer = detail.customer.as_ref();
@@ -240,7 +242,7 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         outcome
     )));
     lines.push(road_line(call, hidden, theme));
-    lines.extend(review_lines(call, state, theme));
+    lines.extend(review_lines(call, hidden, state, theme));
     if !call.tags.is_empty() {
         let tags: Vec<String> = call.tags.iter().map(|t| format!("#{}", safe(t))).collect();
         lines.push(Line::styled(
@@ -286,13 +288,22 @@ fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {
     }
 }
 
-fn review_lines<'a>(call: &Call, state: &State, theme: &Theme) -> Vec<Line<'a>> {
+fn review_lines<'a>(call: &Call, hidden: bool, state: &State, theme: &Theme) -> Vec<Line<'a>> {
     let Some(review) = &call.review else {
         return vec![Line::styled(
             "Lead's road: not reviewed yet",
             theme.attention,
         )];
     };
+    if hidden {
+        return vec![Line::styled(
+            format!(
+                "Lead's road: reviewed by {}; yours is still to choose (1–4)",
+                safe(&review.lead)
+            ),
+            theme.attention,
+        )];
+    }
     let verdict = if call.road == Some(review.road) {
         "agrees"
     } else {
@@ -309,6 +320,11 @@ fn review_lines<'a>(call: &Call, state: &State, theme: &Theme) -> Vec<Line<'a>> 
     ])];
     if !review.comment.is_empty() {
         lines.push(Line::raw(format!("  “{}”", safe(&review.comment))));
+    } else if crate::domain::review::reason_owed(call) {
+        lines.push(Line::styled(
+            "  Reason owed: your road differs and no reason is given yet (c adds it)",
+            theme.warning,
+        ));
     }
     lines.push(Line::styled(
         match review.acknowledged_at {
@@ -352,7 +368,11 @@ fn audit_lines<'a>(
     audit
         .iter()
         .map(|entry| {
-            let change = if hidden && entry.what == "agent road" {
+            let about_roads = matches!(
+                entry.what.as_str(),
+                "agent road" | "lead road" | "review comment"
+            );
+            let change = if hidden && about_roads {
                 "hidden until you choose".to_string()
             } else {
                 format!(
@@ -361,7 +381,7 @@ fn audit_lines<'a>(
                     entry.new.as_deref().unwrap_or("—")
                 )
             };
-            let reason = if entry.reason.is_empty() {
+            let reason = if entry.reason.is_empty() || (hidden && about_roads) {
                 String::new()
             } else {
                 format!(" “{}”", safe(&entry.reason))

@@ -365,7 +365,16 @@ impl Store for SledStore {
         comment: &str,
         actor: &Actor,
     ) -> StoreResult<Call> {
-        self.review_call_impl(call_id, road, comment, actor)
+        self.review_call_impl(call_id, road, comment, actor, false)
+    }
+
+    fn blind_pick(
+        &self,
+        call_id: Id,
+        road: crate::domain::Road,
+        actor: &Actor,
+    ) -> StoreResult<Call> {
+        self.review_call_impl(call_id, road, "", actor, true)
     }
 
     fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {

@@ -101,6 +101,11 @@ fn passes(query: &ReviewQuery, call: &Call) -> bool {
     if query.disagreements_only && lead_road == call.road {
         return false;
     }
+    if let Some(lead) = &query.reviewed_by
+        && !call.review.as_ref().is_some_and(|r| r.lead == *lead)
+    {
+        return false;
+    }
     if query.agent.as_ref().is_some_and(|a| *a != call.agent) {
         return false;
     }
@@ -227,6 +232,7 @@ impl SledStore {
         road: Road,
         comment: &str,
         actor: &Actor,
+        blind_pick: bool,
     ) -> StoreResult<Call> {
         let comment = comment.trim();
         let call = self.transaction(|tx| {
@@ -235,16 +241,10 @@ impl SledStore {
                     "that call is no longer in the store".into(),
                 ));
             };
-            if old.is_open() {
-                return Err(StoreError::Rule(
-                    "this call is still going on; review it once it has been wrapped up".into(),
-                ));
-            }
-            if old.road != Some(road) && comment.is_empty() {
-                return Err(StoreError::Rule(
-                    "your road differs from the agent's, so a reason is required".into(),
-                ));
-            }
+            crate::domain::review::check_review(
+                &old, &actor.who, actor.role, road, comment, blind_pick,
+            )
+            .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
             let mut new = old.clone();
             let unchanged = old.review.as_ref().filter(|r| r.road == road);
             new.review = Some(crate::domain::Review {

@@ -1,0 +1,191 @@
+//! The rules of reviewing a call, kept apart from any screen or store so that every way of
+//! reaching a call (the Review list, its detail, a filter, the customer's history, an
+//! export) applies the same ones:
+//!
+//! - **Blind review.** A lead does not see the agent's road of a call until the lead has
+//!   saved a road of their own for it. In blind review the lead's first road is saved the
+//!   moment it is chosen (the *blind pick*), before anything about the agent's road is
+//!   shown; only then is the agent's road revealed and, if it differs, the reason asked for.
+//!   A prompt that appeared only when the roads differed would itself reveal the agent's
+//!   road, and a lead could probe road after road until the prompt stayed away.
+//! - **No reviewing your own calls.** A lead who took a call cannot review it: it would
+//!   count as agreement with themselves.
+//! - **A different road needs a reason.** Outside the blind pick, a lead's road other than
+//!   the agent's is refused without a reason. A blind pick that differs is saved with the
+//!   reason still owed (`reason_owed`), and the lead is asked for it at once.
+
+use super::call::{Call, Role};
+use super::road::Road;
+
+/// Who is looking at a call.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    /// Blind review is on (config `blind_review`).
+    pub blind: bool,
+}
+
+impl Viewer<'_> {
+    /// Whether the agent's road of `call` is hidden from this viewer.
+    pub fn hides_agent_road(&self, call: &Call) -> bool {
+        self.blind
+            && self.role == Role::Lead
+            && call.agent != self.name
+            && !self.has_reviewed(call)
+    }
+
+    /// Whether this viewer has saved a road of their own for `call`.
+    pub fn has_reviewed(&self, call: &Call) -> bool {
+        call.review.as_ref().is_some_and(|r| r.lead == self.name)
+    }
+}
+
+/// Why a review cannot be saved, in words for the lead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewRefusal {
+    #[error("this call is still going on; review it once it has been wrapped up")]
+    CallOpen,
+    #[error("you took this call yourself; another lead reviews it")]
+    OwnCall,
+    #[error("your road differs from the agent's, so a reason is required")]
+    ReasonRequired,
+    #[error("only a team lead can review calls")]
+    NotLead,
+}
+
+/// Whether `lead` may save `road` with `comment` for `call`. `blind_pick` is the first road
+/// a lead chooses while the agent's road is hidden from them: it may differ without a
+/// reason, because the reason can only be asked once the agent's road has been shown.
+pub fn check_review(
+    call: &Call,
+    lead: &str,
+    role: Role,
+    road: Road,
+    comment: &str,
+    blind_pick: bool,
+) -> Result<(), ReviewRefusal> {
+    if role != Role::Lead {
+        return Err(ReviewRefusal::NotLead);
+    }
+    if call.is_open() {
+        return Err(ReviewRefusal::CallOpen);
+    }
+    if call.agent == lead {
+        return Err(ReviewRefusal::OwnCall);
+    }
+    let first_pick = blind_pick && !call.review.as_ref().is_some_and(|r| r.lead == lead);
+    if call.road != Some(road) && comment.trim().is_empty() && !first_pick {
+        return Err(ReviewRefusal::ReasonRequired);
+    }
+    Ok(())
+}
+
+/// A review whose road differs from the agent's and whose reason has not been given yet
+/// (a blind pick the lead has not explained).
+pub fn reason_owed(call: &Call) -> bool {
+    call.review
+        .as_ref()
+        .is_some_and(|r| Some(r.road) != call.road && r.comment.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CallReason, Review, new_id};
+
+    fn finished(agent: &str, road: Road) -> Call {
+        let at: jiff::Timestamp = "2026-11-20T10:00:00Z".parse().unwrap();
+        let mut call = Call::new(new_id(), agent, CallReason::Inbound, at);
+        call.road = Some(road);
+        call.ended_at = Some(at);
+        call
+    }
+
+    fn reviewed(mut call: Call, lead: &str, road: Road, comment: &str) -> Call {
+        call.review = Some(Review {
+            lead: lead.into(),
+            road,
+            comment: comment.into(),
+            at: call.started_at,
+            acknowledged_at: None,
+        });
+        call
+    }
+
+    #[test]
+    fn a_lead_sees_the_agents_road_only_after_saving_their_own() {
+        let lead = Viewer {
+            name: "Jordan",
+            role: Role::Lead,
+            blind: true,
+        };
+        let call = finished("Sam", Road::Care);
+        assert!(lead.hides_agent_road(&call));
+        // Another lead's review does not reveal it to this one.
+        let by_other = reviewed(call.clone(), "Dana", Road::Care, "");
+        assert!(lead.hides_agent_road(&by_other));
+        let by_me = reviewed(call.clone(), "Jordan", Road::Teach, "");
+        assert!(!lead.hides_agent_road(&by_me));
+        // Agents, the lead's own calls, and blind review off: nothing hidden.
+        let agent = Viewer {
+            name: "Sam",
+            role: Role::Agent,
+            blind: true,
+        };
+        assert!(!agent.hides_agent_road(&call));
+        assert!(!lead.hides_agent_road(&finished("Jordan", Road::Care)));
+        let open = Viewer {
+            blind: false,
+            ..lead
+        };
+        assert!(!open.hides_agent_road(&call));
+    }
+
+    #[test]
+    fn the_review_rules_refuse_own_calls_agents_open_calls_and_missing_reasons() {
+        let call = finished("Sam", Road::Care);
+        let check = |call: &Call, lead: &str, role, road, comment: &str, blind| {
+            check_review(call, lead, role, road, comment, blind)
+        };
+        assert_eq!(
+            check(&call, "Sam", Role::Lead, Road::Care, "", false),
+            Err(ReviewRefusal::OwnCall)
+        );
+        assert_eq!(
+            check(&call, "Kim", Role::Agent, Road::Care, "", false),
+            Err(ReviewRefusal::NotLead)
+        );
+        let mut open = call.clone();
+        open.ended_at = None;
+        assert_eq!(
+            check(&open, "Jordan", Role::Lead, Road::Care, "", false),
+            Err(ReviewRefusal::CallOpen)
+        );
+        assert_eq!(
+            check(&call, "Jordan", Role::Lead, Road::Teach, " ", false),
+            Err(ReviewRefusal::ReasonRequired)
+        );
+        assert_eq!(
+            check(&call, "Jordan", Role::Lead, Road::Care, "", false),
+            Ok(())
+        );
+        // The blind pick may differ without a reason, once; a second pick may not.
+        assert_eq!(
+            check(&call, "Jordan", Role::Lead, Road::Teach, "", true),
+            Ok(())
+        );
+        let picked = reviewed(call, "Jordan", Road::Teach, "");
+        assert!(reason_owed(&picked));
+        assert_eq!(
+            check(&picked, "Jordan", Role::Lead, Road::Learn, "", true),
+            Err(ReviewRefusal::ReasonRequired)
+        );
+        assert!(!reason_owed(&reviewed(
+            finished("Sam", Road::Care),
+            "Jordan",
+            Road::Teach,
+            "missed the refund"
+        )));
+    }
+}
