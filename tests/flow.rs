@@ -267,3 +267,28 @@ fn control_characters_in_customer_text_never_reach_the_screen() {
     );
     assert!(screen.contains("Mal\u{241B}[2Jlory\u{2407}"), "{screen}");
 }
+
+#[test]
+fn the_due_date_keys_skip_weekends_in_the_road_pane_as_in_the_case_list() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    app.press("enter");
+    app.press("esc");
+    app.press("o");
+    let due = |app: &Harness| app.state.call.as_ref().unwrap().call.follow_up_due.unwrap();
+    // Friday 20 November: two working days on is Tuesday 24.
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 24));
+    for _ in 0..3 {
+        app.press("]");
+    }
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 27), "Friday");
+    app.press("]");
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 30), "Monday, not Saturday");
+    app.press("[");
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 27), "back to Friday");
+    for _ in 0..10 {
+        app.press("[");
+    }
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 20), "never before today");
+    assert!(app.message().contains("past"), "{}", app.message());
+}

@@ -438,3 +438,27 @@ fn e_on_the_dashboard_writes_the_summary_and_says_where() {
     assert!(text.starts_with("# Team summary: 22 Oct – 20 Nov 2026\n"));
     assert!(text.contains("## Review disagreements"));
 }
+
+#[test]
+fn alt_road_keys_set_the_active_calls_road_from_the_case_list() {
+    let mut app = lead();
+    app.find("helen");
+    app.press("enter");
+    assert!(app.state.call.is_some());
+    app.press("f3");
+    app.press("o");
+    assert_eq!(app.state.review.tab, ReviewTab::Cases);
+    app.press("alt-2");
+    assert_eq!(
+        app.state.call.as_ref().unwrap().call.road,
+        Some(Road::Care),
+        "{}",
+        app.message()
+    );
+    let stored = app
+        .store
+        .call(app.state.call.as_ref().unwrap().call.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.road, Some(Road::Care));
+}

@@ -2,12 +2,12 @@
 //! status change, reason), autosave timing, and wrap-up.
 
 use jiff::civil::Date;
-use jiff::{SignedDuration, Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::{Command, Effect, Pane, State};
-use crate::domain::clock::add_working_days;
+use crate::domain::clock::{add_working_days, shift_due};
 use crate::domain::text::{
     HIGHLIGHT_PATTERN, extract_tags, mask_card_numbers, sanitize_line, sanitize_multiline,
 };
@@ -211,8 +211,11 @@ pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
                 return Vec::new();
             }
             let due = active.due_or_default(today);
-            let step = if command == Command::DueLater { 1 } else { -1 };
-            let next = due.checked_add(step.days()).unwrap_or(due).max(today);
+            let later = command == Command::DueLater;
+            let Some(next) = shift_due(due, later, today) else {
+                state.warn("A due date cannot move into the past.");
+                return Vec::new();
+            };
             active.call.follow_up_due = Some(next);
         }
         Command::CycleStatus => {

@@ -5,7 +5,7 @@ use super::overlay::{Prompt, PromptPurpose};
 use super::review::{ReviewTab, lead_only};
 use super::{Effect, Overlay, State};
 use crate::domain::CaseStatus;
-use crate::domain::clock::add_working_days;
+use crate::domain::clock::shift_due;
 use crate::store::{CasePage, CaseRow};
 
 /// A change a lead makes to a case.
@@ -71,22 +71,9 @@ pub(super) fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
         state.warn("This case is closed; x reopens it.");
         return Vec::new();
     }
-    let today = state.clock.today();
-    let due = if later {
-        add_working_days(row.case.due.max(today), 1)
-    } else {
-        let mut day = row.case.due;
-        loop {
-            day = day.yesterday().unwrap_or(day);
-            if !crate::domain::period::is_weekend(day) {
-                break;
-            }
-        }
-        if day < today {
-            state.warn("A due date cannot move into the past.");
-            return Vec::new();
-        }
-        day
+    let Some(due) = shift_due(row.case.due, later, state.clock.today()) else {
+        state.warn("A due date cannot move into the past.");
+        return Vec::new();
     };
     vec![Effect::ChangeCase {
         case_id: row.case.id,

@@ -61,6 +61,33 @@ pub fn add_working_days(from: Date, days: u32) -> Date {
     date
 }
 
+/// The working day before `from` (Friday for a Monday).
+pub fn previous_working_day(from: Date) -> Date {
+    let mut date = from;
+    loop {
+        let before = date.yesterday().unwrap_or(date);
+        if before == date {
+            return date;
+        }
+        date = before;
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            return date;
+        }
+    }
+}
+
+/// A follow-up's due date moved one working day later or earlier, never before `today`
+/// (`None` when earlier would be in the past). The road pane and the case list use this
+/// one rule, so `]` and `[` mean the same everywhere.
+pub fn shift_due(due: Date, later: bool, today: Date) -> Option<Date> {
+    if later {
+        Some(add_working_days(due.max(today), 1))
+    } else {
+        let day = previous_working_day(due);
+        (day >= today).then_some(day)
+    }
+}
+
 /// Whole days from `a` to `b` (positive when `b` is later).
 pub fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map(|span| span.get_days() as i64).unwrap_or(0)
@@ -70,6 +97,22 @@ pub fn days_between(a: Date, b: Date) -> i64 {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn due_dates_move_by_working_days_and_never_into_the_past() {
+        // Friday 20 November 2026: later is Monday, not Saturday.
+        let friday = date(2026, 11, 20);
+        assert_eq!(shift_due(friday, true, friday), Some(date(2026, 11, 23)));
+        // Monday back to Friday, unless that is before today.
+        let monday = date(2026, 11, 23);
+        assert_eq!(shift_due(monday, false, date(2026, 11, 18)), Some(friday));
+        assert_eq!(shift_due(monday, false, monday), None);
+        // An overdue date moves on from today.
+        assert_eq!(
+            shift_due(date(2026, 11, 2), true, friday),
+            Some(date(2026, 11, 23))
+        );
+    }
 
     #[test]
     fn working_days_skip_weekends() {

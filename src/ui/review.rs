@@ -53,13 +53,15 @@ fn render_filters(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The rows of a list that fit in `height`, the selection always among them and
-/// highlighted; only these rows are built.
+/// The rows of a list that fit in `height`, the selection always among them, marked `▶`
+/// (not by colour alone) and highlighted; only these rows are built. `build` gets the
+/// width left after the marker column.
 fn visible_lines<'a, T>(
     list: &'a Paged<T>,
     height: usize,
+    width: usize,
     theme: &Theme,
-    build: impl Fn(&'a T) -> Line<'a>,
+    build: impl Fn(&'a T, usize) -> Line<'a>,
 ) -> Vec<Line<'a>> {
     let first = scrolled(list.selected, list.offset, height);
     list.rows
@@ -68,8 +70,11 @@ fn visible_lines<'a, T>(
         .skip(first)
         .take(height.max(1))
         .map(|(i, row)| {
-            let line = build(row);
-            if i == list.selected {
+            let selected = i == list.selected;
+            let mut line = build(row, width.saturating_sub(1));
+            line.spans
+                .insert(0, Span::raw(if selected { "▶" } else { " " }));
+            if selected {
                 line.style(theme.selected)
             } else {
                 line
@@ -112,7 +117,7 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
     let width = usize::from(inner.width);
     let (agent_w, customer_w) = column_widths(wide);
     let header = format!(
-        "{} {} {} {} {} {}",
+        " {} {} {} {} {} {}",
         pad("When", 12),
         pad("Agent", agent_w),
         pad("Customer", customer_w),
@@ -122,7 +127,7 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
     );
     let rows_height = usize::from(inner.height).saturating_sub(1);
     let mut lines = vec![Line::styled(pad(&header, width), theme.dim)];
-    lines.extend(visible_lines(list, rows_height, theme, |row| {
+    lines.extend(visible_lines(list, rows_height, width, theme, |row, width| {
         call_row(row, state, theme, width, wide)
     }));
     frame.render_widget(Paragraph::new(lines), inner);
@@ -419,7 +424,7 @@ fn render_cases(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let today = state.clock.today();
     let width = usize::from(inner.width);
-    let lines = visible_lines(list, inner.height.into(), theme, |row| {
+    let lines = visible_lines(list, inner.height.into(), width, theme, |row, width| {
         case_row(row, today, state, theme, width)
     });
     frame.render_widget(Paragraph::new(lines), inner);
