@@ -292,3 +292,46 @@ fn the_due_date_keys_skip_weekends_in_the_road_pane_as_in_the_case_list() {
     assert_eq!(due(&app), jiff::civil::date(2026, 11, 20), "never before today");
     assert!(app.message().contains("past"), "{}", app.message());
 }
+
+#[test]
+fn adding_the_same_customer_twice_offers_the_existing_one() {
+    let mut app = Harness::with_demo();
+    let before = app.store.counters().unwrap().customers;
+    let existing = app
+        .state
+        .queue
+        .entries
+        .iter()
+        .find(|e| e.phone.is_some())
+        .unwrap()
+        .clone();
+    app.press("a");
+    // An empty name is refused, and the complaint goes once a name is typed.
+    app.press("enter");
+    let Some(Overlay::AddCustomer(form)) = &app.state.overlay else {
+        panic!("the form stays open");
+    };
+    assert!(form.error_for("Name").is_some());
+    app.type_text(&format!("  {}", existing.name.to_uppercase()));
+    let Some(Overlay::AddCustomer(form)) = &app.state.overlay else {
+        panic!("the form stays open");
+    };
+    assert!(form.error_for("Name").is_none(), "no stale error");
+    app.press("tab");
+    app.type_text(existing.phone.as_deref().unwrap());
+    app.press("enter");
+    let screen = app.render(80, 24);
+    assert!(screen.contains("is already a customer"), "{screen}");
+    assert_eq!(app.store.counters().unwrap().customers, before);
+    app.press("enter");
+    assert!(app.state.overlay.is_none());
+    assert_eq!(app.state.queue.selected_id(), Some(existing.customer_id));
+    assert_eq!(app.store.counters().unwrap().customers, before, "no copy added");
+    // A different phone is a different person: added.
+    app.press("a");
+    app.type_text(&existing.name);
+    app.press("tab");
+    app.type_text("+44 1632 960 999");
+    app.press("enter");
+    assert_eq!(app.store.counters().unwrap().customers, before + 1);
+}

@@ -146,6 +146,9 @@ pub struct AddCustomerForm {
     pub fields: Vec<TextArea<'static>>,
     pub focused: usize,
     pub errors: Vec<FieldError>,
+    /// An existing customer with the same name and phone or email: shown as a warning,
+    /// and Enter (with nothing changed) selects them instead of adding a copy.
+    pub duplicate_of: Option<(Id, String)>,
 }
 
 impl Default for AddCustomerForm {
@@ -169,6 +172,7 @@ impl Default for AddCustomerForm {
             fields,
             focused: 0,
             errors: Vec::new(),
+            duplicate_of: None,
         }
     }
 }
@@ -305,7 +309,12 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Enter => submit(state),
                 KeyCode::Char(c) if c.is_control() => Vec::new(),
                 _ => {
-                    form.fields[form.focused].input(key);
+                    if form.fields[form.focused].input(key) {
+                        // What the user is fixing no longer needs its old complaint.
+                        let label = FORM_FIELDS[form.focused];
+                        form.errors.retain(|e| !e.field.eq_ignore_ascii_case(label));
+                        form.duplicate_of = None;
+                    }
                     Vec::new()
                 }
             }
@@ -317,11 +326,38 @@ fn submit(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
         return Vec::new();
     };
+    if let Some((id, name)) = form.duplicate_of.clone() {
+        // Enter again on the same details: go to the customer who is already there.
+        state.overlay = None;
+        state.customer_draft = None;
+        state.info(format!(
+            "{} is already a customer; selected in the queue.",
+            crate::domain::text::sanitize_line(&name)
+        ));
+        state.queue.clear_filter();
+        state.queue.select_id(id);
+        state.queue.keep_visible(state.page_rows);
+        return super::queue::selection_changed(state);
+    }
     match form
         .to_new_customer()
         .validate(state.clock.now, &state.agent)
     {
         Ok(customer) => {
+            let existing = state.queue.entries.iter().find(|entry| {
+                crate::domain::customer::same_person(
+                    &customer.name,
+                    customer.phone.as_deref(),
+                    customer.email.as_deref(),
+                    &entry.name,
+                    entry.phone.as_deref(),
+                    entry.email.as_deref(),
+                )
+            });
+            if let Some(entry) = existing {
+                form.duplicate_of = Some((entry.customer_id, entry.name.clone()));
+                return Vec::new();
+            }
             state.overlay = None;
             state.customer_draft = None;
             vec![Effect::SaveCustomer {

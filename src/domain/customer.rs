@@ -123,6 +123,28 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Whether two customers are the same person as far as adding one goes: the same name
+/// (ignoring case and spacing) and the same phone (digits only) or the same email
+/// (ignoring case).
+pub fn same_person(
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    other_name: &str,
+    other_phone: Option<&str>,
+    other_email: Option<&str>,
+) -> bool {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if words(name) != words(other_name) {
+        return false;
+    }
+    let same_phone = matches!((phone, other_phone), (Some(a), Some(b)) if !digits(a).is_empty() && digits(a) == digits(b));
+    let same_email =
+        matches!((email, other_email), (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()));
+    same_phone || same_email
+}
+
 fn optional(text: &str) -> Option<String> {
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
@@ -210,6 +232,25 @@ impl NewCustomer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_person_is_the_same_name_and_phone_or_email() {
+        let same = |n: &str, p: Option<&str>, e: Option<&str>| {
+            same_person(
+                n,
+                p,
+                e,
+                "Ann Lee",
+                Some("+44 20 7946 0000"),
+                Some("ann@example.com"),
+            )
+        };
+        assert!(same(" ann  lee", Some("+44 (20) 7946-0000"), None));
+        assert!(same("Ann Lee", None, Some("ANN@example.com ")));
+        assert!(!same("Ann Lee", None, None), "a name alone is not enough");
+        assert!(!same("Ann Leigh", Some("+44 20 7946 0000"), None));
+        assert!(!same("Ann Lee", Some("+44 20 7946 0001"), Some("ann.lee@example.com")));
+    }
 
     fn form(name: &str, phone: &str, email: &str, status: &str) -> NewCustomer {
         NewCustomer {

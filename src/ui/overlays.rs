@@ -239,11 +239,27 @@ fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &The
         }
     }
     let footer_y = inner.y + inner.height.saturating_sub(1);
-    frame.render_widget(
-        Paragraph::new(Span::styled(
+    let footer = match &form.duplicate_of {
+        Some((_, name)) => Span::styled(
+            format!(
+                "! {} is already a customer (same name and phone or email). Enter selects them; change a field to add someone new.",
+                safe(name)
+            ),
+            theme.warning,
+        ),
+        None => Span::styled(
             "Enter saves · Tab next field · Esc closes (keeps the draft)",
             theme.dim,
-        )),
-        Rect::new(inner.x, footer_y, inner.width, 1),
+        ),
+    };
+    let footer_height = if form.duplicate_of.is_some() { 2 } else { 1 };
+    frame.render_widget(
+        Paragraph::new(footer).wrap(Wrap { trim: true }),
+        Rect::new(
+            inner.x,
+            footer_y.saturating_sub(footer_height - 1),
+            inner.width,
+            footer_height,
+        ),
     );
 }
