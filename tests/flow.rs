@@ -335,3 +335,38 @@ fn adding_the_same_customer_twice_offers_the_existing_one() {
     app.press("enter");
     assert_eq!(app.store.counters().unwrap().customers, before + 1);
 }
+
+#[test]
+fn at_80x24_do_not_contact_and_the_call_header_stay_visible() {
+    let mut app = Harness::with_demo();
+    let dnc: Vec<_> = app
+        .state
+        .queue
+        .entries
+        .iter()
+        .filter(|e| e.do_not_contact)
+        .cloned()
+        .collect();
+    assert!(!dnc.is_empty());
+    let screen = app.render(80, 24);
+    // Every do-not-contact customer on screen carries its marker, however long the name.
+    let shown: Vec<&str> = screen
+        .lines()
+        .filter(|l| dnc.iter().any(|e| l.contains(&e.name[..e.name.len().min(8)])))
+        .collect();
+    assert!(!shown.is_empty(), "{screen}");
+    for line in shown {
+        assert!(
+            line.contains("(dnc)") || line.contains("no contact"),
+            "{line}"
+        );
+    }
+    // The call header keeps the timer, the status and the do-not-contact warning.
+    let victim = &dnc[0];
+    app.find(&victim.name);
+    app.press("enter");
+    let screen = app.render(80, 24);
+    assert!(screen.contains("DO NOT CONTACT"), "{screen}");
+    assert!(screen.contains("⏱ 0:00"), "{screen}");
+    assert!(screen.contains(victim.status.as_str()), "{screen}");
+}

@@ -462,3 +462,17 @@ fn alt_road_keys_set_the_active_calls_road_from_the_case_list() {
         .unwrap();
     assert_eq!(stored.road, Some(Road::Care));
 }
+
+#[test]
+fn at_80x24_the_review_filter_line_shows_every_active_filter() {
+    let mut app = lead();
+    app.press("f3");
+    app.press("/");
+    app.type_text("#billing customer:moira refund");
+    app.press("enter");
+    let screen = app.render(80, 24);
+    let joined: String = screen.lines().take(4).collect::<Vec<_>>().join(" ");
+    for part in ["#billing", "customer \"moira\"", "notes with \"refund\""] {
+        assert!(joined.contains(part), "{part} missing:\n{screen}");
+    }
+}

@@ -149,6 +149,15 @@ impl Urgency {
         }
     }
 
+    /// The badge in at most 12 columns, for narrow queues (words, never cut).
+    pub fn short_badge(self) -> String {
+        match self {
+            Urgency::CaseDue(1) => "due tmrw".into(),
+            Urgency::DoNotContact => "no contact".into(),
+            other => other.badge(),
+        }
+    }
+
     /// The reason a call started from this row is made for.
     pub fn call_reason(self) -> CallReason {
         match self {

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::queue::pad;
 use super::{Theme, pane_block, safe};
 use crate::app::{ActiveCall, Pane, State};
 use crate::domain::call::format_duration;
@@ -35,34 +36,46 @@ pub(super) fn render(
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
     let call = &active.call;
-    let elapsed = format_duration(call.duration_seconds(state.clock.now));
-    let mut first = vec![
+    let width = usize::from(area.width);
+    let elapsed = format!("  ⏱ {}", format_duration(call.duration_seconds(state.clock.now)));
+    let status = format!("  {}", active.customer.status.as_str());
+    // The name gives way first: the timer and the status always show.
+    let fixed = " ● ON CALL ".len() + status.chars().count() + elapsed.chars().count();
+    let name = pad(&safe(&active.customer.name), width.saturating_sub(fixed).max(4));
+    let first = vec![
         Span::styled(" ● ON CALL ", theme.urgent),
-        Span::styled(safe(&active.customer.name).into_owned(), theme.heading),
-        Span::raw(format!("  {}", active.customer.status.as_str())),
-        Span::styled(format!("  ⏱ {elapsed}"), theme.key),
+        Span::styled(name.trim_end().to_string(), theme.heading),
+        Span::raw(status),
+        Span::styled(elapsed, theme.key),
     ];
-    if active.customer.do_not_contact {
-        first.push(Span::styled("  do not contact", theme.warning));
-    }
     let saved = match (active.is_dirty(), active.saved_at) {
         (true, _) => "saving…",
         (false, Some(_)) => "notes saved",
         (false, None) => "",
     };
-    let second = Line::from(vec![
-        Span::styled(
-            format!(
-                " {} call, reason: {}{}",
-                call.direction.as_str(),
-                call.reason.as_str(),
-                if active.resumed { " (resumed)" } else { "" }
-            ),
-            theme.dim,
-        ),
-        Span::styled(format!("  {saved}"), theme.dim),
-    ]);
-    frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
+    let resumed = if active.resumed { " (resumed)" } else { "" };
+    let dnc = active.customer.do_not_contact;
+    let long = format!(
+        " {} call, reason: {}{resumed}",
+        call.direction.as_str(),
+        call.reason.as_str()
+    );
+    let dnc_text = if dnc { " DO NOT CONTACT ·" } else { "" };
+    let about = if dnc_text.len() + long.chars().count() + saved.len() + 2 <= width {
+        long
+    } else {
+        format!(" {} · {}{resumed}", call.direction.as_str(), call.reason.as_str())
+    };
+    let mut second = Vec::new();
+    if dnc {
+        second.push(Span::styled(dnc_text, theme.warning));
+    }
+    second.push(Span::styled(about, theme.dim));
+    second.push(Span::styled(format!("  {saved}"), theme.dim));
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
 }
 
 fn render_notes(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
@@ -94,7 +107,12 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
                 format!("{marker}{} {:<8}", road.number(), road.name()),
                 style,
             ),
-            Span::styled(road.definition(), theme.dim),
+            Span::styled(
+                pad(road.definition(), usize::from(inner.width).saturating_sub(11))
+                    .trim_end()
+                    .to_string(),
+                theme.dim,
+            ),
         ]));
     }
     lines.push(Line::from(vec![

@@ -49,19 +49,21 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     .flatten()
     .map(|part| safe(part).into_owned())
     .collect();
-    if !contact.is_empty() {
-        lines.push(Line::raw(contact.join(" · ")));
+    for line in pack(&contact, " · ", width) {
+        lines.push(Line::raw(line));
     }
     let since = clock.date_of(customer.created_at);
-    let mut status_line = format!("Customer since {since}");
+    let mut status_parts = vec![format!("Customer since {since}")];
     if let Some(change) = customer.status_history.last().filter(|c| c.from.is_some()) {
-        status_line.push_str(&format!(
-            "; {} since {}",
+        status_parts.push(format!(
+            "{} since {}",
             change.to.as_str(),
             clock.date_of(change.at)
         ));
     }
-    lines.push(Line::styled(status_line, theme.dim));
+    for line in pack(&status_parts, "; ", width) {
+        lines.push(Line::styled(line, theme.dim));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("Open cases ({})", context.open_cases.len()),
@@ -123,4 +125,37 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Joins `parts` with `separator` into as few lines of at most `width` columns as it can,
+/// never breaking a part (one longer than a line is cut with `…`).
+fn pack(parts: &[String], separator: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if line.width() + separator.width() + part.width() <= width => {
+                line.push_str(separator);
+                line.push_str(part);
+            }
+            _ => lines.push(pad(part, width).trim_end().to_string()),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack;
+
+    #[test]
+    fn parts_are_packed_whole_onto_lines() {
+        let parts = ["Customer since 2021-05-30".to_string(), "at-risk since 2026-11-03".into()];
+        assert_eq!(pack(&parts, "; ", 80), ["Customer since 2021-05-30; at-risk since 2026-11-03"]);
+        assert_eq!(
+            pack(&parts, "; ", 46),
+            ["Customer since 2021-05-30", "at-risk since 2026-11-03"]
+        );
+        assert_eq!(pack(&["abcdefgh".to_string()], " · ", 5), ["abcd…"]);
+    }
 }

@@ -228,7 +228,23 @@ fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &The
             inner.width.saturating_sub(label_width),
             1,
         );
-        frame.render_widget(&form.fields[i], field_area);
+        let field = &form.fields[i];
+        if field.is_empty() {
+            // Drawn here rather than by the text area, which puts the cursor cell before
+            // the placeholder and so shifts it a column right of typed text.
+            let hint = field.placeholder_text();
+            let mut chars = hint.chars();
+            let spans = match (focused, chars.next()) {
+                (true, Some(first)) => vec![
+                    Span::styled(first.to_string(), theme.selected),
+                    Span::styled(chars.as_str().to_string(), theme.dim),
+                ],
+                _ => vec![Span::styled(hint.to_string(), theme.dim)],
+            };
+            frame.render_widget(Paragraph::new(Line::from(spans)), field_area);
+        } else {
+            frame.render_widget(field, field_area);
+        }
         if let Some(error) = form.error_for(label)
             && y + 1 < inner.y + inner.height
         {

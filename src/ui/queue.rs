@@ -73,15 +73,30 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             Urgency::CaseDue(_) | Urgency::WinBack | Urgency::AtRisk => theme.attention,
             _ => theme.dim,
         };
-        let mut name = safe(&entry.name).into_owned();
-        if entry.do_not_contact && urgency != Urgency::DoNotContact {
-            name.push_str(" (dnc)");
-        }
+        // The do-not-contact marker is never cut off: the name gives way to it.
+        let marker_text = if entry.do_not_contact && urgency != Urgency::DoNotContact {
+            " (dnc)"
+        } else {
+            ""
+        };
+        let name = format!(
+            "{}{marker_text}",
+            pad(
+                &safe(&entry.name),
+                name_width.saturating_sub(marker_text.len())
+            )
+            .trim_end()
+        );
+        let badge = if badge_width < BADGE_WIDTH {
+            urgency.short_badge()
+        } else {
+            urgency.badge()
+        };
         let selected = row == queue.selected;
         let marker = if selected { "▶" } else { " " };
         let mut spans = vec![
             Span::raw(marker),
-            Span::styled(pad(&urgency.badge(), badge_width), badge_style),
+            Span::styled(pad(&badge, badge_width), badge_style),
             Span::raw(" "),
             Span::raw(pad(&name, name_width)),
         ];

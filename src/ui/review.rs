@@ -18,7 +18,11 @@ use crate::domain::{Call, CaseStatus, Outcome};
 use crate::store::{CaseRow, ReviewRow};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let [filters, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(4)]).areas(area);
+    // Every active filter stays in view: the line wraps rather than cut one off.
+    let described = filter_text(state).chars().count() + " Calls: ".len();
+    let filter_rows = described.div_ceil(usize::from(area.width.max(1))).clamp(1, 3) as u16;
+    let [filters, body] =
+        Layout::vertical([Constraint::Length(filter_rows), Constraint::Min(4)]).areas(area);
     render_filters(frame, filters, state, theme);
     let wide = body.width >= 110;
     let [list, detail] = if wide {
@@ -38,19 +42,23 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
 }
 
+fn filter_text(state: &State) -> String {
+    match state.review.tab {
+        ReviewTab::Calls => safe(&state.review.filters.describe(state.clock.today())).into_owned(),
+        ReviewTab::Cases => "overdue first, then by due date".into(),
+    }
+}
+
 fn render_filters(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let review = &state.review;
-    let line = match review.tab {
-        ReviewTab::Calls => Line::from(vec![
-            Span::styled(" Calls: ", theme.heading),
-            Span::raw(safe(&review.filters.describe(state.clock.today())).into_owned()),
-        ]),
-        ReviewTab::Cases => Line::from(vec![
-            Span::styled(" Open cases: ", theme.heading),
-            Span::raw("overdue first, then by due date"),
-        ]),
+    let heading = match state.review.tab {
+        ReviewTab::Calls => " Calls: ",
+        ReviewTab::Cases => " Open cases: ",
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let line = Line::from(vec![
+        Span::styled(heading, theme.heading),
+        Span::raw(filter_text(state)),
+    ]);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
 /// The rows of a list that fit in `height`, the selection always among them, marked `▶`
