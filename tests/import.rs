@@ -183,11 +183,24 @@ mod properties {
         ) {
             let mut text = header;
             text.extend(body);
-            if let Ok(parsed) = parse("fuzz.csv", &text, fixed_now()) {
-                let (_dir, store) = store();
-                let summary = apply(&store, &parsed, fixed_now(), &mut |_, _| {}).unwrap();
-                prop_assert_eq!(summary.added + summary.updated + summary.unchanged, parsed.rows.len());
-                prop_assert!(store.check_consistency().unwrap().is_empty());
+            match parse("fuzz.csv", &text, fixed_now()) {
+                Ok(parsed) => {
+                    let (_dir, store) = store();
+                    let summary = apply(&store, &parsed, fixed_now(), &mut |_, _| {}).unwrap();
+                    prop_assert_eq!(summary.added + summary.updated + summary.unchanged, parsed.rows.len());
+                    prop_assert!(store.check_consistency().unwrap().is_empty());
+                }
+                Err(problems) => {
+                    // An error names where: every reported line is FILE:LINE or the count
+                    // of the rest, and there is at least one.
+                    prop_assert!(!problems.is_empty());
+                    for line in report(&problems) {
+                        prop_assert!(
+                            line.starts_with("fuzz.csv:") || line.starts_with("… and "),
+                            "{}", line
+                        );
+                    }
+                }
             }
         }
     }
