@@ -374,3 +374,15 @@ fn at_80x24_do_not_contact_and_the_call_header_stay_visible() {
     assert!(screen.contains("⏱ 0:00"), "{screen}");
     assert!(screen.contains(victim.status.as_str()), "{screen}");
 }
+
+#[test]
+fn wrap_up_messages_count_in_english() {
+    let mut app = Harness::with_demo();
+    app.find("moira");
+    app.press("enter");
+    app.press("alt-2");
+    app.press("ctrl-e");
+    let message = app.message();
+    assert!(message.contains("1 case closed"), "{message}");
+    assert!(!message.contains("(s)"), "{message}");
+}

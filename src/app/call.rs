@@ -302,7 +302,10 @@ pub(super) fn wrapped_up(
         ));
     }
     if result.closed_cases > 0 {
-        text.push_str(&format!(", {} case(s) closed", result.closed_cases));
+        text.push_str(&format!(
+            ", {} closed",
+            crate::domain::text::plural(result.closed_cases as u64, "case", "cases")
+        ));
     }
     if result.status_changed
         && let Some(status) = call.status_after

@@ -5,6 +5,7 @@ use super::overlay::{Prompt, PromptPurpose};
 use super::review::{ReviewTab, lead_only};
 use super::{Effect, Overlay, State};
 use crate::domain::CaseStatus;
+use crate::domain::text::{possessive, sanitize_line};
 use crate::domain::clock::shift_due;
 use crate::store::{CasePage, CaseRow};
 
@@ -40,7 +41,11 @@ pub(super) fn case_saved(state: &mut State, row: CaseRow) {
     let text = match (&row.case.status, row.audit.last()) {
         (CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
         (_, Some(entry)) if entry.what == "case due" => {
-            format!("{}'s case is now due {}.", row.customer, row.case.due)
+            format!(
+                "{} case is now due {}.",
+                possessive(&sanitize_line(&row.customer)),
+                row.case.due
+            )
         }
         _ => format!("Reopened the case of {}.", row.customer),
     };

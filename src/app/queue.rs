@@ -139,7 +139,8 @@ pub(super) fn loaded(state: &mut State, mut entries: Vec<QueueEntry>, skipped: u
     state.skipped_records = skipped;
     if skipped > 0 {
         state.warn(format!(
-            "{skipped} damaged record(s) were skipped; see the log for details."
+            "{} skipped; see the log for details.",
+            crate::domain::text::plural(skipped, "damaged record was", "damaged records were")
         ));
     }
     if let Some(id) = keep

@@ -389,7 +389,10 @@ fn comment(state: &mut State) -> Vec<Effect> {
             road: review.road,
             required,
         },
-        format!("Comment on the review of {}'s call", call.agent),
+        format!(
+            "Comment on the review of {} call",
+            crate::domain::text::possessive(&call.agent)
+        ),
         if required {
             "Your road differs from the agent's, so the comment is the reason · Enter saves · Esc cancels"
         } else {

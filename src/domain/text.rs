@@ -167,12 +167,36 @@ pub fn extract_stories(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// "1 call", "3 calls": a count with its noun in the right number.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "Dana's", "Harcourt & Vale Solicitors'": the possessive of a name.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') || name.ends_with('S') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 /// The pattern the notes editor highlights: tags and story lines.
 pub const HIGHLIGHT_PATTERN: &str = r"(^\s*>.*$)|(#[\p{L}\p{N}_-]*[\p{L}][\p{L}\p{N}_-]*)";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_possessives_read_as_english() {
+        assert_eq!(plural(1u64, "call", "calls"), "1 call");
+        assert_eq!(plural(0u64, "call", "calls"), "0 calls");
+        assert_eq!(plural(2u32, "case", "cases"), "2 cases");
+        assert_eq!(possessive("Dana Okafor"), "Dana Okafor's");
+        assert_eq!(possessive("Harcourt & Vale Solicitors"), "Harcourt & Vale Solicitors'");
+    }
 
     #[test]
     fn escape_sequences_become_visible() {

@@ -99,7 +99,10 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     if state.skipped_records > 0 {
         spans.push(Span::styled(
-            format!("  [{} damaged record(s) skipped]", state.skipped_records),
+            format!(
+                "  [{} skipped]",
+                crate::domain::text::plural(state.skipped_records, "damaged record", "damaged records")
+            ),
             theme.warning,
         ));
     }
