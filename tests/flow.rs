@@ -368,7 +368,7 @@ fn at_80x24_do_not_contact_and_the_call_header_stay_visible() {
     // The call header keeps the timer, the status and the do-not-contact warning.
     let victim = &dnc[0];
     app.find(&victim.name);
-    app.press("enter");
+    app.press("i");
     let screen = app.render(80, 24);
     assert!(screen.contains("DO NOT CONTACT"), "{screen}");
     assert!(screen.contains("⏱ 0:00"), "{screen}");
@@ -385,4 +385,68 @@ fn wrap_up_messages_count_in_english() {
     let message = app.message();
     assert!(message.contains("1 case closed"), "{message}");
     assert!(!message.contains("(s)"), "{message}");
+}
+
+#[test]
+fn direction_is_set_by_how_the_call_starts_and_the_reasons_fit_it() {
+    use fourroads::domain::{CallReason, Direction};
+    let mut app = Harness::with_demo();
+    // Enter: the agent rings the customer.
+    app.find("lucas");
+    app.press("enter");
+    let call = app.state.call.as_ref().unwrap().call.clone();
+    assert_eq!(call.direction, Direction::Outbound);
+    assert!(CallReason::for_direction(Direction::Outbound).contains(&call.reason));
+    app.press("esc");
+    for _ in 0..6 {
+        app.press("r");
+        let call = &app.state.call.as_ref().unwrap().call;
+        assert_eq!(call.direction, Direction::Outbound, "r never flips the direction");
+        assert_ne!(call.reason, CallReason::Inbound);
+    }
+    app.press("ctrl-e");
+    app.press("1");
+    app.press("ctrl-e");
+    assert!(app.state.call.is_none());
+    // i: the customer is ringing in.
+    app.press("esc");
+    app.find("helen");
+    app.press("i");
+    let call = app
+        .state
+        .call
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}", app.message()))
+        .call
+        .clone();
+    assert_eq!(call.direction, Direction::Inbound);
+    assert_eq!(call.reason, CallReason::Inbound);
+    app.press("esc");
+    app.press("r");
+    assert_eq!(app.state.call.as_ref().unwrap().call.reason, CallReason::FollowUp);
+    app.press("r");
+    assert_eq!(app.state.call.as_ref().unwrap().call.reason, CallReason::Inbound);
+    let stored = app.store.call(call.id).unwrap().unwrap();
+    assert_eq!(stored.direction, Direction::Inbound);
+}
+
+#[test]
+fn a_do_not_contact_customer_can_ring_in_but_is_not_rung() {
+    use fourroads::domain::Direction;
+    let mut app = Harness::with_demo();
+    let dnc = app
+        .state
+        .queue
+        .entries
+        .iter()
+        .find(|e| e.do_not_contact && !e.open_call)
+        .unwrap()
+        .clone();
+    app.find(&dnc.name);
+    app.press("enter");
+    assert!(app.state.call.is_none(), "no call out");
+    assert!(app.message().contains("asked not to be contacted"), "{}", app.message());
+    app.press("i");
+    let call = &app.state.call.as_ref().unwrap().call;
+    assert_eq!(call.direction, Direction::Inbound);
 }

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::{CaseChange, Command};
-use crate::domain::{Call, CallReason, Customer, Id, QueueEntry, Road};
+use crate::domain::{Call, CallReason, Customer, Direction, Id, QueueEntry, Road};
 use crate::store::{
     CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
     WrapUpResult,
@@ -82,6 +82,7 @@ pub enum Effect {
     /// Resume the customer's open call, or start a new one.
     OpenCall {
         customer_id: Id,
+        direction: Direction,
         reason: CallReason,
         agent: String,
         at: Timestamp,

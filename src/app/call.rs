@@ -231,13 +231,8 @@ pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
             call.status_after = Some(next);
         }
         Command::CycleReason => {
-            call.reason = call.reason.next();
-            if active.customer.do_not_contact && call.reason.is_proactive() {
-                call.reason = crate::domain::CallReason::Inbound;
-                state.warn("This customer asked not to be contacted: only inbound calls.");
-                return Vec::new();
-            }
-            call.direction = call.reason.direction();
+            // The direction was set by how the call started; the reason fits it.
+            call.reason = call.reason.next_for(call.direction);
         }
         _ => return Vec::new(),
     }

@@ -33,6 +33,7 @@ pub enum Command {
     First,
     Last,
     StartCall,
+    IncomingCall,
     AddCustomer,
     SentimentUp,
     SentimentDown,

@@ -376,6 +376,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::First
         | Command::Last
         | Command::StartCall
+        | Command::IncomingCall
         | Command::AddCustomer
         | Command::ToggleDoNotContact => {
             if state.focus == Pane::Customer && matches!(command, Command::Up | Command::Down) {

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Command, Effect, Overlay, Pane, State};
 use crate::domain::queue::order_queue;
-use crate::domain::{CallReason, Id, QueueEntry};
+use crate::domain::{CallReason, Direction, Id, QueueEntry};
 
 #[derive(Default)]
 pub struct QueueState {
@@ -187,7 +187,8 @@ pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::PageDown => move_selection(state, page as isize),
         Command::First => move_selection(state, isize::MIN / 2),
         Command::Last => move_selection(state, isize::MAX / 2),
-        Command::StartCall => start_call(state),
+        Command::StartCall => start_call(state, Direction::Outbound),
+        Command::IncomingCall => start_call(state, Direction::Inbound),
         Command::AddCustomer => {
             let form = state.customer_draft.take().unwrap_or_default();
             state.overlay = Some(Overlay::AddCustomer(Box::new(form)));
@@ -207,7 +208,9 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
     selection_changed(state)
 }
 
-fn start_call(state: &mut State) -> Vec<Effect> {
+/// Enter on a customer: the agent rings them (outbound), or resumes their open call.
+/// `i` (incoming call): the customer is on the line, ringing in (inbound).
+fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
     let Some(entry) = state.queue.selected_entry().cloned() else {
         state.warn("No customer selected. Press a to add one.");
         return Vec::new();
@@ -218,17 +221,26 @@ fn start_call(state: &mut State) -> Vec<Effect> {
         state.focus = Pane::Notes;
         return Vec::new();
     }
+    if direction == Direction::Outbound && entry.do_not_contact && !entry.open_call {
+        state.warn(format!(
+            "{} asked not to be contacted: no calls out. If they are ringing in, i takes an incoming call.",
+            crate::domain::text::sanitize_line(&entry.name)
+        ));
+        return Vec::new();
+    }
     // Another call is in progress: save it and leave it open (it stays in the queue as
     // "call open") so it can be resumed.
     let mut effects = super::call::park(state);
-    let urgency = entry.urgency(state.clock.today(), state.clock.now);
-    let reason = if entry.do_not_contact {
-        CallReason::Inbound
-    } else {
-        urgency.call_reason()
+    let reason = match direction {
+        Direction::Inbound => CallReason::Inbound,
+        Direction::Outbound => entry
+            .urgency(state.clock.today(), state.clock.now)
+            .call_reason()
+            .fit(Direction::Outbound),
     };
     effects.push(Effect::OpenCall {
         customer_id: entry.customer_id,
+        direction,
         reason,
         agent: state.agent.clone(),
         at: state.clock.now,

@@ -56,11 +56,45 @@ impl CallReason {
         CallReason::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
-    /// Calls we make ourselves are outbound; only customers' own calls are inbound.
+    /// The usual direction of a call made for this reason (a follow-up can go either
+    /// way; the call's own `direction` says which it was).
     pub fn direction(self) -> Direction {
         match self {
             CallReason::Inbound => Direction::Inbound,
             _ => Direction::Outbound,
+        }
+    }
+
+    /// The reasons that fit a call in `direction`: a customer rings in with a question
+    /// or about an open case; we ring out to follow up, win back, thank or check in.
+    pub fn for_direction(direction: Direction) -> &'static [CallReason] {
+        match direction {
+            Direction::Inbound => &[CallReason::Inbound, CallReason::FollowUp],
+            Direction::Outbound => &[
+                CallReason::FollowUp,
+                CallReason::WinBack,
+                CallReason::Loyalty,
+                CallReason::CheckIn,
+            ],
+        }
+    }
+
+    /// This reason if it fits `direction`, else the first one that does.
+    pub fn fit(self, direction: Direction) -> CallReason {
+        let reasons = CallReason::for_direction(direction);
+        if reasons.contains(&self) {
+            self
+        } else {
+            reasons[0]
+        }
+    }
+
+    /// The next reason that fits `direction` (the first one if this one does not).
+    pub fn next_for(self, direction: Direction) -> CallReason {
+        let reasons = CallReason::for_direction(direction);
+        match reasons.iter().position(|r| *r == self) {
+            Some(at) => reasons[(at + 1) % reasons.len()],
+            None => reasons[0],
         }
     }
 

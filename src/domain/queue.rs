@@ -165,7 +165,9 @@ impl Urgency {
             Urgency::WinBack => CallReason::WinBack,
             Urgency::AtRisk => CallReason::CheckIn,
             Urgency::CheckIn => CallReason::Loyalty,
-            Urgency::CallOpen | Urgency::Other | Urgency::DoNotContact => CallReason::Inbound,
+            // Calling someone with nothing urgent on file is a check-in.
+            Urgency::Other => CallReason::CheckIn,
+            Urgency::CallOpen | Urgency::DoNotContact => CallReason::Inbound,
         }
     }
 }

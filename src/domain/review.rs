@@ -74,7 +74,7 @@ pub fn check_review(
     if call.agent == lead {
         return Err(ReviewRefusal::OwnCall);
     }
-    let first_pick = blind_pick && !call.review.as_ref().is_some_and(|r| r.lead == lead);
+    let first_pick = blind_pick && call.review.as_ref().is_none_or(|r| r.lead != lead);
     if call.road != Some(road) && comment.trim().is_empty() && !first_pick {
         return Err(ReviewRefusal::ReasonRequired);
     }

@@ -39,6 +39,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
         }
         Effect::OpenCall {
             customer_id,
+            direction,
             reason,
             agent,
             at,
@@ -57,7 +58,8 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                     resumed: true,
                 }]);
             }
-            let call = Call::new(customer_id, &agent, reason, at);
+            let mut call = Call::new(customer_id, &agent, reason, at);
+            call.direction = direction;
             store.start_call(&call).map_err(fail)?;
             Ok(vec![Action::CallOpened {
                 call,

@@ -21,6 +21,7 @@ fn label(command: Command) -> &'static str {
         Command::Palette => "commands",
         Command::Filter => "filter",
         Command::StartCall => "call",
+        Command::IncomingCall => "incoming",
         Command::AddCustomer => "add customer",
         Command::SentimentUp => "sentiment+",
         Command::SentimentDown => "sentiment-",
@@ -95,6 +96,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             ],
             (View::Agent, Pane::Customer, _) => &[
                 Command::StartCall,
+                Command::IncomingCall,
                 Command::ToggleDoNotContact,
                 Command::NextPane,
                 Command::Palette,
@@ -103,6 +105,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             ],
             (View::Agent, _, _) => &[
                 Command::StartCall,
+                Command::IncomingCall,
                 Command::Filter,
                 Command::AddCustomer,
                 Command::NextPane,
