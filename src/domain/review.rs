@@ -29,10 +29,7 @@ pub struct Viewer<'a> {
 impl Viewer<'_> {
     /// Whether the agent's road of `call` is hidden from this viewer.
     pub fn hides_agent_road(&self, call: &Call) -> bool {
-        self.blind
-            && self.role == Role::Lead
-            && call.agent != self.name
-            && !self.has_reviewed(call)
+        self.blind && self.role == Role::Lead && call.agent != self.name && !self.has_reviewed(call)
     }
 
     /// Whether this viewer has saved a road of their own for `call`.

@@ -101,7 +101,11 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         spans.push(Span::styled(
             format!(
                 "  [{} skipped]",
-                crate::domain::text::plural(state.skipped_records, "damaged record", "damaged records")
+                crate::domain::text::plural(
+                    state.skipped_records,
+                    "damaged record",
+                    "damaged records"
+                )
             ),
             theme.warning,
         ));

@@ -20,7 +20,9 @@ use crate::store::{CaseRow, ReviewRow};
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // Every active filter stays in view: the line wraps rather than cut one off.
     let described = filter_text(state).chars().count() + " Calls: ".len();
-    let filter_rows = described.div_ceil(usize::from(area.width.max(1))).clamp(1, 3) as u16;
+    let filter_rows = described
+        .div_ceil(usize::from(area.width.max(1)))
+        .clamp(1, 3) as u16;
     let [filters, body] =
         Layout::vertical([Constraint::Length(filter_rows), Constraint::Min(4)]).areas(area);
     render_filters(frame, filters, state, theme);
@@ -135,9 +137,13 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
     );
     let rows_height = usize::from(inner.height).saturating_sub(1);
     let mut lines = vec![Line::styled(pad(&header, width), theme.dim)];
-    lines.extend(visible_lines(list, rows_height, width, theme, |row, width| {
-        call_row(row, state, theme, width, wide)
-    }));
+    lines.extend(visible_lines(
+        list,
+        rows_height,
+        width,
+        theme,
+        |row, width| call_row(row, state, theme, width, wide),
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
