@@ -50,7 +50,8 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
     assert!(app.state.call.is_none(), "wrapped up");
     let message = app.message();
     assert!(message.contains("wrapped up: road 3 Teach"), "{message}");
-    assert!(message.contains("follow-up case opened"), "{message}");
+    // Helen already had an open case: the follow-up goes to it, not to a copy.
+    assert!(message.contains("added to the case"), "{message}");
 
     let stored = app.store.call(call_id).unwrap().unwrap();
     assert_eq!(stored.road, Some(Road::Teach));
@@ -67,13 +68,14 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
         .customer_context(entry.customer_id, 5)
         .unwrap()
         .unwrap();
-    let case = context
-        .open_cases
-        .iter()
-        .find(|c| c.opened_by_call == call_id)
-        .expect("the follow-up opened a case");
+    assert_eq!(context.open_cases.len(), 1, "no duplicate case");
+    let case = &context.open_cases[0];
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.due, due);
+    assert!(
+        case.calls.contains(&call_id),
+        "the call is in the case's history"
+    );
     assert_eq!(app.store.check_consistency().unwrap(), Vec::<String>::new());
     let screen = app.render(120, 40);
     assert!(
@@ -399,6 +401,9 @@ fn wrap_up_messages_count_in_english() {
     app.find("moira");
     app.press("enter");
     app.press("alt-2");
+    app.press("esc");
+    app.press("c");
+    app.press("x");
     app.press("ctrl-e");
     let message = app.message();
     assert!(message.contains("1 case closed"), "{message}");

@@ -465,7 +465,7 @@ fn take_a_call_quit_and_find_it_again() {
         tui.type_text("Router keeps dropping #wifi");
         tui.wait_for_text("Router keeps dropping #wifi");
         tui.send(ALT_3);
-        tui.wait_for_text("Road: [3 Teach]");
+        tui.wait_for_text("▶3 Teach");
         tui.send(CTRL_E);
         let screen = tui.wait_for_text("wrapped up");
         assert!(

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::{CaseChange, Command};
-use crate::domain::{Call, CallReason, Customer, Direction, Id, QueueEntry, Road};
+use crate::domain::{Call, CallReason, Case, Customer, Direction, Id, QueueEntry, Road};
 use crate::store::{
     CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
     WrapUpResult,
@@ -32,15 +32,17 @@ pub enum Action {
     },
     ContextLoaded(Box<CustomerContext>),
     CallOpened {
-        call: Call,
-        customer: Customer,
+        call: Box<Call>,
+        customer: Box<Customer>,
         notes: String,
         resumed: bool,
+        /// The customer's open cases, for linking the call to one and closing it.
+        open_cases: Vec<Case>,
     },
     CallWrappedUp {
         call: Call,
         customer_name: String,
-        result: WrapUpResult,
+        result: Box<WrapUpResult>,
     },
     CustomerSaved {
         customer: Customer,
@@ -84,6 +86,8 @@ pub enum Effect {
         customer_id: Id,
         direction: Direction,
         reason: CallReason,
+        /// The case the call is about (Enter on a case in the case list).
+        case_id: Option<Id>,
         agent: String,
         at: Timestamp,
     },

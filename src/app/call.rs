@@ -11,7 +11,7 @@ use crate::domain::clock::{add_working_days, shift_due};
 use crate::domain::text::{
     HIGHLIGHT_PATTERN, extract_tags, mask_card_numbers, sanitize_line, sanitize_multiline,
 };
-use crate::domain::{Call, Customer, Outcome, Road};
+use crate::domain::{Call, Case, Customer, Outcome, Road};
 use crate::store::WrapUpResult;
 
 /// Save this long after typing stops…
@@ -30,6 +30,8 @@ pub struct ActiveCall {
     last_edit: Option<Timestamp>,
     pub saved_at: Option<Timestamp>,
     pub resumed: bool,
+    /// The customer's open cases when the call started (to link the call to one).
+    pub open_cases: Vec<Case>,
 }
 
 impl ActiveCall {
@@ -45,6 +47,7 @@ impl ActiveCall {
             last_edit: None,
             saved_at: None,
             resumed,
+            open_cases: Vec::new(),
         }
     }
 
@@ -81,10 +84,13 @@ pub(super) fn opened(
     customer: Customer,
     notes: &str,
     resumed: bool,
+    open_cases: Vec<Case>,
 ) -> Vec<Effect> {
     let name = sanitize_line(&customer.name).into_owned();
     let customer_id = customer.id;
-    state.call = Some(ActiveCall::new(call, customer, notes, resumed));
+    let mut active = ActiveCall::new(call, customer, notes, resumed);
+    active.open_cases = open_cases;
+    state.call = Some(active);
     state.focus = Pane::Notes;
     state.view = super::View::Agent;
     state.info(if resumed {
@@ -197,17 +203,26 @@ pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
         Command::SentimentUp => call.sentiment = (call.sentiment + 1).min(2),
         Command::SentimentDown => call.sentiment = (call.sentiment - 1).max(-2),
         Command::ToggleOutcome => {
-            call.outcome = match call.outcome {
-                Outcome::Resolved => Outcome::FollowUp,
-                Outcome::FollowUp => Outcome::Resolved,
-            };
-            if call.outcome == Outcome::FollowUp && call.follow_up_due.is_none() {
+            call.outcome = call.outcome.next();
+            if call.outcome != Outcome::Resolved {
+                // Only a resolved call closes cases: nothing stays chosen to close.
+                call.close_cases.clear();
+            }
+            if call.outcome.owes_follow_up() && call.follow_up_due.is_none() {
                 call.follow_up_due = Some(add_working_days(today, FOLLOW_UP_WORKING_DAYS));
+            }
+            if call.outcome == Outcome::Callback && call.callback_at.is_none() {
+                let day = add_working_days(today, 1);
+                call.follow_up_due = Some(day);
+                call.callback_at = state.clock.at_local(day, 10, 0);
+            }
+            if call.outcome != Outcome::Callback {
+                call.callback_at = None;
             }
         }
         Command::DueLater | Command::DueEarlier => {
-            if call.outcome != Outcome::FollowUp {
-                state.warn("Set the outcome to follow-up needed (o) to choose a due date.");
+            if !call.outcome.owes_follow_up() {
+                state.warn("Set the outcome to follow-up needed or callback (o) to choose a date.");
                 return Vec::new();
             }
             let due = active.due_or_default(today);
@@ -216,7 +231,66 @@ pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
                 state.warn("A due date cannot move into the past.");
                 return Vec::new();
             };
-            active.call.follow_up_due = Some(next);
+            let call = &mut active.call;
+            call.follow_up_due = Some(next);
+            if let Some(at) = call.callback_at {
+                let clock = &state.clock;
+                let time = at.to_zoned(clock.tz.clone()).time();
+                call.callback_at = clock.at_local(next, time.hour(), time.minute());
+            }
+        }
+        Command::CallbackEarlier | Command::CallbackLater => {
+            let Some(at) = call
+                .callback_at
+                .filter(|_| call.outcome == Outcome::Callback)
+            else {
+                state.warn("Set the outcome to callback requested (o) to choose a time.");
+                return Vec::new();
+            };
+            let step = if command == Command::CallbackLater {
+                30
+            } else {
+                -30
+            };
+            let moved = at + jiff::SignedDuration::from_mins(step);
+            if moved <= state.clock.now {
+                state.warn("A callback cannot be in the past.");
+                return Vec::new();
+            }
+            call.callback_at = Some(moved);
+            call.follow_up_due = Some(state.clock.date_of(moved));
+        }
+        Command::CycleCase => {
+            let ids: Vec<_> = active.open_cases.iter().map(|c| c.id).collect();
+            if ids.is_empty() {
+                state.info("This customer has no open case; a follow-up opens one.");
+                return Vec::new();
+            }
+            let call = &mut active.call;
+            call.case_id = match call
+                .case_id
+                .and_then(|id| ids.iter().position(|c| *c == id))
+            {
+                None => ids.first().copied(),
+                Some(at) => ids.get(at + 1).copied(),
+            };
+            // A case no longer linked is no longer closed by this call.
+            call.close_cases.retain(|id| Some(*id) == call.case_id);
+        }
+        Command::ToggleCloseCase => {
+            let Some(case_id) = call.case_id else {
+                state.warn("Choose the case this call is about first (c).");
+                return Vec::new();
+            };
+            if call.outcome != Outcome::Resolved {
+                state.warn("Only a resolved call closes a case: set the outcome (o) first.");
+                return Vec::new();
+            }
+            if let Some(at) = call.close_cases.iter().position(|id| *id == case_id) {
+                call.close_cases.remove(at);
+            } else {
+                call.close_cases.push(case_id);
+            }
         }
         Command::CycleStatus => {
             let current = active.customer.status;
@@ -256,7 +330,7 @@ pub(super) fn wrap_up(state: &mut State) -> Vec<Effect> {
     let mut call = active.call.clone();
     call.ended_at = Some(now);
     call.tags = extract_tags(&notes);
-    if call.outcome == Outcome::FollowUp && call.follow_up_due.is_none() {
+    if call.outcome.owes_follow_up() && call.follow_up_due.is_none() {
         call.follow_up_due = Some(add_working_days(today, FOLLOW_UP_WORKING_DAYS));
     }
     let customer_name = active.customer.name.clone();
@@ -293,6 +367,18 @@ pub(super) fn wrapped_up(
     if let Some(case) = &result.opened_case {
         text.push_str(&format!(
             ", follow-up case opened (due {})",
+            case.due.strftime("%a %-d %b")
+        ));
+    }
+    if let Some(case) = &result.updated_case {
+        text.push_str(&format!(
+            ", added to the case \"{}\" (due {})",
+            sanitize_line(
+                &crate::domain::text::first_line(&case.summary)
+                    .chars()
+                    .take(40)
+                    .collect::<String>()
+            ),
             case.due.strftime("%a %-d %b")
         ));
     }

@@ -42,6 +42,12 @@ pub enum Command {
     DueEarlier,
     CycleStatus,
     CycleReason,
+    /// The open case the active call is about (none, then each in turn).
+    CycleCase,
+    /// Close (or not) the linked case at wrap-up (resolved calls only).
+    ToggleCloseCase,
+    CallbackEarlier,
+    CallbackLater,
     EditNotes,
     ToggleDoNotContact,
     LoadDemo,

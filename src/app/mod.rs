@@ -244,7 +244,8 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             customer,
             notes,
             resumed,
-        } => call::opened(state, call, customer, &notes, resumed),
+            open_cases,
+        } => call::opened(state, *call, *customer, &notes, resumed, open_cases),
         Action::CallWrappedUp {
             call,
             customer_name,
@@ -361,7 +362,11 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::DueLater
         | Command::DueEarlier
         | Command::CycleStatus
-        | Command::CycleReason => call::adjust(state, command),
+        | Command::CycleReason
+        | Command::CycleCase
+        | Command::ToggleCloseCase
+        | Command::CallbackEarlier
+        | Command::CallbackLater => call::adjust(state, command),
         Command::EditNotes => {
             if state.call.is_some() {
                 state.focus = Pane::Notes;

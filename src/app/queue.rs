@@ -28,6 +28,8 @@ pub struct QueueState {
     pub loaded: bool,
     /// Select this customer when the queue next loads (a new customer, a finished call).
     pub select_after_load: Option<Id>,
+    /// Every callback on file, earliest first: (time, customer, name), for the reminder.
+    pub callbacks: Vec<(jiff::Timestamp, Id, String)>,
 }
 
 impl QueueState {
@@ -45,7 +47,17 @@ impl QueueState {
         self.selected_entry().map(|e| e.customer_id)
     }
 
+    /// The earliest callback whose time has come, if any.
+    pub fn callback_due(&self, now: jiff::Timestamp) -> Option<&(jiff::Timestamp, Id, String)> {
+        self.callbacks.first().filter(|(at, _, _)| *at <= now)
+    }
+
     pub fn set_entries(&mut self, entries: Vec<QueueEntry>) {
+        self.callbacks = entries
+            .iter()
+            .filter_map(|e| e.callback_at.map(|at| (at, e.customer_id, e.name.clone())))
+            .collect();
+        self.callbacks.sort();
         (self.word_text, self.contact_text) = entries.iter().map(QueueEntry::search_texts).unzip();
         self.filter_steps.clear();
         self.entries = entries;
@@ -242,6 +254,7 @@ fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
         customer_id: entry.customer_id,
         direction,
         reason,
+        case_id: None,
         agent: state.agent.clone(),
         at: state.clock.now,
     });

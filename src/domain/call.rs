@@ -108,19 +108,49 @@ impl CallReason {
     }
 }
 
+/// How a call ended. Only a resolved call closes cases, and only the ones the agent
+/// chose at wrap-up (`Call::close_cases`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Resolved,
     FollowUp,
+    /// Nobody picked up.
+    NoAnswer,
+    /// A message was left.
+    Voicemail,
+    /// The customer asked to be called back at a date and time (`Call::callback_at`).
+    Callback,
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Resolved,
+        Outcome::FollowUp,
+        Outcome::NoAnswer,
+        Outcome::Voicemail,
+        Outcome::Callback,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Resolved => "resolved",
             Outcome::FollowUp => "follow-up needed",
+            Outcome::NoAnswer => "no answer",
+            Outcome::Voicemail => "left voicemail",
+            Outcome::Callback => "callback requested",
         }
+    }
+
+    /// The next outcome, for a key that cycles through them.
+    pub fn next(self) -> Outcome {
+        let at = Outcome::ALL.iter().position(|o| *o == self).unwrap_or(0);
+        Outcome::ALL[(at + 1) % Outcome::ALL.len()]
+    }
+
+    /// Whether this outcome keeps (or opens) a case owed to the customer, with a date.
+    pub fn owes_follow_up(self) -> bool {
+        matches!(self, Outcome::FollowUp | Outcome::Callback)
     }
 }
 
@@ -152,9 +182,18 @@ pub struct Call {
     #[serde(default)]
     pub sentiment: i8,
     pub outcome: Outcome,
-    /// Due date of the follow-up when the outcome is `FollowUp`.
+    /// Due date of the follow-up when the outcome is `FollowUp` (or the callback's day).
     #[serde(default)]
     pub follow_up_due: Option<Date>,
+    /// When the customer asked to be called back (outcome `Callback`).
+    #[serde(default)]
+    pub callback_at: Option<Timestamp>,
+    /// The case this call is about, if any (chosen at wrap-up or in the road pane).
+    #[serde(default)]
+    pub case_id: Option<Id>,
+    /// The open cases the agent chose to close at wrap-up (outcome `Resolved` only).
+    #[serde(default)]
+    pub close_cases: Vec<Id>,
     /// The customer's status to record when the call is wrapped up.
     #[serde(default)]
     pub status_after: Option<CustomerStatus>,
@@ -178,6 +217,9 @@ impl Call {
             sentiment: 0,
             outcome: Outcome::Resolved,
             follow_up_due: None,
+            callback_at: None,
+            case_id: None,
+            close_cases: Vec::new(),
             status_after: None,
             tags: Vec::new(),
             review: None,

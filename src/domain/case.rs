@@ -29,6 +29,16 @@ pub struct Case {
     /// The lead's note when a case is closed by hand rather than by a resolved call.
     #[serde(default)]
     pub close_note: Option<String>,
+    /// Who works the case: the agent who opened it, until it is reassigned.
+    #[serde(default)]
+    pub owner: String,
+    /// Every call about the case after the one that opened it, oldest first.
+    #[serde(default)]
+    pub calls: Vec<Id>,
+    /// A callback the customer asked for: the case is due at this time, not only on
+    /// its day.
+    #[serde(default)]
+    pub callback_at: Option<Timestamp>,
 }
 
 impl Case {

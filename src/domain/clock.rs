@@ -35,6 +35,14 @@ impl Clock {
         at.to_zoned(self.tz.clone()).date()
     }
 
+    /// `day` at `hour`:`minute` local time.
+    pub fn at_local(&self, day: Date, hour: i8, minute: i8) -> Option<Timestamp> {
+        day.at(hour, minute, 0, 0)
+            .to_zoned(self.tz.clone())
+            .ok()
+            .map(|z| z.timestamp())
+    }
+
     /// "14:05" in local time.
     pub fn time_of_day(&self, at: Timestamp) -> String {
         at.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()

@@ -12,6 +12,7 @@ pub mod review;
 pub mod road;
 pub mod stats;
 pub mod text;
+pub mod wrap_up;
 
 pub use call::{Call, CallReason, Direction, Outcome, Review};
 pub use case::{Case, CaseStatus};

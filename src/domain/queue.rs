@@ -28,6 +28,8 @@ pub struct QueueEntry {
     pub open_cases: u32,
     /// An unfinished call exists for this customer.
     pub open_call: bool,
+    /// The time of the customer's next callback (an open case with a callback).
+    pub callback_at: Option<Timestamp>,
 }
 
 impl QueueEntry {
@@ -44,6 +46,7 @@ impl QueueEntry {
             earliest_due: None,
             open_cases: 0,
             open_call: false,
+            callback_at: None,
         }
     }
 
@@ -74,6 +77,10 @@ impl QueueEntry {
     pub fn urgency(&self, today: Date, now: Timestamp) -> Urgency {
         if self.open_call {
             return Urgency::CallOpen;
+        }
+        if let Some(at) = self.callback_at {
+            // A callback is due at its time; before that it waits with the cases due.
+            return Urgency::Callback { at, due: at <= now };
         }
         if let Some(due) = self.earliest_due {
             let late = days_between(due, today);
@@ -109,6 +116,11 @@ impl QueueEntry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Urgency {
     CallOpen,
+    /// The customer asked to be called back at `at`; `due` once that time has come.
+    Callback {
+        at: Timestamp,
+        due: bool,
+    },
     /// Days past the due date.
     Overdue(i64),
     /// Days until the due date (0 = today).
@@ -124,12 +136,13 @@ impl Urgency {
     fn rank(self) -> u8 {
         match self {
             Urgency::CallOpen => 0,
-            Urgency::Overdue(_) => 1,
-            Urgency::CaseDue(_) => 2,
-            Urgency::WinBack => 3,
-            Urgency::AtRisk => 4,
-            Urgency::CheckIn => 5,
-            Urgency::Other | Urgency::DoNotContact => 6,
+            Urgency::Callback { due: true, .. } => 1,
+            Urgency::Overdue(_) => 2,
+            Urgency::CaseDue(_) | Urgency::Callback { due: false, .. } => 3,
+            Urgency::WinBack => 4,
+            Urgency::AtRisk => 5,
+            Urgency::CheckIn => 6,
+            Urgency::Other | Urgency::DoNotContact => 7,
         }
     }
 
@@ -137,6 +150,8 @@ impl Urgency {
     pub fn badge(self) -> String {
         match self {
             Urgency::CallOpen => "call open".into(),
+            Urgency::Callback { due: true, .. } => "CALL BACK NOW".into(),
+            Urgency::Callback { due: false, .. } => "callback".into(),
             Urgency::Overdue(days) => format!("overdue {days}d"),
             Urgency::CaseDue(0) => "due today".into(),
             Urgency::CaseDue(1) => "due tomorrow".into(),
@@ -154,6 +169,7 @@ impl Urgency {
         match self {
             Urgency::CaseDue(1) => "due tmrw".into(),
             Urgency::DoNotContact => "no contact".into(),
+            Urgency::Callback { due: true, .. } => "CALL BACK".into(),
             other => other.badge(),
         }
     }
@@ -161,7 +177,9 @@ impl Urgency {
     /// The reason a call started from this row is made for.
     pub fn call_reason(self) -> CallReason {
         match self {
-            Urgency::Overdue(_) | Urgency::CaseDue(_) => CallReason::FollowUp,
+            Urgency::Overdue(_) | Urgency::CaseDue(_) | Urgency::Callback { .. } => {
+                CallReason::FollowUp
+            }
             Urgency::WinBack => CallReason::WinBack,
             Urgency::AtRisk => CallReason::CheckIn,
             Urgency::CheckIn => CallReason::Loyalty,
@@ -181,6 +199,8 @@ pub fn order_queue(entries: &mut [QueueEntry], today: Date, now: Timestamp) {
         let contact = entry.last_contact.map_or(i64::MIN, |t| t.as_millisecond());
         let primary = match urgency {
             Urgency::Overdue(_) | Urgency::CaseDue(_) => (due, contact),
+            // Callbacks by their time, among the cases due that day.
+            Urgency::Callback { at, .. } => (due, at.as_millisecond()),
             _ => (Date::MAX, contact),
         };
         (urgency.rank(), primary, entry.name.to_lowercase())
@@ -205,6 +225,7 @@ mod tests {
             earliest_due: None,
             open_cases: 0,
             open_call: false,
+            callback_at: None,
         }
     }
 

@@ -41,6 +41,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             customer_id,
             direction,
             reason,
+            case_id,
             agent,
             at,
         } => {
@@ -49,23 +50,32 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 .customer(customer_id)
                 .map_err(fail)?
                 .ok_or("That customer no longer exists.")?;
+            let open_cases: Vec<_> = store
+                .cases_of(customer_id)
+                .map_err(fail)?
+                .into_iter()
+                .filter(|c| c.status == crate::domain::CaseStatus::Open)
+                .collect();
             if let Some(call) = store.open_call_for(customer_id).map_err(fail)? {
                 let notes = store.notes(call.id).map_err(fail)?;
                 return Ok(vec![Action::CallOpened {
-                    call,
-                    customer,
+                    call: Box::new(call),
+                    customer: Box::new(customer),
                     notes,
                     resumed: true,
+                    open_cases,
                 }]);
             }
             let mut call = Call::new(customer_id, &agent, reason, at);
             call.direction = direction;
+            call.case_id = case_id.filter(|id| open_cases.iter().any(|c| c.id == *id));
             store.start_call(&call).map_err(fail)?;
             Ok(vec![Action::CallOpened {
-                call,
-                customer,
+                call: Box::new(call),
+                customer: Box::new(customer),
                 notes: String::new(),
                 resumed: false,
+                open_cases,
             }])
         }
         Effect::UpdateCall(call) => {
@@ -93,7 +103,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             Ok(vec![Action::CallWrappedUp {
                 call,
                 customer_name,
-                result,
+                result: Box::new(result),
             }])
         }
         Effect::SaveCustomer { customer, added } => {

@@ -192,6 +192,17 @@ fn replay_call(
     };
     call.status_after = source.status_after;
     call.tags = extract_tags(&source.notes);
+    if source.outcome == Outcome::Resolved {
+        // In the demo's story a resolved call settles what the customer had open: the
+        // agent chose to close those cases at wrap-up.
+        call.close_cases = store
+            .cases_of(customer.id)?
+            .into_iter()
+            .filter(|c| c.status == crate::domain::CaseStatus::Open)
+            .map(|c| c.id)
+            .collect();
+        call.case_id = call.close_cases.first().copied();
+    }
     store.wrap_up_call(&call, &source.notes, &Actor::agent(&source.agent, ended))?;
     if let Some(review) = &source.review {
         let reviewed_at = ended + SignedDuration::from_hours(20);

@@ -11,6 +11,11 @@ pub fn time(at: Timestamp) -> [u8; 8] {
     ((at.as_millisecond() as u64) ^ (1 << 63)).to_be_bytes()
 }
 
+pub fn time_from(bytes: &[u8]) -> Option<Timestamp> {
+    let raw = u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?) ^ (1 << 63);
+    Timestamp::from_millisecond(raw as i64).ok()
+}
+
 /// A date as YYYYMMDD, which sorts in date order.
 pub fn date(day: Date) -> [u8; 4] {
     let packed = (day.year() as i32 * 10_000 + day.month() as i32 * 100 + day.day() as i32) as u32;
@@ -54,5 +59,7 @@ mod tests {
         assert!(time(early) < time(late));
         assert!(date(d(2025, 12, 31)) < date(d(2026, 1, 1)));
         assert_eq!(date_from(&date(d(2026, 2, 28))), Some(d(2026, 2, 28)));
+        assert_eq!(time_from(&time(early)), Some(early));
+        assert_eq!(time_from(&time(late)), Some(late));
     }
 }

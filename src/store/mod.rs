@@ -22,7 +22,7 @@ pub use reports::{
 pub use sled_store::{Erased, SledStore};
 
 /// The schema version this build writes; older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -106,6 +106,8 @@ pub struct CustomerContext {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WrapUpResult {
     pub opened_case: Option<Case>,
+    /// The open case the call was added to (a follow-up, a callback, a call about it).
+    pub updated_case: Option<Case>,
     pub closed_cases: usize,
     pub status_changed: bool,
 }

@@ -176,6 +176,9 @@ pub fn generate(
                 Outcome::Resolved
             },
             follow_up_due: None,
+            callback_at: None,
+            case_id: None,
+            close_cases: Vec::new(),
             status_after: None,
             tags: tags.clone(),
             review: None,
@@ -253,6 +256,9 @@ pub fn generate(
                     closed_at: closed.then_some(closed_at),
                     closed_by_call: None,
                     close_note: closed.then(|| "Resolved on a later call".to_string()),
+                    owner: agent.to_string(),
+                    calls: Vec::new(),
+                    callback_at: None,
                 },
             });
             if closed {

@@ -96,18 +96,18 @@ fn render_notes(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCal
 }
 
 fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
-    let block = pane_block("Road", state, Pane::Road, theme);
+    let call = &active.call;
+    // The chosen road is marked ▶ in the list; the title says when none is set yet.
+    let title = if call.road.is_some() {
+        "Road"
+    } else {
+        "Road: not set (1-4)"
+    };
+    let block = pane_block(title, state, Pane::Road, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let call = &active.call;
+    let width = usize::from(inner.width);
     let mut lines = Vec::new();
-    lines.push(match call.road {
-        Some(road) => Line::from(vec![
-            Span::raw("Road: "),
-            Span::styled(format!("[{}]", road.label()), theme.road(road)),
-        ]),
-        None => Line::styled("Road: not set (1-4)", theme.warning),
-    });
     for road in Road::ALL {
         let chosen = call.road == Some(road);
         let marker = if chosen { "▶" } else { " " };
@@ -118,12 +118,9 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
                 style,
             ),
             Span::styled(
-                pad(
-                    road.definition(),
-                    usize::from(inner.width).saturating_sub(11),
-                )
-                .trim_end()
-                .to_string(),
+                pad(road.definition(), width.saturating_sub(11))
+                    .trim_end()
+                    .to_string(),
                 theme.dim,
             ),
         ]));
@@ -134,17 +131,36 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
         Span::styled(format!(" {}", sentiment_word(call.sentiment)), theme.dim),
     ]));
     let today = state.clock.today();
-    lines.push(match call.outcome {
-        Outcome::Resolved => Line::from("Outcome: resolved"),
-        Outcome::FollowUp => Line::from(vec![
-            Span::raw("Outcome: "),
-            Span::styled("follow-up needed", theme.attention),
-            Span::raw(format!(
-                ", due {}",
-                active.due_or_default(today).strftime("%a %-d %b")
-            )),
-        ]),
-    });
+    let clock = &state.clock;
+    let outcome = match call.outcome {
+        Outcome::FollowUp => format!(
+            "follow-up needed, due {}",
+            active.due_or_default(today).strftime("%a %-d %b")
+        ),
+        Outcome::Callback => match call.callback_at {
+            Some(at) => format!(
+                "callback {} {}",
+                clock.date_of(at).strftime("%a %-d %b"),
+                clock.time_of_day(at)
+            ),
+            None => "callback requested".into(),
+        },
+        other => other.as_str().to_string(),
+    };
+    lines.push(Line::from(vec![
+        Span::raw("Outcome: "),
+        Span::styled(
+            pad(&outcome, width.saturating_sub(9))
+                .trim_end()
+                .to_string(),
+            if call.outcome == Outcome::Resolved {
+                theme.base
+            } else {
+                theme.attention
+            },
+        ),
+    ]));
+    lines.push(case_line(active, width, theme));
     lines.push(match call.status_after {
         Some(status) => Line::from(vec![
             Span::raw(format!("Status: {} → ", active.customer.status.as_str())),
@@ -157,6 +173,53 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
         )),
     });
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The case this call is about and what wrap-up does to it, in words: nothing is closed
+/// unless the agent chose it (c chooses the case, x closes it on a resolved call).
+fn case_line<'a>(active: &ActiveCall, width: usize, theme: &Theme) -> Line<'a> {
+    let call = &active.call;
+    let linked = call
+        .case_id
+        .and_then(|id| active.open_cases.iter().find(|c| c.id == id));
+    let (text, style) = match linked {
+        None if active.open_cases.is_empty() => (
+            if call.outcome.owes_follow_up() {
+                "Case: a new one opens at wrap-up".to_string()
+            } else {
+                "Case: none open".to_string()
+            },
+            theme.dim,
+        ),
+        None => (
+            format!(
+                "Case: none chosen ({} open; c) · closes nothing",
+                active.open_cases.len()
+            ),
+            theme.dim,
+        ),
+        Some(case) => {
+            let closes = call.close_cases.contains(&case.id);
+            let what = if closes {
+                "CLOSES at wrap-up"
+            } else {
+                "stays open"
+            };
+            (
+                format!("Case: {} · {what}", safe(&case.summary)),
+                if closes { theme.warning } else { theme.base },
+            )
+        }
+    };
+    // The verdict at the end is what matters: the summary gives way.
+    let text = match text.rsplit_once(" · ") {
+        Some((head, tail)) if text.chars().count() > width => format!(
+            "{} · {tail}",
+            pad(head, width.saturating_sub(tail.chars().count() + 3)).trim_end()
+        ),
+        _ => text,
+    };
+    Line::styled(text, style)
 }
 
 pub(super) fn sentiment_word(sentiment: i8) -> &'static str {

@@ -20,6 +20,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::{Level, Pane, State, View};
 use crate::input::Keymap;
+use queue::pad;
 pub use theme::Theme;
 
 /// Text from customers or files, made safe to draw.
@@ -65,11 +66,31 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         tab("Review", "F3", state.view == View::Review),
         tab("Dashboard", "F4", state.view == View::Dashboard),
     ];
-    let who = format!(" {} ({}) ", safe(&state.agent), state.role.as_str());
+    // A callback whose time has come is the one reminder that outranks the name.
+    let due = state.queue.callback_due(state.clock.now);
+    let who = match due {
+        Some((at, _, name)) => format!(
+            " ⏰ CALL BACK {} ({}) ",
+            safe(name),
+            state.clock.time_of_day(*at)
+        ),
+        None => format!(" {} ({}) ", safe(&state.agent), state.role.as_str()),
+    };
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
     spans.push(Span::raw(" ".repeat(room)));
-    spans.push(Span::styled(who, theme.dim));
+    let who = pad(&who, usize::from(area.width).saturating_sub(used))
+        .trim_end()
+        .to_string()
+        + " ";
+    spans.push(Span::styled(
+        who,
+        if due.is_some() {
+            theme.urgent
+        } else {
+            theme.dim
+        },
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -69,7 +69,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         let entry = &queue.entries[index];
         let urgency = entry.urgency(today, state.clock.now);
         let badge_style = match urgency {
-            Urgency::Overdue(_) | Urgency::CallOpen => theme.urgent,
+            Urgency::Overdue(_) | Urgency::CallOpen | Urgency::Callback { due: true, .. } => {
+                theme.urgent
+            }
+            Urgency::Callback { .. } => theme.attention,
             Urgency::CaseDue(_) | Urgency::WinBack | Urgency::AtRisk => theme.attention,
             _ => theme.dim,
         };
@@ -87,10 +90,23 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             )
             .trim_end()
         );
-        let badge = if badge_width < BADGE_WIDTH {
-            urgency.short_badge()
-        } else {
-            urgency.badge()
+        let badge = match urgency {
+            // A callback later says when: the time today, else the day.
+            Urgency::Callback { at, due: false } => {
+                let clock = &state.clock;
+                let word = if badge_width < BADGE_WIDTH {
+                    "call"
+                } else {
+                    "callback"
+                };
+                if clock.date_of(at) == today {
+                    format!("{word} {}", clock.time_of_day(at))
+                } else {
+                    format!("{word} {}", clock.date_of(at).strftime("%a"))
+                }
+            }
+            _ if badge_width < BADGE_WIDTH => urgency.short_badge(),
+            _ => urgency.badge(),
         };
         let selected = row == queue.selected;
         let marker = if selected { "▶" } else { " " };

@@ -20,7 +20,7 @@ pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 20] = [
+const TREE_NAMES: [&str; 21] = [
     "customers",
     "calls",
     "notes",
@@ -41,6 +41,7 @@ const TREE_NAMES: [&str; 20] = [
     "idx_unreviewed_by_agent",
     "daily",
     "idx_disagreement",
+    "idx_callback_by_time",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -65,9 +66,11 @@ const T_UNREVIEWED_BY_AGENT: usize = 17;
 const T_DAILY: usize = 18;
 /// Reviewed calls where the lead chose another road than the agent, by time.
 const T_DISAGREEMENT: usize = 19;
+/// Open cases with a callback time, by that time (value: the customer), for the queue.
+const T_CALLBACK_BY_TIME: usize = 20;
 
 /// Trees derived from the records, rebuilt by a migration.
-const DERIVED_TREES: [usize; 13] = [
+const DERIVED_TREES: [usize; 14] = [
     T_COUNTERS,
     T_CALL_BY_CUSTOMER,
     T_CALL_BY_TIME,
@@ -81,6 +84,7 @@ const DERIVED_TREES: [usize; 13] = [
     T_OPEN_CASE_BY_OPENED,
     T_UNREVIEWED_BY_AGENT,
     T_DISAGREEMENT,
+    T_CALLBACK_BY_TIME,
 ];
 
 pub struct SledStore {
@@ -188,9 +192,9 @@ impl SledStore {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 0 is a store created before any record was written. Versions 1 and
-            // 2 had fewer indexes and tallies: rebuild everything derived.
-            if found == 1 || found == 2 {
+            // Version 0 is a store created before any record was written. Older versions
+            // had fewer indexes and tallies: rebuild everything derived.
+            if (1..SCHEMA_VERSION).contains(&found) {
                 tracing::info!(from = found, "migrating the store: rebuilding indexes");
                 notice(&format!(
                     "updating the store at {} to this version of fourroads: rebuilding its indexes (once; a large store takes minutes)…",

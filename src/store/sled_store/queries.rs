@@ -6,7 +6,8 @@ use super::records::read_counter;
 use super::*;
 use crate::domain::call::AuditEntry;
 use crate::domain::text::first_line;
-use crate::domain::{Call, Case, CaseStatus, Customer, Id, Outcome, QueueEntry, new_id};
+use crate::domain::wrap_up::CaseChange;
+use crate::domain::{Call, Case, CaseStatus, Customer, Id, QueueEntry};
 use crate::store::codec::{decode, decode_text};
 use crate::store::{Actor, CallSummary, Counters, CustomerContext, Store, WrapUpResult, keys};
 
@@ -109,6 +110,17 @@ impl Store for SledStore {
                 entry.earliest_due.get_or_insert(due);
             }
         }
+        for item in self.tree(T_CALLBACK_BY_TIME).iter() {
+            let (key, value) = item?;
+            let (Some(at), Some(customer)) = (keys::time_from(&key), keys::id_from(&value)) else {
+                skipped += 1;
+                continue;
+            };
+            if let Some(&index) = position.get(&customer) {
+                // In time order: the first is the customer's next callback.
+                entries[index].callback_at.get_or_insert(at);
+            }
+        }
         for item in self.tree(T_OPEN_CALL).iter() {
             let (key, _) = item?;
             if let Some(at) = keys::id_from(&key).and_then(|id| position.get(&id)) {
@@ -179,9 +191,6 @@ impl Store for SledStore {
                 "a call is wrapped up with its end time".into(),
             ));
         };
-        if call.road.is_none() {
-            return Err(StoreError::Rule("a call cannot end without a road".into()));
-        }
         let existing_cases = self.case_ids(call.customer_id)?;
         let result = self.transaction(|tx| {
             let Some(old) = tx.load::<Call>(T_CALLS, call.id)? else {
@@ -195,54 +204,48 @@ impl Store for SledStore {
             let mut result = WrapUpResult::default();
             tx.put_notes(call.id, notes)?;
             tx.put_call(Some(&old), call, actor)?;
-            match call.outcome {
-                Outcome::Resolved => {
-                    for case_id in &existing_cases {
-                        let Some(case) = tx.load::<Case>(T_CASES, *case_id)? else {
-                            continue;
-                        };
-                        if case.status != CaseStatus::Open {
-                            continue;
-                        }
-                        let mut closed = case.clone();
-                        closed.status = CaseStatus::Closed;
-                        closed.closed_at = Some(ended_at);
-                        closed.closed_by_call = Some(call.id);
-                        tx.put_case(Some(&case), &closed)?;
-                        tx.audit(
-                            case.id,
-                            actor,
-                            "case",
-                            Some("open"),
-                            Some("closed by a resolved call"),
-                        )?;
-                        result.closed_cases += 1;
-                    }
+            let mut open = Vec::new();
+            for case_id in &existing_cases {
+                if let Some(case) = tx.load::<Case>(T_CASES, *case_id)?
+                    && case.status == CaseStatus::Open
+                {
+                    open.push(case);
                 }
-                Outcome::FollowUp => {
-                    let due = call
-                        .follow_up_due
-                        .ok_or_else(|| StoreError::Rule("a follow-up needs a due date".into()))?;
-                    let summary: String =
-                        first_line(notes).chars().take(CASE_SUMMARY_CHARS).collect();
-                    let case = Case {
-                        id: new_id(),
-                        customer_id: call.customer_id,
-                        opened_by_call: call.id,
-                        opened_at: ended_at,
-                        summary: if summary.is_empty() {
-                            format!("Follow up on the {} call", call.reason.as_str())
+            }
+            let summary: String = first_line(notes).chars().take(CASE_SUMMARY_CHARS).collect();
+            let changes = crate::domain::wrap_up::plan(call, &open, ended_at, &summary)
+                .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
+            for change in changes {
+                match change {
+                    CaseChange::Open(case) => {
+                        tx.put_case(None, &case)?;
+                        result.opened_case = Some(*case);
+                    }
+                    CaseChange::Update { before, after } => {
+                        tx.put_case(Some(&before), &after)?;
+                        if after.status == CaseStatus::Closed {
+                            tx.audit(
+                                after.id,
+                                actor,
+                                "case",
+                                Some("open"),
+                                Some("closed by a resolved call"),
+                            )?;
+                            result.closed_cases += 1;
+                        } else if after.due != before.due || after.callback_at != before.callback_at
+                        {
+                            tx.audit(
+                                after.id,
+                                actor,
+                                "case due",
+                                Some(&before.due.to_string()),
+                                Some(&after.due.to_string()),
+                            )?;
+                            result.updated_case = Some(*after);
                         } else {
-                            summary
-                        },
-                        due,
-                        status: CaseStatus::Open,
-                        closed_at: None,
-                        closed_by_call: None,
-                        close_note: None,
-                    };
-                    tx.put_case(None, &case)?;
-                    result.opened_case = Some(case);
+                            result.updated_case.get_or_insert(*after);
+                        }
+                    }
                 }
             }
             if let Some(status) = call.status_after

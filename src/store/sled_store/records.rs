@@ -334,6 +334,13 @@ pub(super) fn case_index(case: &Case) -> Vec<IndexEntry> {
             keys::join(&[&keys::time(case.opened_at), &keys::id(case.id)]),
             keys::id(case.customer_id).to_vec(),
         ));
+        if let Some(at) = case.callback_at {
+            entries.push((
+                T_CALLBACK_BY_TIME,
+                keys::join(&[&keys::time(at), &keys::id(case.id)]),
+                keys::id(case.customer_id).to_vec(),
+            ));
+        }
     }
     entries
 }
