@@ -26,9 +26,9 @@ impl Listener {
             config
                 .connect(NoTls)
                 .await
-                .map_err(|source| HubError::Connect {
+                .map_err(|error| HubError::Connect {
                     url: redact_url(shown),
-                    source,
+                    reason: super::describe(&error),
                 })?;
         let (sender, notices) = mpsc::unbounded_channel();
         // The connection must be polled for notices to arrive, also while LISTEN runs.

@@ -25,11 +25,8 @@ pub const CHANNEL: &str = "fourroads";
 pub enum HubError {
     #[error("{url} is not a PostgreSQL address (postgres://user@host:port/database)")]
     BadUrl { url: String },
-    #[error("cannot reach the hub at {url}: {source}")]
-    Connect {
-        url: String,
-        source: tokio_postgres::Error,
-    },
+    #[error("cannot reach the hub at {url}: {reason}")]
+    Connect { url: String, reason: String },
     #[error(
         "the hub's schema is version {hub}, newer than this fourroads knows ({ours}); update fourroads"
     )]
@@ -49,7 +46,24 @@ pub enum HubError {
     #[error("the hub holds a change this fourroads cannot read: {0}")]
     Corrupt(String),
     #[error("the hub: {0}")]
-    Db(#[from] tokio_postgres::Error),
+    Db(String),
+}
+
+impl From<tokio_postgres::Error> for HubError {
+    fn from(error: tokio_postgres::Error) -> HubError {
+        HubError::Db(describe(&error))
+    }
+}
+
+/// What went wrong in one line: the server's own message, or the cause under the
+/// client's general one ("error connecting to server: Connection refused").
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
+    let text = match (error.as_db_error(), std::error::Error::source(error)) {
+        (Some(db), _) => db.message().to_string(),
+        (None, Some(cause)) => format!("{error}: {cause}"),
+        (None, None) => error.to_string(),
+    };
+    text.lines().collect::<Vec<_>>().join(" ")
 }
 
 /// One connection to the hub.
@@ -72,9 +86,9 @@ impl Hub {
             config
                 .connect(NoTls)
                 .await
-                .map_err(|source| HubError::Connect {
+                .map_err(|error| HubError::Connect {
                     url: redact_url(shown),
-                    source,
+                    reason: describe(&error),
                 })?;
         // The connection runs as its own task until the client is dropped.
         tokio::spawn(async move {
