@@ -305,6 +305,123 @@ mod tests {
         assert_eq!(OpKind::parse("customer"), None);
     }
 
+    /// One payload of every kind, so a field that does not survive the stored encoding
+    /// (dates, roads, nested enums in a tagged enum) shows up here and not at a hub.
+    #[test]
+    fn every_kind_of_payload_survives_the_stored_encoding() {
+        use crate::domain::call::{AuditEntry, Role};
+        use crate::domain::{CallReason, CustomerStatus, Road};
+        let (customer, call_id, case) = (
+            crate::domain::new_id(),
+            crate::domain::new_id(),
+            crate::domain::new_id(),
+        );
+        let at = Timestamp::from_second(1_763_600_000).unwrap();
+        let mut call = Call::new(customer, "priya", CallReason::WinBack, at);
+        call.id = call_id;
+        call.road = Some(Road::Teach);
+        call.follow_up_due = Some(jiff::civil::date(2026, 11, 25));
+        call.status_after = Some(CustomerStatus::WonBack);
+        call.tags = vec!["billing".into()];
+        let review = OpId {
+            workstation: crate::domain::new_id(),
+            seq: 7,
+        };
+        let payloads = [
+            Payload::CustomerCreate {
+                customer,
+                created_at: at,
+                name: "Ann".into(),
+                phone: Some("+44 1".into()),
+                email: None,
+                segment: Some("home".into()),
+                external_id: None,
+                status: CustomerStatus::AtRisk,
+                do_not_contact: true,
+            },
+            Payload::CustomerField {
+                customer,
+                change: CustomerField::DoNotContact(true),
+            },
+            Payload::CustomerStatus {
+                customer,
+                from: Some(CustomerStatus::New),
+                to: CustomerStatus::Lost,
+                at,
+            },
+            Payload::CallPut { call },
+            Payload::CallNotes {
+                customer,
+                call: call_id,
+                text: "notes\n> quoted".into(),
+            },
+            Payload::Review {
+                customer,
+                call: call_id,
+                road: Road::GoAway,
+                comment: "why".into(),
+                at,
+            },
+            Payload::Acknowledge {
+                customer,
+                call: call_id,
+                review,
+                at,
+            },
+            Payload::CaseOpen {
+                customer,
+                case,
+                opened_by_call: call_id,
+                opened_at: at,
+                summary: "refund".into(),
+                due: jiff::civil::date(2026, 12, 1),
+            },
+            Payload::CaseClose {
+                customer,
+                case,
+                at,
+                by_call: Some(call_id),
+                note: Some("done".into()),
+                follows: Some(review),
+            },
+            Payload::CaseReopen {
+                customer,
+                case,
+                at,
+                follows: None,
+            },
+            Payload::CaseDue {
+                customer,
+                case,
+                due: jiff::civil::date(2026, 12, 2),
+            },
+            Payload::Audit {
+                customer,
+                entry: AuditEntry {
+                    id: crate::domain::new_id(),
+                    subject: call_id,
+                    who: "dana".into(),
+                    role: Role::Lead,
+                    what: "road".into(),
+                    old: Some("2".into()),
+                    new: Some("4".into()),
+                    reason: "bounced".into(),
+                    at,
+                },
+            },
+            Payload::Erase { customer },
+            Payload::Gone { customer },
+        ];
+        let kinds: std::collections::BTreeSet<OpKind> =
+            payloads.iter().map(Payload::kind).collect();
+        assert_eq!(kinds.len(), OpKind::ALL.len(), "one of every kind");
+        for payload in payloads {
+            let back = Payload::decode(&payload.encode().unwrap()).unwrap();
+            assert_eq!(back, payload);
+            assert_eq!(back.customer(), customer);
+        }
+    }
+
     #[test]
     fn payloads_round_trip_and_name_their_customer() {
         let customer = crate::domain::new_id();
