@@ -20,6 +20,12 @@
 //! - audit entries are append-only: the first stamp for an entry id is kept;
 //! - erasing a customer (or any operation left as only the erased id) wins over everything
 //!   about them: nothing about the customer remains but the id in `erased`.
+//!
+//! Every payload names its customer and the rules are applied to each customer's
+//! operations apart, so the operations about one customer materialise to exactly that
+//! customer's part of the records: a store can keep its operations by customer and redo
+//! one customer when a change about them arrives, rather than everything. (A call's or
+//! case's customer is fixed when it is made.)
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +43,7 @@ use super::{Call, Id, Review};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviewRecord {
     pub op: OpId,
+    pub customer: Id,
     pub hlc: Hlc,
     pub call: Id,
     pub review: Review,
@@ -68,7 +75,8 @@ pub struct CaseRecord {
     pub events: Vec<CaseEvent>,
 }
 
-/// What a set of operations amounts to.
+/// What a set of operations amounts to. A review, notes or a case event shows only with
+/// the call or case it belongs to; until that arrives it waits in the operations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Records {
     pub customers: BTreeMap<Id, Customer>,
@@ -97,16 +105,55 @@ struct CaseState {
 
 /// The records a set of operations amounts to, whatever their order and duplicates.
 pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
-    let set = as_set(ops);
-    let erased: BTreeSet<Id> = set
-        .values()
-        .filter(|op| matches!(op.payload, Payload::Erase { .. } | Payload::Gone { .. }))
-        .map(|op| op.payload.customer())
-        .collect();
-    let mut ordered: Vec<&Op> = set
-        .into_values()
-        .filter(|op| !erased.contains(&op.payload.customer()))
-        .collect();
+    let mut by_customer: BTreeMap<Id, Vec<&Op>> = BTreeMap::new();
+    for op in as_set(ops).into_values() {
+        by_customer
+            .entry(op.payload.customer())
+            .or_default()
+            .push(op);
+    }
+    let mut records = Records::default();
+    for (customer, ops) in by_customer {
+        let part = one_customer(customer, ops);
+        // Ids are unique across customers; should two customers' operations ever claim
+        // the same call or case, the customer with the smaller id keeps it.
+        for (id, value) in part.customers {
+            records.customers.entry(id).or_insert(value);
+        }
+        for (id, value) in part.calls {
+            records.calls.entry(id).or_insert(value);
+        }
+        for (id, value) in part.notes {
+            records.notes.entry(id).or_insert(value);
+        }
+        for (key, value) in part.reviews {
+            records.reviews.entry(key).or_insert(value);
+        }
+        for (id, value) in part.cases {
+            records.cases.entry(id).or_insert(value);
+        }
+        for (id, value) in part.audit {
+            records.audit.entry(id).or_insert(value);
+        }
+        records.erased.extend(part.erased);
+    }
+    records
+}
+
+/// The records of one customer from the operations about them (each rule only ever looks
+/// at one customer's operations, so a change that names another customer's call or case
+/// never touches it).
+fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
+    let erased = ops
+        .iter()
+        .any(|op| matches!(op.payload, Payload::Erase { .. } | Payload::Gone { .. }));
+    if erased {
+        return Records {
+            erased: BTreeSet::from([customer]),
+            ..Records::default()
+        };
+    }
+    let mut ordered = ops;
     ordered.sort_by_key(|op| (op.hlc, op.id()));
 
     let mut customers: BTreeMap<Id, CustomerState> = BTreeMap::new();
@@ -186,6 +233,7 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
                 notes.insert((*call, op.workstation), text.clone());
             }
             Payload::Review {
+                customer,
                 call,
                 road,
                 comment,
@@ -204,6 +252,7 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
                 };
                 let record = ReviewRecord {
                     op: op.id(),
+                    customer: *customer,
                     hlc: op.hlc,
                     call: *call,
                     review,
@@ -283,7 +332,6 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
     }
 
     let mut records = Records {
-        erased,
         audit,
         ..Records::default()
     };
@@ -293,6 +341,8 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
         }
         records.calls.insert(id, call);
     }
+    // A review shows with its call; one whose call has not arrived waits in the operations.
+    reviews.retain(|(call, _), _| records.calls.contains_key(call));
     for record in reviews.values_mut() {
         let agent = records
             .calls
