@@ -207,6 +207,12 @@ async fn a_third_workstation_pulls_everything_once_and_resumes_where_it_stopped(
     }
     let records = materialise(&pulled);
     assert_eq!(records.customers[&ann].name, "Ann Lee-Smith");
+    let known = c.workstations().await.unwrap();
+    let mut expected = vec![(a.id, 10), (b.id, 9)];
+    expected.sort();
+    let listed: Vec<_> = known.iter().map(|w| (w.id, w.changes)).collect();
+    assert_eq!(listed, expected);
+    assert!(known.iter().all(|w| w.last_push.is_some()));
     assert_eq!(records.customers[&bo].name, "Bo Diddley");
 }
 

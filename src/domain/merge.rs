@@ -37,6 +37,7 @@ use super::customer::{Customer, StatusChange};
 use super::hlc::Hlc;
 use super::ops::{CustomerField, Op, OpId, Payload};
 use super::{Call, Id, Review};
+use build::{case_from, customer_from, placeholder_case};
 
 /// A lead's latest review of a call, with the operation that made it (what an
 /// acknowledgement names).
@@ -423,5 +424,3 @@ fn case_state(cases: &mut BTreeMap<Id, CaseState>, case: Id) -> &mut CaseState {
 mod build;
 #[cfg(test)]
 mod tests;
-
-use build::{case_from, customer_from, placeholder_case};

@@ -14,7 +14,7 @@ use tokio_postgres::{Client, Config, NoTls};
 
 pub use listen::Listener;
 pub use migrate::{SCHEMA_VERSION, SchemaChange};
-pub use pull::{Pulled, Seen};
+pub use pull::{Pulled, Seen, WorkstationSeen};
 pub use push::Pushed;
 pub use url::{config_from_url, redact_url};
 

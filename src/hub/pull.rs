@@ -40,6 +40,16 @@ impl Seen {
     }
 }
 
+/// A workstation as the hub knows it (for `team status`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkstationSeen {
+    pub id: Id,
+    /// How many changes of it the hub holds.
+    pub changes: u64,
+    /// When it last pushed something new.
+    pub last_push: Option<jiff::Timestamp>,
+}
+
 /// One page of a pull.
 #[derive(Debug)]
 pub struct Pulled {
@@ -59,6 +69,29 @@ const SELECT_OPS: &str = "
     LIMIT $4";
 
 impl Hub {
+    /// Every workstation that has pushed to the hub, in id order.
+    pub async fn workstations(&self) -> Result<Vec<WorkstationSeen>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT workstation_id, high_seq,
+                        (extract(epoch FROM last_push_at) * 1000)::bigint
+                 FROM workstations ORDER BY workstation_id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let millis: Option<i64> = row.try_get(2)?;
+                Ok(WorkstationSeen {
+                    id: row.try_get(0)?,
+                    changes: row.try_get::<_, i64>(1)? as u64,
+                    last_push: millis.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+                })
+            })
+            .collect()
+    }
+
     /// Up to `limit` operations that come after `seen`.
     pub async fn pull(&self, seen: &Seen, limit: usize) -> Result<Pulled, HubError> {
         let heads = self
