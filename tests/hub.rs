@@ -371,15 +371,31 @@ async fn erasing_a_customer_leaves_only_the_id_in_the_hub() {
     }
     assert_eq!(count(&db, "SELECT count(*) FROM erased_customers").await, 1);
 
+    // A workstation that erased a customer itself before pushing sends its emptied
+    // changes (only the id) and then the erase, all in one push.
+    let cy = fourroads::domain::new_id();
+    let mut emptied = vec![
+        offline.create(cy, "Cysecret"),
+        offline.rename(cy, "Cysecret 2"),
+    ];
+    for op in &mut emptied {
+        op.payload = Payload::Gone { customer: cy };
+    }
+    emptied.push(offline.op(Payload::Erase { customer: cy }));
+    assert_eq!(hub.push(&emptied).await.unwrap().added, 3);
+
     let mut seen = Seen::default();
     let pulled = pull_all(&hub, &mut seen, 100).await;
-    assert_eq!(
-        pulled.len(),
-        6,
-        "the log keeps its places, without payloads"
-    );
+    assert_eq!(pulled.len(), 9, "the log keeps its places");
+    let gone = |customer| {
+        pulled
+            .iter()
+            .filter(|op| op.payload == Payload::Gone { customer })
+            .count()
+    };
+    assert_eq!((gone(ann), gone(cy)), (4, 2), "nothing but the ids");
     let records = materialise(&pulled);
-    assert_eq!(records.erased.iter().collect::<Vec<_>>(), [&ann]);
+    assert_eq!(records.erased, [ann, cy].into_iter().collect());
     assert_eq!(records.customers.keys().collect::<Vec<_>>(), [&bo]);
     assert!(records.calls.is_empty() && records.notes.is_empty());
 }

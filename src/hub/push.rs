@@ -5,7 +5,9 @@
 //! every operation 1..=n of that workstation is committed. That is what lets a pull resume
 //! from a per-workstation position (see `pull.rs`). Operations already there are skipped
 //! (`ON CONFLICT DO NOTHING`), so pushing again after a lost reply is harmless. An erase
-//! removes the payload of every operation about its customer, including ones pushed later.
+//! removes the payload of every operation about its customer, including ones pushed later;
+//! a workstation that already emptied its own operations that way sends them as `Gone`,
+//! stored as only the id.
 
 use std::collections::BTreeMap;
 
@@ -29,7 +31,8 @@ const INSERT_OP: &str = "
            $8::uuid,
            CASE WHEN e.customer_id IS NULL OR $7::text = 'erase' THEN $9::uuid END,
            $10::smallint,
-           CASE WHEN e.customer_id IS NULL OR $7::text = 'erase' THEN $11::bytea END
+           CASE WHEN $7::text = 'gone' THEN NULL
+                WHEN e.customer_id IS NULL OR $7::text = 'erase' THEN $11::bytea END
     FROM (SELECT $8::uuid AS customer_id) AS this
     LEFT JOIN erased_customers e ON e.customer_id = this.customer_id
     ON CONFLICT (workstation_id, seq) DO NOTHING";
