@@ -245,6 +245,28 @@ async fn a_push_that_would_leave_a_gap_stores_nothing() {
     assert_eq!(hub.push(&ops).await.unwrap().added, 5);
 }
 
+#[tokio::test]
+async fn a_hub_missing_changes_it_claims_is_an_error_not_an_endless_pull() {
+    let Some(db) = TestDb::create("missing rows").await else {
+        return;
+    };
+    let mut hub = hub(&db).await;
+    let mut ws = Ws::new("priya", Role::Agent);
+    let customer = fourroads::domain::new_id();
+    let ops: Vec<Op> = (0..4)
+        .map(|n| ws.rename(customer, &n.to_string()))
+        .collect();
+    hub.push(&ops).await.unwrap();
+    db.raw()
+        .await
+        .execute("DELETE FROM ops WHERE seq >= 3", &[])
+        .await
+        .unwrap();
+    let failed = hub.pull(&Seen::default(), 10).await.unwrap_err();
+    assert!(matches!(failed, HubError::Corrupt(_)), "{failed}");
+    assert!(failed.to_string().contains("stop at 2"), "{failed}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_cut_off_in_the_middle_leaves_nothing_half_written() {
     let Some(db) = TestDb::create("cut off").await else {

@@ -124,6 +124,7 @@ impl Hub {
                     &[&workstation, &(from as i64), &(high as i64), &(room as i64)],
                 )
                 .await?;
+            let short = rows.len() < room;
             for row in rows {
                 let op = op_from_row(workstation, &row)?;
                 if !next.advance(&op) {
@@ -136,6 +137,15 @@ impl Hub {
                 ops.push(op);
             }
             if next.get(workstation) < high {
+                if short {
+                    // The hub says it has more of this log than it gave: rows are missing,
+                    // and pulling again would never get past them.
+                    return Err(HubError::Corrupt(format!(
+                        "workstation {workstation} should have {high} changes at the hub, \
+                         but they stop at {}",
+                        next.get(workstation)
+                    )));
+                }
                 more = true;
             }
         }
