@@ -89,6 +89,22 @@ pub enum CliCommand {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// The team hub: one PostgreSQL database every workstation syncs through
+    Team {
+        #[command(subcommand)]
+        what: TeamWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamWhat {
+    /// Create or migrate the hub's schema (safe to run again; refuses a hub whose schema is
+    /// newer than this fourroads)
+    Init {
+        /// The hub, as postgres://user@host:port/database?sslmode=...; the password comes
+        /// from PGPASSWORD or ~/.pgpass and is never shown
+        url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod export;
+pub mod hub;
 pub mod input;
 pub mod runtime;
 pub mod store;

@@ -10,7 +10,7 @@ use clap::Parser;
 use directories::ProjectDirs;
 
 use fourroads::app::State;
-use fourroads::cli::{Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoleArg};
+use fourroads::cli::{Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoleArg, TeamWhat};
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
@@ -104,6 +104,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Erase {
             what: EraseWhat::Customer { id, yes },
         }) => erase_customer(&id, yes, &store_path),
+        Some(CliCommand::Team {
+            what: TeamWhat::Init { url },
+        }) => team_init(&url),
         Some(CliCommand::Gen {
             customers,
             calls,
@@ -195,6 +198,38 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `team init URL`: creates or migrates the hub's schema. The address is only ever shown
+/// without its password.
+fn team_init(url: &str) -> Result<(), Failure> {
+    let shown = fourroads::hub::redact_url(url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let change = runtime
+        .block_on(async {
+            let mut hub = fourroads::hub::Hub::connect(url).await?;
+            hub.init().await
+        })
+        .map_err(|e| e.to_string().lines().collect::<Vec<_>>().join(" "))?;
+    if change.from == change.to {
+        println!(
+            "The hub at {shown} is up to date (schema version {}).",
+            change.to
+        );
+    } else if change.from == 0 {
+        println!(
+            "Created the fourroads schema (version {}) in the hub at {shown}.",
+            change.to
+        );
+    } else {
+        println!(
+            "Migrated the hub at {shown} from schema version {} to {}.",
+            change.from, change.to
+        );
+    }
+    Ok(())
 }
 
 /// Logs go to a file in the data directory, never to the screen.

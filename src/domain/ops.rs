@@ -1,0 +1,438 @@
+//! Operations: every change a workstation makes, as it travels through the team hub
+//! (SPEC §12). An operation is an envelope — who made it, where, when by the hybrid
+//! logical clock, and which version of the payload format — around one payload. The rules
+//! that turn a set of operations into records are in `domain::merge`.
+//!
+//! Payloads carry the customer they are about, so erasing a customer can find and remove
+//! every payload about them without first knowing every call and case they had.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::call::{AuditEntry, Role};
+use super::hlc::Hlc;
+use super::{Call, CustomerStatus, Id, Road};
+
+/// The payload format this build writes. A hub or store holding a newer one is refused
+/// rather than misread.
+pub const PAYLOAD_VERSION: u16 = 1;
+
+/// An operation's identity: the workstation that made it and its place in that
+/// workstation's log (1, 2, 3… without gaps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct OpId {
+    pub workstation: Id,
+    pub seq: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    /// The workstation that made the change (UUIDv7, made with its store).
+    pub workstation: Id,
+    /// Its place in that workstation's log, starting at 1.
+    pub seq: u64,
+    /// The person who made the change, as their name appears on calls.
+    pub author: String,
+    pub role: Role,
+    pub hlc: Hlc,
+    pub payload_version: u16,
+    pub payload: Payload,
+}
+
+impl Op {
+    pub fn id(&self) -> OpId {
+        OpId {
+            workstation: self.workstation,
+            seq: self.seq,
+        }
+    }
+}
+
+/// One field of a customer that can be changed on its own (the latest change wins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "field", content = "value")]
+pub enum CustomerField {
+    Name(String),
+    Phone(Option<String>),
+    Email(Option<String>),
+    Segment(Option<String>),
+    ExternalId(Option<String>),
+    DoNotContact(bool),
+}
+
+impl CustomerField {
+    /// Which field this is, as a small number (the key of its last-writer-wins register).
+    pub fn slot(&self) -> u8 {
+        match self {
+            CustomerField::Name(_) => 0,
+            CustomerField::Phone(_) => 1,
+            CustomerField::Email(_) => 2,
+            CustomerField::Segment(_) => 3,
+            CustomerField::ExternalId(_) => 4,
+            CustomerField::DoNotContact(_) => 5,
+        }
+    }
+}
+
+/// The kinds of operation, as stored in the hub's `kind` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OpKind {
+    CustomerCreate,
+    CustomerField,
+    CustomerStatus,
+    CallPut,
+    CallNotes,
+    Review,
+    Acknowledge,
+    CaseOpen,
+    CaseClose,
+    CaseReopen,
+    CaseDue,
+    Audit,
+    Erase,
+    /// The payload was removed because its customer was erased; only the id is left.
+    Gone,
+}
+
+impl OpKind {
+    pub const ALL: [OpKind; 14] = [
+        OpKind::CustomerCreate,
+        OpKind::CustomerField,
+        OpKind::CustomerStatus,
+        OpKind::CallPut,
+        OpKind::CallNotes,
+        OpKind::Review,
+        OpKind::Acknowledge,
+        OpKind::CaseOpen,
+        OpKind::CaseClose,
+        OpKind::CaseReopen,
+        OpKind::CaseDue,
+        OpKind::Audit,
+        OpKind::Erase,
+        OpKind::Gone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::CustomerCreate => "customer-create",
+            OpKind::CustomerField => "customer-field",
+            OpKind::CustomerStatus => "customer-status",
+            OpKind::CallPut => "call-put",
+            OpKind::CallNotes => "call-notes",
+            OpKind::Review => "review",
+            OpKind::Acknowledge => "acknowledge",
+            OpKind::CaseOpen => "case-open",
+            OpKind::CaseClose => "case-close",
+            OpKind::CaseReopen => "case-reopen",
+            OpKind::CaseDue => "case-due",
+            OpKind::Audit => "audit",
+            OpKind::Erase => "erase",
+            OpKind::Gone => "gone",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OpKind> {
+        OpKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Payload {
+    /// A new customer with their first fields and status.
+    CustomerCreate {
+        customer: Id,
+        created_at: Timestamp,
+        name: String,
+        phone: Option<String>,
+        email: Option<String>,
+        segment: Option<String>,
+        external_id: Option<String>,
+        status: CustomerStatus,
+        do_not_contact: bool,
+    },
+    /// One field changed; per field, the change with the latest stamp wins.
+    CustomerField { customer: Id, change: CustomerField },
+    /// A status change; every one is kept in the history, in stamp order.
+    CustomerStatus {
+        customer: Id,
+        from: Option<CustomerStatus>,
+        to: CustomerStatus,
+        at: Timestamp,
+    },
+    /// A call as its origin workstation has it (its `review` field is not used: reviews
+    /// are their own operations). Only the workstation that took the call may change it.
+    CallPut { call: Call },
+    /// The call's notes, from the workstation that took the call.
+    CallNotes {
+        customer: Id,
+        call: Id,
+        text: String,
+    },
+    /// A lead's review of a call; one per (call, lead), the latest replaces the earlier.
+    Review {
+        customer: Id,
+        call: Id,
+        road: Road,
+        comment: String,
+        at: Timestamp,
+    },
+    /// The agent read a review: names the review operation read, so a newer review of
+    /// the same call shows as unread again.
+    Acknowledge {
+        customer: Id,
+        call: Id,
+        review: OpId,
+        at: Timestamp,
+    },
+    CaseOpen {
+        customer: Id,
+        case: Id,
+        opened_by_call: Id,
+        opened_at: Timestamp,
+        summary: String,
+        due: Date,
+    },
+    /// Closing a case; `follows` names the close or reopen this author last saw for the
+    /// case (`None`: only its opening).
+    CaseClose {
+        customer: Id,
+        case: Id,
+        at: Timestamp,
+        by_call: Option<Id>,
+        note: Option<String>,
+        follows: Option<OpId>,
+    },
+    /// Reopening a case; `follows` as for a close.
+    CaseReopen {
+        customer: Id,
+        case: Id,
+        at: Timestamp,
+        follows: Option<OpId>,
+    },
+    /// A new due date; the latest stamp wins.
+    CaseDue { customer: Id, case: Id, due: Date },
+    /// An audit entry: never changed or removed (except by erasing its customer).
+    Audit { customer: Id, entry: AuditEntry },
+    /// Erase a customer and everything about them; wins over every other operation.
+    Erase { customer: Id },
+    /// What is left of an operation about an erased customer.
+    Gone { customer: Id },
+}
+
+impl Payload {
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Payload::CustomerCreate { .. } => OpKind::CustomerCreate,
+            Payload::CustomerField { .. } => OpKind::CustomerField,
+            Payload::CustomerStatus { .. } => OpKind::CustomerStatus,
+            Payload::CallPut { .. } => OpKind::CallPut,
+            Payload::CallNotes { .. } => OpKind::CallNotes,
+            Payload::Review { .. } => OpKind::Review,
+            Payload::Acknowledge { .. } => OpKind::Acknowledge,
+            Payload::CaseOpen { .. } => OpKind::CaseOpen,
+            Payload::CaseClose { .. } => OpKind::CaseClose,
+            Payload::CaseReopen { .. } => OpKind::CaseReopen,
+            Payload::CaseDue { .. } => OpKind::CaseDue,
+            Payload::Audit { .. } => OpKind::Audit,
+            Payload::Erase { .. } => OpKind::Erase,
+            Payload::Gone { .. } => OpKind::Gone,
+        }
+    }
+
+    /// The customer this change is about.
+    pub fn customer(&self) -> Id {
+        match self {
+            Payload::CustomerCreate { customer, .. }
+            | Payload::CustomerField { customer, .. }
+            | Payload::CustomerStatus { customer, .. }
+            | Payload::CallNotes { customer, .. }
+            | Payload::Review { customer, .. }
+            | Payload::Acknowledge { customer, .. }
+            | Payload::CaseOpen { customer, .. }
+            | Payload::CaseClose { customer, .. }
+            | Payload::CaseReopen { customer, .. }
+            | Payload::CaseDue { customer, .. }
+            | Payload::Audit { customer, .. }
+            | Payload::Erase { customer }
+            | Payload::Gone { customer } => *customer,
+            Payload::CallPut { call } => call.customer_id,
+        }
+    }
+
+    /// The record the change is to, apart from the customer: a call, a case or an audit
+    /// entry (`None` for changes to the customer itself).
+    pub fn subject(&self) -> Option<Id> {
+        match self {
+            Payload::CallPut { call } => Some(call.id),
+            Payload::CallNotes { call, .. }
+            | Payload::Review { call, .. }
+            | Payload::Acknowledge { call, .. } => Some(*call),
+            Payload::CaseOpen { case, .. }
+            | Payload::CaseClose { case, .. }
+            | Payload::CaseReopen { case, .. }
+            | Payload::CaseDue { case, .. } => Some(*case),
+            Payload::Audit { entry, .. } => Some(entry.id),
+            Payload::CustomerCreate { .. }
+            | Payload::CustomerField { .. }
+            | Payload::CustomerStatus { .. }
+            | Payload::Erase { .. }
+            | Payload::Gone { .. } => None,
+        }
+    }
+
+    /// The bytes stored for this payload (MessagePack with field names, so later versions
+    /// can add fields).
+    pub fn encode(&self) -> Result<Vec<u8>, rmp_serde::encode::Error> {
+        rmp_serde::to_vec_named(self)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Payload, rmp_serde::decode::Error> {
+        rmp_serde::from_slice(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in OpKind::ALL {
+            assert_eq!(OpKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(OpKind::parse("customer"), None);
+    }
+
+    /// One payload of every kind, so a field that does not survive the stored encoding
+    /// (dates, roads, nested enums in a tagged enum) shows up here and not at a hub.
+    #[test]
+    fn every_kind_of_payload_survives_the_stored_encoding() {
+        use crate::domain::call::{AuditEntry, Role};
+        use crate::domain::{CallReason, CustomerStatus, Road};
+        let (customer, call_id, case) = (
+            crate::domain::new_id(),
+            crate::domain::new_id(),
+            crate::domain::new_id(),
+        );
+        let at = Timestamp::from_second(1_763_600_000).unwrap();
+        let mut call = Call::new(customer, "priya", CallReason::WinBack, at);
+        call.id = call_id;
+        call.road = Some(Road::Teach);
+        call.follow_up_due = Some(jiff::civil::date(2026, 11, 25));
+        call.status_after = Some(CustomerStatus::WonBack);
+        call.tags = vec!["billing".into()];
+        let review = OpId {
+            workstation: crate::domain::new_id(),
+            seq: 7,
+        };
+        let payloads = [
+            Payload::CustomerCreate {
+                customer,
+                created_at: at,
+                name: "Ann".into(),
+                phone: Some("+44 1".into()),
+                email: None,
+                segment: Some("home".into()),
+                external_id: None,
+                status: CustomerStatus::AtRisk,
+                do_not_contact: true,
+            },
+            Payload::CustomerField {
+                customer,
+                change: CustomerField::DoNotContact(true),
+            },
+            Payload::CustomerStatus {
+                customer,
+                from: Some(CustomerStatus::New),
+                to: CustomerStatus::Lost,
+                at,
+            },
+            Payload::CallPut { call },
+            Payload::CallNotes {
+                customer,
+                call: call_id,
+                text: "notes\n> quoted".into(),
+            },
+            Payload::Review {
+                customer,
+                call: call_id,
+                road: Road::GoAway,
+                comment: "why".into(),
+                at,
+            },
+            Payload::Acknowledge {
+                customer,
+                call: call_id,
+                review,
+                at,
+            },
+            Payload::CaseOpen {
+                customer,
+                case,
+                opened_by_call: call_id,
+                opened_at: at,
+                summary: "refund".into(),
+                due: jiff::civil::date(2026, 12, 1),
+            },
+            Payload::CaseClose {
+                customer,
+                case,
+                at,
+                by_call: Some(call_id),
+                note: Some("done".into()),
+                follows: Some(review),
+            },
+            Payload::CaseReopen {
+                customer,
+                case,
+                at,
+                follows: None,
+            },
+            Payload::CaseDue {
+                customer,
+                case,
+                due: jiff::civil::date(2026, 12, 2),
+            },
+            Payload::Audit {
+                customer,
+                entry: AuditEntry {
+                    id: crate::domain::new_id(),
+                    subject: call_id,
+                    who: "dana".into(),
+                    role: Role::Lead,
+                    what: "road".into(),
+                    old: Some("2".into()),
+                    new: Some("4".into()),
+                    reason: "bounced".into(),
+                    at,
+                },
+            },
+            Payload::Erase { customer },
+            Payload::Gone { customer },
+        ];
+        let kinds: std::collections::BTreeSet<OpKind> =
+            payloads.iter().map(Payload::kind).collect();
+        assert_eq!(kinds.len(), OpKind::ALL.len(), "one of every kind");
+        for payload in payloads {
+            let back = Payload::decode(&payload.encode().unwrap()).unwrap();
+            assert_eq!(back, payload);
+            assert_eq!(back.customer(), customer);
+        }
+    }
+
+    #[test]
+    fn payloads_round_trip_and_name_their_customer() {
+        let customer = crate::domain::new_id();
+        let payload = Payload::CustomerField {
+            customer,
+            change: CustomerField::Phone(Some("+44 20 7946 0000".into())),
+        };
+        let back = Payload::decode(&payload.encode().unwrap()).unwrap();
+        assert_eq!(back, payload);
+        assert_eq!(back.customer(), customer);
+        assert_eq!(back.kind(), OpKind::CustomerField);
+        assert_eq!(back.subject(), None);
+    }
+}

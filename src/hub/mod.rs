@@ -1,0 +1,110 @@
+//! The team hub: one PostgreSQL database that every workstation syncs through (SPEC §12).
+//! This module knows operations, not screens: it creates and migrates the hub's schema,
+//! pushes a workstation's operations, pulls everyone else's from where it stopped, and
+//! listens for the notice that something new arrived. The merge of what is pulled is
+//! `domain::merge`; the orchestration with the local store belongs to `sync/`.
+
+mod listen;
+mod migrate;
+mod pull;
+mod push;
+mod url;
+
+use tokio_postgres::{Client, Config, NoTls};
+
+pub use listen::Listener;
+pub use migrate::{SCHEMA_VERSION, SchemaChange};
+pub use pull::{Pulled, Seen, WorkstationSeen};
+pub use push::Pushed;
+pub use url::{config_from_url, redact_url};
+
+/// The channel a push notifies and every workstation listens on.
+pub const CHANNEL: &str = "fourroads";
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("{url} is not a PostgreSQL address (postgres://user@host:port/database)")]
+    BadUrl { url: String },
+    #[error("cannot reach the hub at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error(
+        "the hub's schema is version {hub}, newer than this fourroads knows ({ours}); update fourroads"
+    )]
+    NewerSchema { hub: i32, ours: i32 },
+    #[error("the hub has no fourroads schema yet; run `fourroads team init URL` first")]
+    NotInitialised,
+    #[error(
+        "workstation {workstation} would leave a gap in its log at the hub (has {has}, sent {sent})"
+    )]
+    Gap {
+        workstation: crate::domain::Id,
+        has: u64,
+        sent: u64,
+    },
+    #[error("the hub holds a change in a newer format ({version}) than this fourroads reads")]
+    NewerPayload { version: i16 },
+    #[error("the hub holds a change this fourroads cannot read: {0}")]
+    Corrupt(String),
+    #[error("the hub: {0}")]
+    Db(String),
+}
+
+impl From<tokio_postgres::Error> for HubError {
+    fn from(error: tokio_postgres::Error) -> HubError {
+        HubError::Db(describe(&error))
+    }
+}
+
+/// What went wrong in one line: the server's own message, or the cause under the
+/// client's general one ("error connecting to server: Connection refused").
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
+    let text = match (error.as_db_error(), std::error::Error::source(error)) {
+        (Some(db), _) => db.message().to_string(),
+        (None, Some(cause)) => format!("{error}: {cause}"),
+        (None, None) => error.to_string(),
+    };
+    text.lines().collect::<Vec<_>>().join(" ")
+}
+
+/// One connection to the hub.
+pub struct Hub {
+    client: Client,
+}
+
+impl Hub {
+    /// Connects to the hub at `url` (a libpq URL; the password from the URL,
+    /// `PGPASSWORD` or the password file). Errors show the address without its password.
+    pub async fn connect(url: &str) -> Result<Hub, HubError> {
+        let config = config_from_url(url)?;
+        Hub::connect_with(&config, url).await
+    }
+
+    /// Connects with settings already made; `shown` is the address for messages (its
+    /// password is removed before it is shown).
+    pub async fn connect_with(config: &Config, shown: &str) -> Result<Hub, HubError> {
+        let (client, connection) =
+            config
+                .connect(NoTls)
+                .await
+                .map_err(|error| HubError::Connect {
+                    url: redact_url(shown),
+                    reason: describe(&error),
+                })?;
+        // The connection runs as its own task until the client is dropped.
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::warn!("the hub connection ended: {error}");
+            }
+        });
+        Ok(Hub { client })
+    }
+
+    /// The server process serving this connection (tests use it to cut the connection).
+    pub async fn backend_pid(&self) -> Result<i32, HubError> {
+        let row = self
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await?;
+        Ok(row.get(0))
+    }
+}
