@@ -191,6 +191,17 @@ fn case_line<'a>(active: &ActiveCall, width: usize, theme: &Theme) -> Line<'a> {
             },
             theme.dim,
         ),
+        None if call.outcome.owes_follow_up() => {
+            // Wrap-up adds the follow-up to the case due first (domain::wrap_up).
+            let first = active.open_cases.iter().min_by_key(|c| (c.due, c.opened_at));
+            (
+                format!(
+                    "Case: adds to {} · stays open",
+                    first.map_or(String::new(), |c| safe(&c.summary).into_owned())
+                ),
+                theme.base,
+            )
+        }
         None => (
             format!(
                 "Case: none chosen ({} open; c) · closes nothing",

@@ -23,6 +23,9 @@ pub(super) fn placeholder_case(id: Id) -> Case {
         closed_at: None,
         closed_by_call: None,
         close_note: None,
+        owner: String::new(),
+        calls: Vec::new(),
+        callback_at: None,
     }
 }
 
