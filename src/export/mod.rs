@@ -4,12 +4,41 @@
 //! code marked it safe, so user text can never add a heading, break a table or inject
 //! HTML. Building the data is in `summary.rs`; this file renders.
 
+pub mod files;
 pub mod markdown;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, Value};
+
+/// The most a template may write (bytes): more means a runaway loop, refused before it
+/// takes the machine's memory.
+pub const MAX_OUTPUT: usize = 256 << 20;
+/// The most steps a template may take (minijinja's fuel): a loop that writes nothing
+/// still ends.
+pub const MAX_STEPS: u64 = 2_000_000_000;
+
+/// Collects a template's output, refusing to grow past `MAX_OUTPUT`.
+struct Bounded {
+    text: Vec<u8>,
+    exceeded: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > MAX_OUTPUT {
+            self.exceeded = true;
+            return Err(std::io::Error::other("the output limit"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The templates: name, embedded text.
 pub const TEMPLATES: [(&str, &str); 3] = [
@@ -58,6 +87,7 @@ impl Templates {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        env.set_fuel(Some(MAX_STEPS));
         env.set_formatter(move |out, _state, value| {
             if value.is_none() || value.is_undefined() {
                 return Ok(());
@@ -100,9 +130,26 @@ impl Templates {
             .env
             .get_template(name)
             .map_err(|e| template_error(&source, &e))?;
-        let mut text = template
-            .render(context)
-            .map_err(|e| template_error(&source, &e))?;
+        let mut out = Bounded {
+            text: Vec::new(),
+            exceeded: false,
+        };
+        if let Err(e) = template.render_captured_to(context, &mut out) {
+            if out.exceeded {
+                return Err(ExportError::Template(format!(
+                    "{source}: the output grew past the limit of {} MiB; a loop in the template runs too often",
+                    MAX_OUTPUT >> 20
+                )));
+            }
+            if e.kind() == minijinja::ErrorKind::OutOfFuel {
+                return Err(ExportError::Template(format!(
+                    "{source}: the template took more than the limit of {MAX_STEPS} steps; a loop in it runs too often"
+                )));
+            }
+            return Err(template_error(&source, &e));
+        }
+        let mut text = String::from_utf8(out.text)
+            .map_err(|_| ExportError::Template(format!("{source}: the output is not UTF-8")))?;
         if !text.ends_with('\n') {
             text.push('\n');
         }

@@ -72,6 +72,37 @@ impl SledStore {
         Ok(())
     }
 
+    /// The time zone whose calendar days this store counts in.
+    pub fn time_zone(&self) -> TimeZone {
+        self.tz.clone()
+    }
+
+    /// Copies every record into `target` (which should be empty) in bounded batches and
+    /// rebuilds its indexes, counters and tallies: a fresh store with the same content,
+    /// and nothing of what was once removed.
+    pub fn copy_records_to(&self, target: &SledStore) -> StoreResult<()> {
+        const COPY_BATCH: usize = 10_000;
+        let mut batch = Vec::with_capacity(COPY_BATCH);
+        let mut failed = None;
+        let copied = self.each_record(&mut |record| {
+            batch.push(record);
+            if batch.len() >= COPY_BATCH {
+                if let Err(e) = target.restore_records(&batch) {
+                    failed = Some(e);
+                    return Err(std::io::Error::other("copy failed"));
+                }
+                batch.clear();
+            }
+            Ok(())
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        copied?;
+        target.restore_records(&batch)?;
+        target.finish_restore()
+    }
+
     /// Whether the store holds any record at all.
     pub fn has_records(&self) -> bool {
         RECORD_TREES.iter().any(|t| !self.tree(*t).is_empty())
