@@ -242,3 +242,41 @@ pub trait Store: Send + Sync {
         today: jiff::civil::Date,
     ) -> StoreResult<Dashboard>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn errors_say_what_happened_and_what_to_do_without_debug_text() {
+        let full = StoreError::Sled(sled::Error::Io(Error::new(
+            ErrorKind::StorageFull,
+            "Os { code: 28, kind: StorageFull, message: \"No space left on device\" }",
+        )))
+        .to_string();
+        assert!(full.contains("the disk is full; free some space"), "{full}");
+        let damaged = StoreError::Sled(sled::Error::Corruption { at: None, bt: () }).to_string();
+        assert!(damaged.contains("restore your latest backup"), "{damaged}");
+        let in_the_way = StoreError::Open {
+            path: PathBuf::from("/tmp/notes.txt"),
+            source: Error::from(ErrorKind::AlreadyExists),
+        }
+        .to_string();
+        assert!(
+            in_the_way.contains("is a file, not a folder"),
+            "{in_the_way}"
+        );
+        let denied = StoreError::Open {
+            path: PathBuf::from("/srv/store"),
+            source: Error::from_raw_os_error(13),
+        }
+        .to_string();
+        assert!(denied.contains("permission denied"), "{denied}");
+        for text in [&full, &damaged, &in_the_way, &denied] {
+            for debug in ["Os {", "os error", "backtrace", "kind:"] {
+                assert!(!text.contains(debug), "{text}");
+            }
+        }
+    }
+}

@@ -22,7 +22,7 @@ const RESTORE_BATCH: usize = 10_000;
 pub enum BackupError {
     #[error("{0}")]
     Invalid(String),
-    #[error("{file}: {source}")]
+    #[error("{file}: {}", crate::store::describe_io(.source))]
     Io {
         file: String,
         source: std::io::Error,
@@ -96,8 +96,12 @@ pub fn write_to(
         created_at: now,
         time_zone: store.time_zone_name(),
     };
-    let write_failed =
-        |e: std::io::Error| StoreError::Rule(format!("cannot write the backup: {e}"));
+    let write_failed = |e: std::io::Error| {
+        StoreError::Rule(format!(
+            "cannot write the backup: {}",
+            crate::store::describe_io(&e)
+        ))
+    };
     emit(header).map_err(write_failed)?;
     store.each_record(&mut emit)?;
     let trailer = BackupRecord::Checksum {

@@ -22,7 +22,12 @@ impl SledStore {
         &self,
         emit: &mut dyn FnMut(BackupRecord) -> std::io::Result<()>,
     ) -> StoreResult<()> {
-        let io = |e: std::io::Error| StoreError::Rule(format!("cannot write the backup: {e}"));
+        let io = |e: std::io::Error| {
+            StoreError::Rule(format!(
+                "cannot write the backup: {}",
+                crate::store::describe_io(&e)
+            ))
+        };
         for item in self.tree(T_AGENTS).iter() {
             let (name, number) = item?;
             emit(BackupRecord::Agent {
