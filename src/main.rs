@@ -202,22 +202,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             state.palette_commands = keymap.commands();
             state.review.blind = config.blind_review.unwrap_or(true);
-            state.export_dir = exports_beside(&store_path);
+            state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();
             let store: Arc<dyn Store> = Arc::new(store);
             fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
             Ok(())
         }
-    }
-}
-
-/// Where the app writes its exports: an `exports` folder beside the store in use, so
-/// `--store` keeps a store's exports with it (the default store's are in the data
-/// directory, as before).
-fn exports_beside(store_path: &std::path::Path) -> PathBuf {
-    match store_path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.join("exports"),
-        _ => PathBuf::from("exports"),
     }
 }
 

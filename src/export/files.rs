@@ -5,6 +5,16 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Where the app writes its exports: an `exports` folder beside the store in use, so
+/// `--store` keeps a store's exports with it (the default store's are in the data
+/// directory, as before).
+pub fn exports_beside(store: &Path) -> PathBuf {
+    match store.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join("exports"),
+        _ => PathBuf::from("exports"),
+    }
+}
+
 fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();
     options.write(true);

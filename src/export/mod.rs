@@ -22,12 +22,13 @@ pub const MAX_STEPS: u64 = 2_000_000_000;
 /// Collects a template's output, refusing to grow past `MAX_OUTPUT`.
 struct Bounded {
     text: Vec<u8>,
+    limit: usize,
     exceeded: bool,
 }
 
 impl std::io::Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.text.len() + buf.len() > MAX_OUTPUT {
+        if self.text.len() + buf.len() > self.limit {
             self.exceeded = true;
             return Err(std::io::Error::other("the output limit"));
         }
@@ -68,6 +69,8 @@ pub struct Templates {
     env: Environment<'static>,
     /// Where each template came from (the user's file, or "built in").
     sources: Vec<(String, String)>,
+    /// The most bytes a rendering may produce (`MAX_OUTPUT` unless lowered).
+    max_output: usize,
 }
 
 fn template_error(source: &str, e: &minijinja::Error) -> ExportError {
@@ -117,7 +120,16 @@ impl Templates {
                 .map_err(|e| template_error(&source, &e))?;
             sources.push((name.to_string(), source));
         }
-        Ok(Templates { env, sources })
+        Ok(Templates {
+            env,
+            sources,
+            max_output: MAX_OUTPUT,
+        })
+    }
+
+    /// Lowers the output limit (a caller with less memory to spare; tests).
+    pub fn limit_output(&mut self, bytes: usize) {
+        self.max_output = bytes.min(MAX_OUTPUT);
     }
 
     pub fn render(&self, name: &str, context: Value) -> Result<String, ExportError> {
@@ -132,13 +144,14 @@ impl Templates {
             .map_err(|e| template_error(&source, &e))?;
         let mut out = Bounded {
             text: Vec::new(),
+            limit: self.max_output,
             exceeded: false,
         };
         if let Err(e) = template.render_captured_to(context, &mut out) {
             if out.exceeded {
                 return Err(ExportError::Template(format!(
-                    "{source}: the output grew past the limit of {} MiB; a loop in the template runs too often",
-                    MAX_OUTPUT >> 20
+                    "{source}: the output grew past the limit of {}; a loop in the template runs too often",
+                    size_text(self.max_output)
                 )));
             }
             if e.kind() == minijinja::ErrorKind::OutOfFuel {
@@ -154,6 +167,14 @@ impl Templates {
             text.push('\n');
         }
         Ok(text)
+    }
+}
+
+fn size_text(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
     }
 }
 
