@@ -82,30 +82,31 @@ impl SledStore {
         self.tz.clone()
     }
 
-    /// Copies every record into `target` (which should be empty) in bounded batches and
-    /// rebuilds its indexes, counters and tallies: a fresh store with the same content,
-    /// and nothing of what was once removed.
+    /// Copies every tree, key by key, into `target` (which should be empty) in bounded
+    /// batches: a fresh store with the same content, records, indexes and tallies alike,
+    /// and none of the old versions sled keeps in its log.
     pub fn copy_records_to(&self, target: &SledStore) -> StoreResult<()> {
         const COPY_BATCH: usize = 10_000;
-        let mut batch = Vec::with_capacity(COPY_BATCH);
-        let mut failed = None;
-        let copied = self.each_record(&mut |record| {
-            batch.push(record);
-            if batch.len() >= COPY_BATCH {
-                if let Err(e) = target.restore_records(&batch) {
-                    failed = Some(e);
-                    return Err(std::io::Error::other("copy failed"));
+        for (from, to) in self.trees.iter().zip(&target.trees) {
+            let mut batch = sled::Batch::default();
+            let mut pending = 0;
+            for item in from.iter() {
+                let (key, value) = item?;
+                batch.insert(key, value);
+                pending += 1;
+                if pending == COPY_BATCH {
+                    to.apply_batch(std::mem::take(&mut batch))?;
+                    pending = 0;
                 }
-                batch.clear();
             }
-            Ok(())
-        });
-        if let Some(e) = failed {
-            return Err(e);
+            to.apply_batch(batch)?;
         }
-        copied?;
-        target.restore_records(&batch)?;
-        target.finish_restore()
+        for item in self.db.iter() {
+            let (key, value) = item?;
+            target.db.insert(key, value)?;
+        }
+        target.db.flush()?;
+        Ok(())
     }
 
     /// Whether the store holds any record at all.
