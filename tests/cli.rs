@@ -42,21 +42,37 @@ fn messages_never_pass_escape_sequences_to_the_terminal() {
     .unwrap();
     let import = run(
         home.path(),
-        &["--store", store, "import", "customers", csv.to_str().unwrap()],
+        &[
+            "--store",
+            store,
+            "import",
+            "customers",
+            csv.to_str().unwrap(),
+        ],
     );
     assert!(!import.status.success());
     let text = stderr(&import);
     assert!(text.contains("already used on line 2"), "{text}");
     let erase = run(
         home.path(),
-        &["--store", store, "erase", "customer", "\x1b[2J\x1b]52;c;aGk=\x07", "--yes"],
+        &[
+            "--store",
+            store,
+            "erase",
+            "customer",
+            "\x1b[2J\x1b]52;c;aGk=\x07",
+            "--yes",
+        ],
     );
     assert!(!erase.status.success());
     let erase_text = stderr(&erase);
     assert!(erase_text.contains("no customer has"), "{erase_text}");
     for text in [text, erase_text] {
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
-        assert!(text.contains('\u{241b}'), "shown as a visible symbol: {text:?}");
+        assert!(
+            text.contains('\u{241b}'),
+            "shown as a visible symbol: {text:?}"
+        );
     }
 }
 
@@ -87,7 +103,14 @@ fn the_log_its_folder_and_exports_are_owner_only() {
     let export = home.path().join("summary.md");
     let output = run(
         home.path(),
-        &["--store", store, "export", "summary", "-o", export.to_str().unwrap()],
+        &[
+            "--store",
+            store,
+            "export",
+            "summary",
+            "-o",
+            export.to_str().unwrap(),
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(mode(&export), 0o600);
@@ -96,7 +119,14 @@ fn the_log_its_folder_and_exports_are_owner_only() {
     std::fs::set_permissions(&export, std::fs::Permissions::from_mode(0o644)).unwrap();
     let again = run(
         home.path(),
-        &["--store", store, "export", "summary", "-o", export.to_str().unwrap()],
+        &[
+            "--store",
+            store,
+            "export",
+            "summary",
+            "-o",
+            export.to_str().unwrap(),
+        ],
     );
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(mode(&export), 0o600);
