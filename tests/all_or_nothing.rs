@@ -1,5 +1,5 @@
 //! Commands that write many records (demo, import, gen) complete or leave the store as
-//! it was: they are built in a fresh store beside the old one (`transfer::staging`) and
+//! it was: they are built in a fresh database inside the store folder (`transfer::staging`) and
 //! swapped in only when complete. A failure is injected at the Nth write by a wrapper
 //! around the real sled store.
 
@@ -164,6 +164,9 @@ fn contents(store: &SledStore) -> Vec<String> {
 }
 
 fn no_leftovers(dir: &std::path::Path) {
+    for inside in [".next", "db.old"] {
+        assert!(!dir.join("store").join(inside).exists(), "{inside} left");
+    }
     let names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -172,7 +172,7 @@ fn parse_line(label: &str, number: u64, line: &[u8]) -> Result<BackupRecord, Bac
         .map_err(|e| BackupError::Invalid(format!("{label}:{number}: not a backup record ({e})")))
 }
 
-/// `fourroads restore FILE`: reads the file once (a pipe works) into a fresh store beside
+/// `fourroads restore FILE`: reads the file once (a pipe works) into a fresh store inside
 /// `store`, checking every line and the checksum, and swaps it in only when all of it is
 /// in; on any problem the store is left as it was. `store` must be empty unless `force`
 /// (then its contents are replaced).
