@@ -185,8 +185,17 @@ pub fn restore(store: &mut SledStore, file: &Path, force: bool) -> Result<Tally,
     }
     let handle = File::open(file).map_err(io_error(file))?;
     let mut reader = BufReader::with_capacity(1 << 20, handle);
-    staging::replace(store, false, |fresh| read_into(fresh, file, &mut reader))
+    staging::replace(store, false, |fresh| read_into(fresh, file, &mut reader)).map_err(|e| match e
+    {
+        BackupError::Invalid(message) if !message.contains(UNCHANGED) => {
+            BackupError::Invalid(format!("{message}. {UNCHANGED}"))
+        }
+        other => other,
+    })
 }
+
+/// How every failed restore ends: the old store is untouched.
+const UNCHANGED: &str = "Nothing was restored; the store is as it was.";
 
 /// The single pass of a restore: every line parses, the header comes first, the checksum
 /// last and matches; records go to `fresh` in bounded batches as they are read.
@@ -196,7 +205,7 @@ fn read_into(
     reader: &mut dyn BufRead,
 ) -> Result<Tally, BackupError> {
     let label = file.display().to_string();
-    let unchanged = "Nothing was restored; the store is as it was.";
+    let unchanged = UNCHANGED;
     let mut hasher = Sha256::new();
     let mut tally = Tally::default();
     let mut trailer: Option<(String, u64, u64)> = None;
