@@ -118,6 +118,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }) => {
             use std::io::{IsTerminal, Write};
             let mut store = open_store(&store_path)?;
+            if store.has_records() {
+                return Err(format!(
+                    "the store at {} is not empty; generate into a new store (--store PATH)",
+                    store_path.display()
+                )
+                .into());
+            }
             let request = fourroads::transfer::generate::GenRequest {
                 customers,
                 calls,
