@@ -14,15 +14,17 @@ use fourroads::cli::{Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoleArg
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
+use fourroads::domain::text::sanitize_line;
 use fourroads::input::Keymap;
 use fourroads::store::{SledStore, Store, StoreError, demo};
+use fourroads::transfer::staging;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("fourroads: {}", failure.message);
+            eprintln!("fourroads: {}", sanitize_line(&failure.message));
             ExitCode::from(failure.code)
         }
     }
@@ -44,7 +46,11 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 fn open_store(path: &std::path::Path) -> Result<SledStore, Failure> {
-    let notice = |text: &str| eprintln!("fourroads: {text}");
+    let notice = |text: &str| eprintln!("fourroads: {}", sanitize_line(text));
+    staging::recover(path).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     SledStore::open_with_notice(path, &notice).map_err(|e| Failure {
         code: if matches!(e, StoreError::Locked(_)) {
             2
@@ -114,7 +120,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             agents,
         }) => {
             use std::io::{IsTerminal, Write};
-            let store = open_store(&store_path)?;
+            let mut store = open_store(&store_path)?;
+            if store.has_records() {
+                return Err(format!(
+                    "the store at {} is not empty; generate into a new store (--store PATH)",
+                    store_path.display()
+                )
+                .into());
+            }
             let request = fourroads::transfer::generate::GenRequest {
                 customers,
                 calls,
@@ -123,26 +136,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let terminal = std::io::stderr().is_terminal();
             let started = std::time::Instant::now();
-            let generated = fourroads::transfer::generate::generate(
-                &store,
-                &request,
-                &mut |what, done, total| {
-                    if terminal {
-                        eprint!("\r{what}: {done}/{total}          ");
-                        let _ = std::io::stderr().flush();
-                        if done == total {
-                            eprintln!();
+            // Built in a fresh store and swapped in when complete (all or nothing).
+            let generated = staging::replace(&mut store, true, |fresh| {
+                fourroads::transfer::generate::generate(
+                    fresh,
+                    &request,
+                    &mut |what, done, total| {
+                        if terminal {
+                            eprint!("\r{what}: {done}/{total}          ");
+                            let _ = std::io::stderr().flush();
+                            if done == total {
+                                eprintln!();
+                            }
                         }
-                    }
-                },
-            )?;
+                    },
+                )
+            })?;
             println!(
                 "Generated {} customers, {} calls ({} reviewed, {} cases) in {} with seed {seed} in {:.1} s.",
                 generated.customers,
                 generated.calls,
                 generated.reviews,
                 generated.cases,
-                store_path.display(),
+                sanitize_line(&store_path.display().to_string()),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -150,7 +166,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Backup { file }) => {
             let store = open_store(&store_path)?;
             let tally = fourroads::transfer::backup::backup(&store, &file, jiff::Timestamp::now())?;
-            println!("Backed up {tally} to {}.", file.display());
+            println!(
+                "Backed up {tally} to {}.",
+                sanitize_line(&file.display().to_string())
+            );
             Ok(())
         }
         Some(CliCommand::Restore { file, force }) => {
@@ -158,13 +177,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let tally = fourroads::transfer::backup::restore(&mut store, &file, force)?;
             println!(
                 "Restored {tally} from {} into {}.",
-                file.display(),
-                store_path.display()
+                sanitize_line(&file.display().to_string()),
+                sanitize_line(&store_path.display().to_string())
             );
             Ok(())
         }
         Some(CliCommand::Demo { force }) => {
-            let store = open_store(&store_path)?;
+            let mut store = open_store(&store_path)?;
             if !force && !store.is_empty()? {
                 return Err(format!(
                     "the store at {} already has customers; use `fourroads demo --force` to add the demo data anyway",
@@ -172,12 +191,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )
                 .into());
             }
-            let loaded = demo::load(&store, &Clock::system())?;
+            // Loaded into a copy of the store, swapped in when complete (all or nothing).
+            let clock = Clock::system();
+            let loaded = staging::replace(&mut store, true, |fresh| demo::load(fresh, &clock))?;
             println!(
                 "Loaded {} customers and {} calls into {}.",
                 loaded.customers,
                 loaded.calls,
-                store_path.display()
+                sanitize_line(&store_path.display().to_string())
             );
             Ok(())
         }
@@ -191,7 +212,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             state.palette_commands = keymap.commands();
             state.review.blind = config.blind_review.unwrap_or(true);
-            state.export_dir = data_dir.join("exports");
+            state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();
             let store: Arc<dyn Store> = Arc::new(store);
             fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
@@ -232,11 +253,14 @@ fn team_init(url: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Logs go to a file in the data directory, never to the screen.
+/// Logs go to an owner-only file in the (owner-only) data directory, never to the screen.
 fn start_logging(
     data_dir: &std::path::Path,
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(data_dir).ok()?;
+    use fourroads::export::files;
+    files::create_private_dir(data_dir).ok()?;
+    // Created (or narrowed) owner-only before the appender opens it for appending.
+    files::append_private(&data_dir.join("fourroads.log")).ok()?;
     let appender = tracing_appender::rolling::never(data_dir, "fourroads.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     tracing_subscriber::fmt()
@@ -253,14 +277,15 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
     use fourroads::transfer::import;
     use std::io::{IsTerminal, Write};
 
-    let label = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {label}: {e}"))?;
+    let label = sanitize_line(&file.display().to_string()).into_owned();
+    let bytes = std::fs::read(file)
+        .map_err(|e| format!("cannot read {label}: {}", fourroads::store::describe_io(&e)))?;
     let now = jiff::Timestamp::now();
     let parsed = match import::parse(&label, &bytes, now) {
         Ok(parsed) => parsed,
         Err(problems) => {
             for line in import::report(&problems) {
-                eprintln!("{line}");
+                eprintln!("{}", sanitize_line(&line));
             }
             return Err(format!(
                 "nothing was imported: {} problem(s) in {label}; fix them and run the import again",
@@ -270,9 +295,9 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
         }
     };
     for warning in &parsed.warnings {
-        eprintln!("fourroads: warning: {warning}");
+        eprintln!("fourroads: warning: {}", sanitize_line(warning));
     }
-    let store = open_store(store_path)?;
+    let mut store = open_store(store_path)?;
     let show_progress = std::io::stderr().is_terminal() && parsed.rows.len() >= 1000;
     let mut progress = |done: usize, total: usize| {
         if show_progress {
@@ -283,7 +308,10 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
             }
         }
     };
-    let summary = import::apply(&store, &parsed, now, &mut progress)?;
+    // Written into a copy of the store, swapped in when complete (all or nothing).
+    let summary = staging::replace(&mut store, true, |fresh| {
+        import::apply(fresh, &parsed, now, &mut progress)
+    })?;
     println!(
         "Imported {label}: {} added, {} updated, {} unchanged.",
         summary.added, summary.updated, summary.unchanged
@@ -295,7 +323,7 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
 fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Result<(), Failure> {
     use std::io::{BufRead, IsTerminal, Write};
 
-    let store = open_store(store_path)?;
+    let mut store = open_store(store_path)?;
     let customer = match wanted.trim().parse::<fourroads::domain::Id>() {
         Ok(id) => store.customer(id)?,
         Err(_) => {
@@ -306,8 +334,9 @@ fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Resu
                 .collect();
             if matches.len() > 1 {
                 return Err(format!(
-                    "{} customers are named \"{wanted}\"; give the ID instead (it is in a backup file)",
-                    matches.len()
+                    "{} customers are named \"{}\"; give the ID instead (it is in a backup file)",
+                    matches.len(),
+                    sanitize_line(wanted)
                 )
                 .into());
             }
@@ -315,7 +344,11 @@ fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Resu
         }
     };
     let Some(customer) = customer else {
-        return Err(format!("no customer has the ID or exact name \"{wanted}\"").into());
+        return Err(format!(
+            "no customer has the ID or exact name \"{}\"",
+            sanitize_line(wanted)
+        )
+        .into());
     };
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -325,7 +358,8 @@ fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Resu
         }
         eprint!(
             "Erase {} ({}) and every call, note, case, review and audit entry about them? This cannot be undone. Type yes: ",
-            customer.name, customer.id
+            sanitize_line(&customer.name),
+            customer.id
         );
         let _ = std::io::stderr().flush();
         let mut answer = String::new();
@@ -334,12 +368,16 @@ fn erase_customer(wanted: &str, yes: bool, store_path: &std::path::Path) -> Resu
             return Err("nothing was erased".into());
         }
     }
-    let Some(erased) = store.erase_customer(customer.id)? else {
+    let Some(erased) = staging::erase_customer(&mut store, customer.id)? else {
         return Err("that customer is no longer in the store".into());
     };
     println!(
-        "Erased {}: the customer record, {} calls, {} notes, {} cases and {} audit entries.",
-        erased.name, erased.calls, erased.notes, erased.cases, erased.audit
+        "Erased {}: the customer record, {} calls, {} notes, {} cases and {} audit entries; the store was rewritten without them.",
+        sanitize_line(&erased.name),
+        erased.calls,
+        erased.notes,
+        erased.cases,
+        erased.audit
     );
     Ok(())
 }
@@ -382,9 +420,15 @@ fn export(
     };
     match output {
         Some(path) => {
-            std::fs::write(&path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("Wrote {}.", path.display());
+            // The user named the file: it is replaced if it exists (owner-only either way).
+            let shown = sanitize_line(&path.display().to_string()).into_owned();
+            fourroads::export::files::write_private(&path, text.as_bytes()).map_err(|e| {
+                format!(
+                    "cannot write {shown}: {}",
+                    fourroads::store::describe_io(&e)
+                )
+            })?;
+            eprintln!("Wrote {shown}.");
         }
         None => print!("{text}"),
     }

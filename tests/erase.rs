@@ -117,3 +117,94 @@ fn an_erased_customer_leaves_no_trace() {
     assert!(!text.contains(&customer.id.to_string()));
     assert!(store.erase_customer(customer.id).unwrap().is_none());
 }
+
+/// Every file under `dir` that holds `needle`, as paths.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn nothing_readable_of_an_erased_customer_remains_on_disk() {
+    use fourroads::domain::call::Call;
+    use fourroads::store::Actor;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let mut store = SledStore::open_in_zone(&path, jiff::tz::TimeZone::UTC).unwrap();
+    demo::load(&store, &Clock::fixed(fixed_now())).unwrap();
+    let customer = fourroads::domain::NewCustomer {
+        name: "Zebulon Quixotewright".into(),
+        phone: "+44 7700 918273".into(),
+        email: "zebulon@quixotewright.example".into(),
+        ..Default::default()
+    }
+    .validate(fixed_now(), "test")
+    .unwrap();
+    store.put_customer(&customer).unwrap();
+    let mut call = Call::new(
+        customer.id,
+        "Priya Shah",
+        fourroads::domain::CallReason::Inbound,
+        fixed_now(),
+    );
+    store.start_call(&call).unwrap();
+    store
+        .save_notes(call.id, "Zebulon Quixotewright asked about the bill")
+        .unwrap();
+    call.ended_at = Some(fixed_now() + jiff::SignedDuration::from_mins(5));
+    call.road = Some(fourroads::domain::Road::from_number(1).unwrap());
+    store
+        .wrap_up_call(
+            &call,
+            "Zebulon Quixotewright asked about the bill",
+            &Actor::agent("Priya Shah", fixed_now()),
+        )
+        .unwrap();
+    store.flush().unwrap();
+    let phone = customer.phone.clone().unwrap();
+    assert!(
+        !files_holding(&path, b"Quixotewright").is_empty(),
+        "the name is on disk before the erase"
+    );
+
+    let erased = fourroads::transfer::staging::erase_customer(&mut store, customer.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(erased.calls, 1);
+    store.flush().unwrap();
+    for needle in [
+        "Quixotewright".as_bytes(),
+        phone.as_bytes(),
+        b"zebulon@",
+        customer.id.as_bytes().as_slice(),
+    ] {
+        let found = files_holding(&path, needle);
+        assert!(
+            found.is_empty(),
+            "{} still in {found:?}",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    // The rest of the store is intact, and nothing was left beside it.
+    assert_eq!(store.counters().unwrap().customers, 44);
+    assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside.len(), 1, "{beside:?}");
+}

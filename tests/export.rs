@@ -274,3 +274,71 @@ fn the_demo_summary_snapshot() {
     let text = summary(&store, &templates, &month, &Clock::fixed(fixed_now())).unwrap();
     insta::assert_snapshot!("demo_summary", text);
 }
+
+#[cfg(unix)]
+#[test]
+fn app_exports_go_beside_the_store_owner_only_and_never_overwrite() {
+    use fourroads::app::{Action, Effect};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("elsewhere").join("store");
+    let store = SledStore::open_in_zone(&store_path, jiff::tz::TimeZone::UTC).unwrap();
+    demo::load(&store, &Clock::fixed(fixed_now())).unwrap();
+    let exports = fourroads::export::files::exports_beside(&store_path);
+    assert_eq!(exports, dir.path().join("elsewhere").join("exports"));
+    let mut written = Vec::new();
+    for _ in 0..3 {
+        let effect = Effect::ExportSummary {
+            from: date(2026, 11, 14),
+            to: date(2026, 11, 20),
+            dir: exports.clone(),
+            templates: None,
+        };
+        let actions =
+            fourroads::runtime::effects::execute(&store, effect, &Clock::fixed(fixed_now()));
+        match actions.as_slice() {
+            [Action::Exported { path, .. }] => written.push(path.clone()),
+            other => panic!("{other:?}"),
+        }
+    }
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "summary-2026-11-14-to-2026-11-20.md",
+            "summary-2026-11-14-to-2026-11-20-2.md",
+            "summary-2026-11-14-to-2026-11-20-3.md"
+        ]
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&exports), 0o700);
+    for path in &written {
+        assert_eq!(path.parent().unwrap(), exports);
+        assert_eq!(mode(path), 0o600);
+        assert!(std::fs::read_to_string(path).unwrap().starts_with('#'));
+    }
+}
+
+#[test]
+fn a_runaway_template_stops_at_a_named_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("call.md.j2"),
+        "{% for a in range(10000) %}{% for b in range(10000) %}{{ \"x\" * 100000 }}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let mut templates = Templates::load(Some(dir.path()), true).unwrap();
+    assert_eq!(fourroads::export::MAX_OUTPUT, 256 << 20);
+    // The same check at a lower limit, so the test stays quick in a debug build.
+    templates.limit_output(4 << 20);
+    let error = templates
+        .render("call.md.j2", minijinja::Value::UNDEFINED)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("call.md.j2"), "{error}");
+    assert!(error.contains("limit of 4 MiB"), "{error}");
+    assert_eq!(error.lines().count(), 1);
+}

@@ -205,3 +205,44 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn an_unterminated_quote_is_reported_at_its_line_and_nothing_is_imported() {
+    let (_dir, store) = store();
+    let text = b"name,phone\nAnn Lee,+44 7700 900001\n\"Bob Stone,+44 7700 900002\n\
+        Cara Diaz,+44 7700 900003\nDev Patel,+44 7700 900004\n";
+    let problems = import(&store, text).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("customers.csv:3: a quote"),
+        "{problems:?}"
+    );
+    assert!(problems[0].contains("never closed"), "{problems:?}");
+    assert_eq!(store.counters().unwrap().customers, 0);
+
+    // Quotes that are closed, doubled inside, or inside an unquoted field are fine.
+    let fine = b"name,segment\n\"Ann \"\"Nan\"\" Lee\",\"two\nlines\"\nBo \"B\" Stone,x\n";
+    assert_eq!(import(&store, fine).unwrap().added, 2);
+}
+
+#[test]
+fn control_characters_in_column_names_and_values_are_made_visible() {
+    let text = b"name,\x1b]52;c;aGk=\x07,external_id\nAnn,x,\x1b[2J\nBob,y,\x1b[2J\n";
+    let problems = parse("people\x1b[31m.csv", text, fixed_now()).unwrap_err();
+    assert!(!problems.is_empty());
+    for line in &problems {
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+    }
+    assert!(
+        problems.iter().any(|p| p.contains("\u{241b}[2J")),
+        "{problems:?}"
+    );
+    let text = b"name,\x1b]52;c;aGk=\x07\nAnn,x\n";
+    let parsed = parse("people.csv", text, fixed_now()).unwrap();
+    assert_eq!(parsed.warnings.len(), 1);
+    assert!(
+        !parsed.warnings[0].chars().any(|c| c.is_control()),
+        "{:?}",
+        parsed.warnings
+    );
+}

@@ -80,6 +80,7 @@ fn a_sequence_of_operations_keeps_indexes_and_counters_true() {
     let mut second = Call::new(ann.id, "Marco", CallReason::FollowUp, t1);
     store.start_call(&second).unwrap();
     second.road = Some(Road::Care);
+    second.close_cases = vec![case.id];
     second.ended_at = Some(t1 + SignedDuration::from_mins(3));
     let result = store
         .wrap_up_call(&second, "Router arrived", &agent(t1))

@@ -219,9 +219,20 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             };
             let text = crate::export::summary::summary(store, &templates, &request, clock)
                 .map_err(|e| fail(e.to_string()))?;
-            std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-            let path = dir.join(format!("summary-{from}-to-{to}.md"));
-            std::fs::write(&path, text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            // Owner-only, and never over an earlier export (a second gets "-2").
+            let path = crate::export::files::write_new_private(
+                &dir,
+                &format!("summary-{from}-to-{to}"),
+                "md",
+                text.as_bytes(),
+            )
+            .map_err(|e| {
+                fail(format!(
+                    "{}: {}",
+                    dir.display(),
+                    crate::store::describe_io(&e)
+                ))
+            })?;
             Ok(vec![Action::Exported {
                 path,
                 period: crate::domain::period::span_text(from, to),

@@ -94,7 +94,19 @@ fn at(clock: &Clock, days_ago: i64, time: &str) -> StoreResult<Timestamp> {
     Ok(zoned.timestamp())
 }
 
-/// Loads the demo data into `store`, dated relative to `clock`'s today.
+/// `when` moved back by whole days until it (and `minutes` after it) is not later than
+/// `now`: a call "today" at 10:30 is yesterday's when the demo is loaded at 01:13.
+fn not_after(when: Timestamp, minutes: i64, now: Timestamp) -> Timestamp {
+    let length = SignedDuration::from_mins(minutes.max(1));
+    let mut when = when;
+    while when + length + SignedDuration::from_mins(1) > now {
+        when -= SignedDuration::from_hours(24);
+    }
+    when
+}
+
+/// Loads the demo data into `store`, dated relative to `clock`'s today; nothing in it is
+/// later than `clock.now` (calls, reviews, status changes, audit entries).
 pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
     let demo: DemoFile = serde_json::from_str(DEMO_JSON)
         .map_err(|e| StoreError::Rule(format!("the bundled demo data is invalid: {e}")))?;
@@ -102,13 +114,14 @@ pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
     for (index, customer) in demo.customers.iter().enumerate() {
         for status in &customer.history {
             events.push((
-                at(clock, status.days_ago, "08:30")?,
+                not_after(at(clock, status.days_ago, "08:30")?, 0, clock.now),
                 Event::Status(index, status),
             ));
         }
     }
     for call in &demo.calls {
-        events.push((at(clock, call.days_ago, &call.time)?, Event::Call(call)));
+        let when = at(clock, call.days_ago, &call.time)?;
+        events.push((not_after(when, call.minutes, clock.now), Event::Call(call)));
     }
     events.sort_by_key(|(when, _)| *when);
 
@@ -205,7 +218,8 @@ fn replay_call(
     }
     store.wrap_up_call(&call, &source.notes, &Actor::agent(&source.agent, ended))?;
     if let Some(review) = &source.review {
-        let reviewed_at = ended + SignedDuration::from_hours(20);
+        // The next day's review, or now if that has not come yet (the call ended before now).
+        let reviewed_at = (ended + SignedDuration::from_hours(20)).min(clock.now);
         call.review = Some(Review {
             lead: lead.to_string(),
             road: review.road,

@@ -36,12 +36,12 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
-    #[error("cannot open the store at {path}: {source}")]
+    #[error("{}", open_message(path, source))]
     Open {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the store failed: {0}")]
+    #[error("{}", sled_message(.0))]
     Sled(#[from] sled::Error),
     #[error("a record could not be encoded: {0}")]
     Encode(String),
@@ -52,6 +52,55 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What went wrong with a file, said for a person: what happened and what to do, never
+/// the operating system's debug text.
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "the disk is full; free some space and try again".into(),
+        ErrorKind::QuotaExceeded => {
+            "your disk quota is used up; free some space and try again".into()
+        }
+        ErrorKind::PermissionDenied => {
+            "permission denied; check that you own it and may write there".into()
+        }
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        ErrorKind::NotFound => "it does not exist".into(),
+        ErrorKind::AlreadyExists => "something already exists there".into(),
+        ErrorKind::NotADirectory => "a file is in the way where a folder should be".into(),
+        ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            // "… (os error 5)" means nothing to a person.
+            match text.rfind(" (os error ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+fn open_message(path: &std::path::Path, source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let path = path.display();
+    match source.kind() {
+        ErrorKind::AlreadyExists | ErrorKind::NotADirectory => format!(
+            "cannot open the store at {path}: it is a file, not a folder; give --store a folder (a new one, or an existing store)"
+        ),
+        _ => format!("cannot open the store at {path}: {}", describe_io(source)),
+    }
+}
+
+fn sled_message(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Io(e) => format!("the store could not be read or written: {}", describe_io(e)),
+        sled::Error::Corruption { .. } => "the store's files are damaged; restore your latest backup into a new store (fourroads restore FILE --store NEW-FOLDER)".into(),
+        sled::Error::CollectionNotFound(_) => "part of the store is missing; restore your latest backup into a new store".into(),
+        sled::Error::Unsupported(what) => format!("the store refused: {what}"),
+        sled::Error::ReportableBug(what) => format!("the store failed unexpectedly ({what}); your latest backup is safe to restore"),
+    }
+}
 
 /// Who makes a change, for the audit trail.
 #[derive(Clone, Debug)]
@@ -198,4 +247,42 @@ pub trait Store: Send + Sync {
         to: jiff::civil::Date,
         today: jiff::civil::Date,
     ) -> StoreResult<Dashboard>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn errors_say_what_happened_and_what_to_do_without_debug_text() {
+        let full = StoreError::Sled(sled::Error::Io(Error::new(
+            ErrorKind::StorageFull,
+            "Os { code: 28, kind: StorageFull, message: \"No space left on device\" }",
+        )))
+        .to_string();
+        assert!(full.contains("the disk is full; free some space"), "{full}");
+        let damaged = StoreError::Sled(sled::Error::Corruption { at: None, bt: () }).to_string();
+        assert!(damaged.contains("restore your latest backup"), "{damaged}");
+        let in_the_way = StoreError::Open {
+            path: PathBuf::from("/tmp/notes.txt"),
+            source: Error::from(ErrorKind::AlreadyExists),
+        }
+        .to_string();
+        assert!(
+            in_the_way.contains("is a file, not a folder"),
+            "{in_the_way}"
+        );
+        let denied = StoreError::Open {
+            path: PathBuf::from("/srv/store"),
+            source: Error::from_raw_os_error(13),
+        }
+        .to_string();
+        assert!(denied.contains("permission denied"), "{denied}");
+        for text in [&full, &damaged, &in_the_way, &denied] {
+            for debug in ["Os {", "os error", "backtrace", "kind:"] {
+                assert!(!text.contains(debug), "{text}");
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! `fourroads backup FILE` and `fourroads restore FILE` (SPEC §8): the whole store as JSON
 //! lines, a header with the schema version first and a SHA-256 checksum last. A backup is
-//! written to a temporary file and renamed, so it is never half-written; a restore reads
-//! the file twice, checking every line and the checksum before it writes anything.
+//! written (owner-only) to a temporary file and renamed, so it is never half-written; a
+//! restore reads the file once into a fresh store and swaps it in only when every line
+//! and the checksum are right (`staging`), so a failed restore leaves the store as it was.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -10,6 +11,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use super::staging;
 use crate::store::backup::{BACKUP_FORMAT, BackupRecord};
 use crate::store::{SCHEMA_VERSION, SledStore, StoreError};
 
@@ -20,7 +22,7 @@ const RESTORE_BATCH: usize = 10_000;
 pub enum BackupError {
     #[error("{0}")]
     Invalid(String),
-    #[error("{file}: {source}")]
+    #[error("{file}: {}", crate::store::describe_io(.source))]
     Io {
         file: String,
         source: std::io::Error,
@@ -94,8 +96,12 @@ pub fn write_to(
         created_at: now,
         time_zone: store.time_zone_name(),
     };
-    let write_failed =
-        |e: std::io::Error| StoreError::Rule(format!("cannot write the backup: {e}"));
+    let write_failed = |e: std::io::Error| {
+        StoreError::Rule(format!(
+            "cannot write the backup: {}",
+            crate::store::describe_io(&e)
+        ))
+    };
     emit(header).map_err(write_failed)?;
     store.each_record(&mut emit)?;
     let trailer = BackupRecord::Checksum {
@@ -113,7 +119,7 @@ pub fn write_to(
 /// `fourroads backup FILE`: written beside `file` and renamed into place when complete.
 pub fn backup(store: &SledStore, file: &Path, now: Timestamp) -> Result<Tally, BackupError> {
     let partial = file.with_extension("partial");
-    let handle = File::create(&partial).map_err(io_error(&partial))?;
+    let handle = crate::export::files::create_private(&partial).map_err(io_error(&partial))?;
     let mut out = BufWriter::new(handle);
     let tally = match write_to(store, &mut out, now) {
         Ok(tally) => tally,
@@ -131,26 +137,31 @@ pub fn backup(store: &SledStore, file: &Path, now: Timestamp) -> Result<Tally, B
     Ok(tally)
 }
 
-/// What `each_line` calls with a line's number and raw bytes.
-type LineVisitor<'a> = dyn FnMut(u64, &[u8]) -> Result<(), BackupError> + 'a;
+/// The longest line a backup may hold; any longer and the file is not a backup. It
+/// bounds the memory a restore may take, whatever the file (`/dev/zero` included).
+pub const MAX_LINE: usize = 64 << 20;
 
-/// Reads `file` line by line (raw bytes, newline included) and hands each to `each`
-/// with its 1-based number.
-fn each_line(file: &Path, each: &mut LineVisitor<'_>) -> Result<(), BackupError> {
-    let handle = File::open(file).map_err(io_error(file))?;
-    let mut reader = BufReader::with_capacity(1 << 20, handle);
-    let mut line = Vec::new();
-    let mut number = 0;
+/// Reads one line (newline included) into `line`, refusing a line over `MAX_LINE`.
+/// `Ok(false)` at the end of the input.
+fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Result<Result<bool, ()>> {
+    line.clear();
     loop {
-        line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(io_error(file))?;
-        if read == 0 {
-            return Ok(());
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(Ok(!line.is_empty()));
         }
-        number += 1;
-        each(number, &line)?;
+        let (take, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        if line.len() + take > MAX_LINE {
+            return Ok(Err(()));
+        }
+        line.extend_from_slice(&buffer[..take]);
+        reader.consume(take);
+        if done {
+            return Ok(Ok(true));
+        }
     }
 }
 
@@ -161,32 +172,70 @@ fn parse_line(label: &str, number: u64, line: &[u8]) -> Result<BackupRecord, Bac
         .map_err(|e| BackupError::Invalid(format!("{label}:{number}: not a backup record ({e})")))
 }
 
-/// What the first pass learnt: the header's time zone and how many records follow.
-struct Checked {
-    time_zone: Option<String>,
-    tally: Tally,
+/// `fourroads restore FILE`: reads the file once (a pipe works) into a fresh store inside
+/// `store`, checking every line and the checksum, and swaps it in only when all of it is
+/// in; on any problem the store is left as it was. `store` must be empty unless `force`
+/// (then its contents are replaced).
+pub fn restore(store: &mut SledStore, file: &Path, force: bool) -> Result<Tally, BackupError> {
+    if store.has_records() && !force {
+        return Err(BackupError::Invalid(format!(
+            "the store at {} is not empty; restore into a new store, or add --force to replace everything in it",
+            store.path().display()
+        )));
+    }
+    let handle = File::open(file).map_err(io_error(file))?;
+    let mut reader = BufReader::with_capacity(1 << 20, handle);
+    staging::replace(store, false, |fresh| read_into(fresh, file, &mut reader)).map_err(|e| match e
+    {
+        BackupError::Invalid(message) if !message.contains(UNCHANGED) => {
+            BackupError::Invalid(format!("{message}. {UNCHANGED}"))
+        }
+        other => other,
+    })
 }
 
-/// The first pass: every line parses, the header comes first, the checksum last and
-/// matches. Nothing is written.
-fn check(file: &Path) -> Result<Checked, BackupError> {
+/// How every failed restore ends: the old store is untouched.
+const UNCHANGED: &str = "Nothing was restored; the store is as it was.";
+
+/// The single pass of a restore: every line parses, the header comes first, the checksum
+/// last and matches; records go to `fresh` in bounded batches as they are read.
+fn read_into(
+    fresh: &mut SledStore,
+    file: &Path,
+    reader: &mut dyn BufRead,
+) -> Result<Tally, BackupError> {
     let label = file.display().to_string();
+    let unchanged = UNCHANGED;
     let mut hasher = Sha256::new();
-    let mut time_zone = None;
     let mut tally = Tally::default();
     let mut trailer: Option<(String, u64, u64)> = None;
-    each_line(file, &mut |number, line| {
+    let mut batch = Vec::with_capacity(RESTORE_BATCH);
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        let more = read_line(reader, &mut line).map_err(io_error(file))?;
+        match more {
+            Ok(false) => break,
+            Ok(true) => number += 1,
+            Err(()) => {
+                return Err(BackupError::Invalid(format!(
+                    "{label}:{}: a line longer than the limit of {} MiB; this is not a fourroads backup. {unchanged}",
+                    number + 1,
+                    MAX_LINE >> 20
+                )));
+            }
+        }
         if trailer.is_some() {
             return Err(BackupError::Invalid(format!(
-                "{label}:{number}: there is more after the checksum line; the file was edited or joined"
+                "{label}:{number}: there is more after the checksum line; the file was edited or joined. {unchanged}"
             )));
         }
-        let record = parse_line(&label, number, line)?;
+        let record = parse_line(&label, number, &line)?;
         match &record {
             BackupRecord::Header {
                 format,
                 schema,
-                time_zone: zone,
+                time_zone,
                 ..
             } => {
                 if number != 1 {
@@ -204,7 +253,9 @@ fn check(file: &Path) -> Result<Checked, BackupError> {
                         "{label}: written by a newer fourroads (schema {schema}, this one reads up to {SCHEMA_VERSION}); update fourroads"
                     )));
                 }
-                time_zone = zone.clone();
+                if let Some(zone) = time_zone {
+                    fresh.set_time_zone(zone)?;
+                }
             }
             _ if number == 1 => {
                 return Err(BackupError::Invalid(format!(
@@ -213,53 +264,30 @@ fn check(file: &Path) -> Result<Checked, BackupError> {
             }
             BackupRecord::Checksum { sha256, lines } => {
                 trailer = Some((sha256.clone(), *lines, number));
-                return Ok(());
+                continue;
             }
-            other => tally.count(other),
+            other => {
+                tally.count(other);
+                batch.push(record);
+                if batch.len() >= RESTORE_BATCH {
+                    fresh.restore_records(&batch)?;
+                    batch.clear();
+                }
+            }
         }
-        hasher.update(line);
-        Ok(())
-    })?;
+        hasher.update(&line);
+    }
     let Some((sha256, lines, at)) = trailer else {
         return Err(BackupError::Invalid(format!(
-            "{label}: the checksum line is missing; the file is incomplete. Nothing was restored."
+            "{label}: the checksum line is missing; the file is incomplete. {unchanged}"
         )));
     };
     if lines != at - 1 || format!("{:x}", hasher.finalize()) != sha256 {
         return Err(BackupError::Invalid(format!(
-            "{label}: the checksum does not match; the file is damaged or was edited. Nothing was restored."
+            "{label}: the checksum does not match; the file is damaged or was edited. {unchanged}"
         )));
     }
-    Ok(Checked { time_zone, tally })
-}
-
-/// `fourroads restore FILE`: checks the whole file, then writes it into `store`, which
-/// must be empty unless `force` (then its contents are replaced).
-pub fn restore(store: &mut SledStore, file: &Path, force: bool) -> Result<Tally, BackupError> {
-    let checked = check(file)?;
-    if store.has_records() {
-        if !force {
-            return Err(BackupError::Invalid(format!(
-                "the store at {} is not empty; restore into a new store, or add --force to replace everything in it",
-                store.path().display()
-            )));
-        }
-        store.clear_all()?;
-    }
-    if let Some(zone) = &checked.time_zone {
-        store.set_time_zone(zone)?;
-    }
-    let label = file.display().to_string();
-    let mut batch = Vec::with_capacity(RESTORE_BATCH);
-    each_line(file, &mut |number, line| {
-        batch.push(parse_line(&label, number, line)?);
-        if batch.len() >= RESTORE_BATCH {
-            store.restore_records(&batch)?;
-            batch.clear();
-        }
-        Ok(())
-    })?;
-    store.restore_records(&batch)?;
-    store.finish_restore()?;
-    Ok(checked.tally)
+    fresh.restore_records(&batch)?;
+    fresh.finish_restore()?;
+    Ok(tally)
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::domain::text::sanitize_line;
 use crate::domain::{Customer, CustomerStatus, NewCustomer};
 use crate::store::{Store, StoreError};
 
@@ -66,9 +67,52 @@ fn optional(text: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Reads and checks the whole file; `label` names it in messages.
+/// The line of a quote that opens a field and is never closed, if any: the CSV reader
+/// would take every row after it as part of that one field. Follows the reader's rules:
+/// a quote opens a field only at its start, and `""` inside is a quote.
+fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+    let mut line = 1u64;
+    let mut field_start = true;
+    let mut opened_on: Option<u64> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if opened_on.is_some() {
+            match byte {
+                b'"' if bytes.get(at + 1) == Some(&b'"') => at += 1,
+                b'"' => {
+                    opened_on = None;
+                    field_start = false;
+                }
+                b'\n' => line += 1,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' if field_start => opened_on = Some(line),
+                b',' | b'\r' => field_start = true,
+                b'\n' => {
+                    line += 1;
+                    field_start = true;
+                }
+                _ => field_start = false,
+            }
+        }
+        at += 1;
+    }
+    opened_on
+}
+
+/// Reads and checks the whole file; `label` names it in messages (control characters in
+/// it, in column names and in values quoted back are made visible).
 pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Vec<String>> {
+    let label = &*sanitize_line(label);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(line) = unclosed_quote(bytes) {
+        return Err(vec![format!(
+            "{label}:{line}: a quote (\") opens a field on this line and is never closed, so every row after it would be read into that field; close the quote or remove it"
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -93,7 +137,7 @@ pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Ve
                 }
             }
             None if name.is_empty() => {}
-            None => unknown.push(name),
+            None => unknown.push(sanitize_line(&name).into_owned()),
         }
     }
     if !column.contains_key("name") {
@@ -134,12 +178,13 @@ pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Ve
                     && let Some(first) = seen_ids.insert(id.clone(), line)
                 {
                     problems.push(format!(
-                        "{label}:{line}: external_id \"{id}\" is already used on line {first}"
+                        "{label}:{line}: external_id \"{}\" is already used on line {first}",
+                        sanitize_line(id)
                     ));
                 }
                 parsed.rows.push(row);
             }
-            Err(reason) => problems.push(format!("{label}:{line}: {reason}")),
+            Err(reason) => problems.push(format!("{label}:{line}: {}", sanitize_line(&reason))),
         }
     }
     if problems.is_empty() {

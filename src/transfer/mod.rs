@@ -4,4 +4,5 @@
 pub mod backup;
 pub mod generate;
 pub mod import;
+pub mod staging;
 mod synthetic;

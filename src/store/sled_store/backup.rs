@@ -22,7 +22,12 @@ impl SledStore {
         &self,
         emit: &mut dyn FnMut(BackupRecord) -> std::io::Result<()>,
     ) -> StoreResult<()> {
-        let io = |e: std::io::Error| StoreError::Rule(format!("cannot write the backup: {e}"));
+        let io = |e: std::io::Error| {
+            StoreError::Rule(format!(
+                "cannot write the backup: {}",
+                crate::store::describe_io(&e)
+            ))
+        };
         for item in self.tree(T_AGENTS).iter() {
             let (name, number) = item?;
             emit(BackupRecord::Agent {
@@ -69,6 +74,38 @@ impl SledStore {
             })
             .map_err(io)?;
         }
+        Ok(())
+    }
+
+    /// The time zone whose calendar days this store counts in.
+    pub fn time_zone(&self) -> TimeZone {
+        self.tz.clone()
+    }
+
+    /// Copies every tree, key by key, into `target` (which should be empty) in bounded
+    /// batches: a fresh store with the same content, records, indexes and tallies alike,
+    /// and none of the old versions sled keeps in its log.
+    pub fn copy_records_to(&self, target: &SledStore) -> StoreResult<()> {
+        const COPY_BATCH: usize = 10_000;
+        for (from, to) in self.trees.iter().zip(&target.trees) {
+            let mut batch = sled::Batch::default();
+            let mut pending = 0;
+            for item in from.iter() {
+                let (key, value) = item?;
+                batch.insert(key, value);
+                pending += 1;
+                if pending == COPY_BATCH {
+                    to.apply_batch(std::mem::take(&mut batch))?;
+                    pending = 0;
+                }
+            }
+            to.apply_batch(batch)?;
+        }
+        for item in self.db.iter() {
+            let (key, value) = item?;
+            target.db.insert(key, value)?;
+        }
+        target.db.flush()?;
         Ok(())
     }
 

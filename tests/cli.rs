@@ -1,0 +1,133 @@
+//! The command line as a user meets it, through the real binary: messages that quote
+//! user data show control characters visibly, problems are said for a person, and the
+//! files it creates (log, exports) are owner-only.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs fourroads with its data and config folders inside `home`.
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fourroads"))
+        .args(args)
+        .env_remove("FOURROADS_STORE")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("USER", "tester")
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn messages_never_pass_escape_sequences_to_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("store");
+    let store = store.to_str().unwrap();
+    let csv = home.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "name,\x1b]52;c;aGk=\x07,external_id\nAnn,x,\x1b[2J\nBob,y,\x1b[2J\n",
+    )
+    .unwrap();
+    let import = run(
+        home.path(),
+        &[
+            "--store",
+            store,
+            "import",
+            "customers",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(!import.status.success());
+    let text = stderr(&import);
+    assert!(text.contains("already used on line 2"), "{text}");
+    let erase = run(
+        home.path(),
+        &[
+            "--store",
+            store,
+            "erase",
+            "customer",
+            "\x1b[2J\x1b]52;c;aGk=\x07",
+            "--yes",
+        ],
+    );
+    assert!(!erase.status.success());
+    let erase_text = stderr(&erase);
+    assert!(erase_text.contains("no customer has"), "{erase_text}");
+    for text in [text, erase_text] {
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        assert!(
+            text.contains('\u{241b}'),
+            "shown as a visible symbol: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_store_path_that_is_a_file_is_said_plainly() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("notes.txt");
+    std::fs::write(&file, "not a store").unwrap();
+    let output = run(home.path(), &["--store", file.to_str().unwrap(), "demo"]);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains("is a file, not a folder"), "{text}");
+    assert!(!text.contains("os error"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn the_log_its_folder_and_exports_are_owner_only() {
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("store");
+    let store = store.to_str().unwrap();
+    let demo = run(home.path(), &["--store", store, "demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let data = home.path().join("data").join("fourroads");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("fourroads.log")), 0o600);
+
+    let export = home.path().join("summary.md");
+    let output = run(
+        home.path(),
+        &[
+            "--store",
+            store,
+            "export",
+            "summary",
+            "-o",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(mode(&export), 0o600);
+
+    // An existing, world-readable file named with -o is replaced and narrowed.
+    std::fs::set_permissions(&export, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = run(
+        home.path(),
+        &[
+            "--store",
+            store,
+            "export",
+            "summary",
+            "-o",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(mode(&export), 0o600);
+}
