@@ -50,6 +50,16 @@ pub fn first_line(text: &str) -> &str {
         .unwrap_or("")
 }
 
+/// "1 call", "2 calls", "0 calls": the count and the word in the form its number needs.
+/// The words may hold a verb too: `plural(n, "call matches", "calls match")`.
+pub fn plural<N>(n: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
+}
+
 /// Luhn checksum over ASCII digits.
 pub fn luhn_valid(digits: &[u8]) -> bool {
     let mut sum = 0u32;
@@ -173,6 +183,18 @@ pub const HIGHLIGHT_PATTERN: &str = r"(^\s*>.*$)|(#[\p{L}\p{N}_-]*[\p{L}][\p{L}\
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_agrees_with_its_number() {
+        assert_eq!(plural(1u64, "call", "calls"), "1 call");
+        assert_eq!(plural(0usize, "call", "calls"), "0 calls");
+        assert_eq!(plural(2i64, "case", "cases"), "2 cases");
+        assert_eq!(plural(-1i64, "customer", "customers"), "-1 customers");
+        assert_eq!(
+            plural(1u32, "call matches", "calls match"),
+            "1 call matches"
+        );
+    }
 
     #[test]
     fn escape_sequences_become_visible() {
