@@ -178,7 +178,7 @@ fn a_long_walk_is_counted_a_stretch_at_a_time_and_agrees_with_the_tallies() {
         SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
     let request = GenRequest {
         customers: 300,
-        calls: 12_500,
+        calls: 3_000,
         seed: 7,
         agents: 4,
     };
@@ -217,7 +217,8 @@ fn a_long_walk_is_counted_a_stretch_at_a_time_and_agrees_with_the_tallies() {
         };
         let (walked, stretches) = counted(&store, &walking);
         assert_eq!(walked, tallied, "{query:?}");
-        if tallied > 10_000 {
+        // One stretch reads at most 2,000 index entries.
+        if tallied > 2_000 {
             assert!(stretches > 1, "{stretches} stretch(es) for {tallied}");
             walked_far = true;
         }

@@ -423,14 +423,11 @@ impl SledStore {
     }
 }
 
-/// Review pages (each at most `MAX_EXAMINED` index entries) one count request reads
-/// before it hands back what it has counted, so other work on the worker thread waits
-/// for one short stretch at most.
-const COUNT_PAGES: usize = 5;
-
 impl SledStore {
     /// See `Store::count_review_matches`. The walk calls `review_page_impl` itself, so the
-    /// count can never disagree with what the list shows.
+    /// count can never disagree with what the list shows, and one stretch costs what one
+    /// page of a narrow search does (at most `MAX_EXAMINED` index entries): other work on
+    /// the worker thread waits for no more than that.
     pub(super) fn count_review_matches_impl(
         &self,
         query: &ReviewQuery,
@@ -444,18 +441,11 @@ impl SledStore {
                 next: None,
             });
         }
-        let mut count = MatchCount::default();
-        let mut after = after.map(<[u8]>::to_vec);
-        for _ in 0..COUNT_PAGES {
-            let page = self.review_page_impl(query, after.as_deref(), usize::MAX)?;
-            count.matches += page.rows.len() as u64;
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(count),
-            }
-        }
-        count.next = after;
-        Ok(count)
+        let page = self.review_page_impl(query, after, usize::MAX)?;
+        Ok(MatchCount {
+            matches: page.rows.len() as u64,
+            next: page.next,
+        })
     }
 
     /// The count from the daily tallies of finished and reviewed calls (by day, agent and
