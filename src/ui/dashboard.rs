@@ -171,10 +171,14 @@ fn agents(figures: &Dashboard, theme: &Theme, wide: bool) -> Vec<Line<'static>> 
     for agent in &figures.agents {
         lines.push(Line::raw(agent_row(agent, wide)));
     }
-    lines.push(Line::styled(
-        format!("  ± 95% margin of kappa · (few): under {FEW_REVIEWS} reviews, too few to judge"),
-        theme.dim,
-    ));
+    if overall.total() > 0 {
+        lines.push(Line::styled(
+            format!(
+                "  ± 95% margin of kappa · (few): under {FEW_REVIEWS} reviews, too few to judge"
+            ),
+            theme.dim,
+        ));
+    }
     lines.push(Line::raw(""));
     lines
 }
