@@ -482,28 +482,27 @@ impl SledStore {
             return Ok(Some(0));
         }
         let mut reviewed = 0u64;
-        for (detail, n) in self.daily_sums(daily::REVIEW, query.from, query.to)? {
+        self.each_daily(daily::REVIEW, query.from, query.to, |detail, n| {
             let (agent_road, lead_road) = (detail.get(4).copied(), detail.get(5).copied());
-            if !agent_ok(&detail)
-                || !road_ok(agent_road)
-                || query
+            if agent_ok(detail)
+                && road_ok(agent_road)
+                && query
                     .lead_road
-                    .is_some_and(|wanted| Some(wanted.number()) != lead_road)
-                || (query.disagreements_only && agent_road == lead_road)
+                    .is_none_or(|wanted| Some(wanted.number()) == lead_road)
+                && !(query.disagreements_only && agent_road == lead_road)
             {
-                continue;
+                reviewed += n.max(0) as u64;
             }
-            reviewed += n.max(0) as u64;
-        }
+        })?;
         if reviewed_only {
             return Ok(Some(reviewed));
         }
         let mut finished = 0u64;
-        for (detail, n) in self.daily_sums(daily::ROAD, query.from, query.to)? {
-            if agent_ok(&detail) && road_ok(detail.get(4).copied()) {
+        self.each_daily(daily::ROAD, query.from, query.to, |detail, n| {
+            if agent_ok(detail) && road_ok(detail.get(4).copied()) {
                 finished += n.max(0) as u64;
             }
-        }
+        })?;
         Ok(Some(if query.unreviewed_only {
             finished.saturating_sub(reviewed)
         } else {
