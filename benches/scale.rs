@@ -346,6 +346,76 @@ fn queries(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &Sled
         });
         report(results, name, size.label, stats);
     }
+    match_counts(results, size, store, month, year);
+}
+
+/// The review list's "N calls match" (issue 9): from the daily tallies where the filters
+/// allow, else a walk of the list's index range a stretch at a time on the worker.
+fn match_counts(
+    results: &mut Vec<(String, String, Stats)>,
+    size: &Size,
+    store: &SledStore,
+    month: (jiff::civil::Date, jiff::civil::Date),
+    year: (jiff::civil::Date, jiff::civil::Date),
+) {
+    let whole_count = |query: &ReviewQuery| {
+        let (mut total, mut after) = (0, None::<Vec<u8>>);
+        loop {
+            let count = store.count_review_matches(query, after.as_deref()).unwrap();
+            total += count.matches;
+            match count.next {
+                Some(next) => after = Some(next),
+                None => return total,
+            }
+        }
+    };
+    let agents = store.agents().unwrap();
+    let tallied = [
+        (
+            "count matches: month, unreviewed (tallies)",
+            ReviewQuery {
+                unreviewed_only: true,
+                ..ReviewQuery::period(month.0, month.1)
+            },
+        ),
+        (
+            "count matches: year + agent + road 4 (tallies)",
+            ReviewQuery {
+                agent: agents.first().cloned(),
+                agent_road: Some(Road::GoAway),
+                ..ReviewQuery::period(year.0, year.1)
+            },
+        ),
+    ];
+    for (name, query) in tallied {
+        let stats = sample(100, || {
+            std::hint::black_box(whole_count(&query));
+        });
+        report(results, name, size.label, stats);
+    }
+    // A customer filter needs the calls: one stretch is what other work may wait for.
+    let walk = ReviewQuery {
+        customer: Some("a".into()),
+        ..ReviewQuery::period(month.0, month.1)
+    };
+    let stats = sample(30, || {
+        std::hint::black_box(store.count_review_matches(&walk, None).unwrap());
+    });
+    report(
+        results,
+        "count matches: month + customer, one stretch",
+        size.label,
+        stats,
+    );
+    let stats = sample(3, || {
+        std::hint::black_box(whole_count(&walk));
+    });
+    report(
+        results,
+        "count matches: month + customer, whole walk",
+        size.label,
+        stats,
+    );
 }
 
 fn open_to_first_frame(results: &mut Vec<(String, String, Stats)>, size: &Size, path: &Path) {

@@ -117,6 +117,13 @@ impl Store for Failing<'_> {
         self.write()?;
         self.inner.acknowledge_review(call_id, actor)
     }
+    fn count_review_matches(
+        &self,
+        query: &fourroads::store::ReviewQuery,
+        after: Option<&[u8]>,
+    ) -> StoreResult<fourroads::store::MatchCount> {
+        self.inner.count_review_matches(query, after)
+    }
     fn open_cases(&self, after: Option<&[u8]>, limit: usize) -> StoreResult<CasePage> {
         self.inner.open_cases(after, limit)
     }

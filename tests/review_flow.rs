@@ -196,6 +196,12 @@ fn nothing_reveals_the_agents_road_before_the_lead_saves_one() {
     filtered.press("r");
     let rows = &filtered.state.review.calls.rows;
     assert!(!rows.is_empty(), "the demo lead has reviewed road-1 calls");
+    assert!(filtered.state.review.calls.next.is_none(), "one page holds them all");
+    assert_eq!(
+        filtered.state.review.count.total(),
+        Some(rows.len() as u64),
+        "the count says no more than the list: it would otherwise tell how many hidden calls took the road"
+    );
     assert!(
         rows.iter()
             .all(|r| r.call.review.as_ref().is_some_and(|v| v.lead == LEAD)),

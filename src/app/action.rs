@@ -56,6 +56,13 @@ pub enum Action {
         page: ReviewPage,
         generation: u64,
     },
+    /// Matches of the review list's filters counted by `Effect::CountReviewMatches`;
+    /// `next` says where the count carries on.
+    ReviewMatchesCounted {
+        matches: u64,
+        next: Option<PageCursor>,
+        generation: u64,
+    },
     CallDetailLoaded(Box<CallDetail>),
     ReviewSaved(Box<Call>),
     CasesLoaded {
@@ -107,6 +114,12 @@ pub enum Effect {
     },
     LoadDemo,
     LoadReviewPage {
+        query: ReviewQuery,
+        after: Option<PageCursor>,
+        generation: u64,
+    },
+    /// Count the calls matching `query` (from `after` on), for the review list's title.
+    CountReviewMatches {
         query: ReviewQuery,
         after: Option<PageCursor>,
         generation: u64,

@@ -14,6 +14,7 @@ mod overlay;
 mod paged;
 mod queue;
 mod review;
+mod review_count;
 mod review_filter;
 
 use jiff::Timestamp;
@@ -34,6 +35,7 @@ pub use overlay::{
 pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
 pub use review::{PAGE_SIZE, ReviewState, ReviewTab};
+pub use review_count::MatchCountState;
 pub use review_filter::{ReviewFilters, RoadFilter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -268,6 +270,11 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::ReviewPageLoaded { page, generation } => {
             review::page_loaded(state, page, generation)
         }
+        Action::ReviewMatchesCounted {
+            matches,
+            next,
+            generation,
+        } => review_count::counted(state, matches, next, generation),
         Action::CallDetailLoaded(detail) => {
             review::detail_loaded(state, *detail);
             Vec::new()

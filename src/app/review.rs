@@ -6,6 +6,7 @@
 use super::cases::{self, CaseChange};
 use super::overlay::{Prompt, PromptPurpose};
 use super::paged::Paged;
+use super::review_count::{self, MatchCountState};
 use super::review_filter::ReviewFilters;
 use super::{Command, Effect, Overlay, Pane, State};
 use crate::domain::call::Role;
@@ -25,6 +26,8 @@ pub struct ReviewState {
     pub tab: ReviewTab,
     pub filters: ReviewFilters,
     pub calls: Paged<ReviewRow>,
+    /// How many calls match the filters (counted off the UI task).
+    pub count: MatchCountState,
     pub cases: Paged<CaseRow>,
     pub detail: Option<CallDetail>,
     pub detail_scroll: usize,
@@ -42,6 +45,7 @@ impl Default for ReviewState {
             tab: ReviewTab::Calls,
             filters: ReviewFilters::default(),
             calls: Paged::default(),
+            count: MatchCountState::default(),
             cases: Paged::default(),
             detail: None,
             detail_scroll: 0,
@@ -78,11 +82,13 @@ pub(super) fn enter(state: &mut State) -> Vec<Effect> {
 fn reload_calls(state: &mut State) -> Vec<Effect> {
     let generation = state.review.calls.restart();
     state.review.detail = None;
-    vec![Effect::LoadReviewPage {
+    let mut effects = vec![Effect::LoadReviewPage {
         query: state.review.filters.query(state.clock.today()),
         after: None,
         generation,
-    }]
+    }];
+    effects.extend(review_count::restart(state));
+    effects
 }
 
 /// The next page of calls if the selection is near the end (or, with `now`, at once).
@@ -177,7 +183,10 @@ pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
         }
     }
     state.review.detail = None;
-    vec![Effect::LoadCallDetail(call.id)]
+    // The review may take the call out of the filters' matches (unreviewed only).
+    let mut effects = vec![Effect::LoadCallDetail(call.id)];
+    effects.extend(review_count::restart(state));
+    effects
 }
 
 fn road_text(road: Option<Road>) -> String {

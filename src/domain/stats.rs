@@ -60,6 +60,54 @@ impl Agreement {
         }
         Some((p_o - p_e) / (1.0 - p_e))
     }
+
+    /// Half the width of kappa's 95% interval: 1.96 times Cohen's (1960) large-sample
+    /// standard error √(p_o(1 − p_o)/n) / (1 − p_e). `None` where kappa is undefined.
+    /// It says nothing useful below `FEW_REVIEWS` (all agreeing on 3 calls gives ±0).
+    pub fn kappa_margin(&self) -> Option<f64> {
+        self.kappa()?;
+        let n = self.total() as f64;
+        let p_o = self.agreed() as f64 / n;
+        let p_e: f64 = (0..4)
+            .map(|i| {
+                let row: u64 = self.matrix[i].iter().sum();
+                let column: u64 = self.matrix.iter().map(|r| r[i]).sum();
+                (row as f64 / n) * (column as f64 / n)
+            })
+            .sum();
+        Some(1.96 * (p_o * (1.0 - p_o) / n).sqrt() / (1.0 - p_e))
+    }
+
+    /// Too few reviewed calls for kappa's label to be trusted (see `FEW_REVIEWS`).
+    pub fn few(&self) -> bool {
+        self.total() < FEW_REVIEWS
+    }
+}
+
+/// Below this many reviewed calls kappa is marked "few" instead of given a margin. With n
+/// reviews the 95% margin of the agreement share alone reaches 1.96·√(0.25/n) = 0.98/√n,
+/// which is wider than one Landis–Koch band (0.20) until n = 25: with fewer, the label
+/// may be a band or more off, and the large-sample margin is not to be trusted either.
+pub const FEW_REVIEWS: u64 = 25;
+
+/// What to read beside a kappa: "±0.12" (its 95% margin), "few" below `FEW_REVIEWS`,
+/// nothing when kappa is undefined.
+pub fn kappa_caveat(agreement: &Agreement) -> Option<String> {
+    let margin = agreement.kappa_margin()?;
+    Some(if agreement.few() {
+        "(few)".to_string()
+    } else {
+        format!("±{margin:.2}")
+    })
+}
+
+/// "κ 0.62 substantial ±0.12", "κ 1.00 almost perfect (few)" or "κ n/a".
+pub fn agreement_kappa_text(agreement: &Agreement) -> String {
+    let text = kappa_text(agreement.kappa());
+    match kappa_caveat(agreement) {
+        Some(caveat) => format!("{text} {caveat}"),
+        None => text,
+    }
 }
 
 /// Landis and Koch's (1977) words for a kappa value.
@@ -277,6 +325,39 @@ mod tests {
         // No reviewed calls at all.
         assert_eq!(Agreement::default().kappa(), None);
         assert_eq!(Agreement::default().percent(), None);
+    }
+
+    #[test]
+    fn kappa_on_few_reviews_is_marked_and_on_many_has_a_margin() {
+        // The case: three reviews, all agreeing, "almost perfect".
+        let mut three = Agreement::default();
+        three.add(Learn, Learn, 1);
+        three.add(Care, Care, 1);
+        three.add(Teach, Teach, 1);
+        assert_eq!(three.kappa(), Some(1.0));
+        assert!(three.few());
+        assert_eq!(agreement_kappa_text(&three), "κ 1.00 almost perfect (few)");
+        // One below and at the threshold.
+        let below = two_by_two(12, 0, 0, FEW_REVIEWS - 13);
+        assert_eq!(below.total(), FEW_REVIEWS - 1);
+        assert!(agreement_kappa_text(&below).ends_with("(few)"));
+        let at = two_by_two(12, 0, 0, FEW_REVIEWS - 12);
+        assert!(!at.few());
+        assert_eq!(agreement_kappa_text(&at), "κ 1.00 almost perfect ±0.00");
+        // Wikipedia's 50 proposals: p_o 0.7, p_e 0.5, so SE = √(0.21/50)/0.5 = 0.1296
+        // and the 95% margin 0.254.
+        let fifty = two_by_two(20, 5, 10, 15);
+        assert!(!fifty.few());
+        assert!(close(
+            fifty.kappa_margin().unwrap(),
+            1.96 * (0.21f64 / 50.0).sqrt() / 0.5
+        ));
+        assert_eq!(agreement_kappa_text(&fifty), "κ 0.40 fair ±0.25");
+        // Undefined kappa carries no caveat.
+        assert_eq!(agreement_kappa_text(&Agreement::default()), "κ n/a");
+        let mut single = Agreement::default();
+        single.add(Care, Care, 30);
+        assert_eq!(agreement_kappa_text(&single), "κ n/a");
     }
 
     #[test]

@@ -50,6 +50,16 @@ pub fn first_line(text: &str) -> &str {
         .unwrap_or("")
 }
 
+/// "1 call", "2 calls", "0 calls": the count and the word in the form its number needs.
+/// The words may hold a verb too: `plural(n, "call matches", "calls match")`.
+pub fn plural<N>(n: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
+}
+
 /// Luhn checksum over ASCII digits.
 pub fn luhn_valid(digits: &[u8]) -> bool {
     let mut sum = 0u32;
@@ -167,12 +177,6 @@ pub fn extract_stories(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// "1 call", "3 calls": a count with its noun in the right number.
-pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// "Dana's", "Harcourt & Vale Solicitors'": the possessive of a name.
 pub fn possessive(name: &str) -> String {
     if name.ends_with('s') || name.ends_with('S') {
@@ -190,10 +194,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_and_possessives_read_as_english() {
+    fn plural_agrees_with_its_number() {
         assert_eq!(plural(1u64, "call", "calls"), "1 call");
-        assert_eq!(plural(0u64, "call", "calls"), "0 calls");
-        assert_eq!(plural(2u32, "case", "cases"), "2 cases");
+        assert_eq!(plural(0usize, "call", "calls"), "0 calls");
+        assert_eq!(plural(2i64, "case", "cases"), "2 cases");
+        assert_eq!(plural(-1i64, "customer", "customers"), "-1 customers");
+        assert_eq!(
+            plural(1u32, "call matches", "calls match"),
+            "1 call matches"
+        );
+    }
+
+    #[test]
+    fn possessives_read_as_english() {
         assert_eq!(possessive("Dana Okafor"), "Dana Okafor's");
         assert_eq!(
             possessive("Harcourt & Vale Solicitors"),

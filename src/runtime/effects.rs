@@ -130,6 +130,20 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 .map_err(|e| format!("Could not load the review list: {e}"))?;
             Ok(vec![Action::ReviewPageLoaded { page, generation }])
         }
+        Effect::CountReviewMatches {
+            query,
+            after,
+            generation,
+        } => {
+            let count = store
+                .count_review_matches(&query, after.as_deref())
+                .map_err(|e| format!("Could not count the matching calls: {e}"))?;
+            Ok(vec![Action::ReviewMatchesCounted {
+                matches: count.matches,
+                next: count.next,
+                generation,
+            }])
+        }
         Effect::LoadCallDetail(call_id) => {
             match store
                 .call_detail(call_id)

@@ -16,8 +16,8 @@ use crate::domain::call::{AuditEntry, Role};
 use crate::domain::{Call, Case, Customer, Id, QueueEntry, Road};
 
 pub use reports::{
-    AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    ReviewRow, Story, road4_share,
+    AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, MatchCount, PageCursor, ReviewPage,
+    ReviewQuery, ReviewRow, Story, road4_share,
 };
 pub use sled_store::{Erased, SledStore};
 
@@ -247,6 +247,15 @@ pub trait Store: Send + Sync {
         to: jiff::civil::Date,
         today: jiff::civil::Date,
     ) -> StoreResult<Dashboard>;
+    /// How many calls `review_page` would list for `query`, page after page. From the
+    /// daily tallies when the filters allow (period, agent, roads, reviewed state);
+    /// otherwise by reading the same index range a bounded stretch at a time: start with
+    /// `after` = `None`, ask again from `next` while it is `Some`, and add the matches.
+    fn count_review_matches(
+        &self,
+        query: &ReviewQuery,
+        after: Option<&[u8]>,
+    ) -> StoreResult<MatchCount>;
 }
 
 #[cfg(test)]

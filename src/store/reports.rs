@@ -73,6 +73,14 @@ pub struct ReviewPage {
     pub reached: Option<Timestamp>,
 }
 
+/// How many calls match a review query, or the part of that count read so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MatchCount {
+    pub matches: u64,
+    /// `Some` when older calls remain to be counted: ask again from here and add.
+    pub next: Option<PageCursor>,
+}
+
 /// One call with everything the detail pane shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallDetail {

@@ -12,7 +12,11 @@ use super::queue::pad;
 use super::{Theme, safe};
 use crate::app::State;
 use crate::domain::Road;
-use crate::domain::stats::{AGE_BUCKETS, kappa_text, percent_text};
+use crate::domain::stats::Agreement;
+use crate::domain::stats::{
+    AGE_BUCKETS, FEW_REVIEWS, agreement_kappa_text, kappa_caveat, kappa_text, percent_text,
+};
+use crate::domain::text::plural;
 use crate::store::{AgentFigures, Dashboard, road4_share};
 
 const BAR_WIDTH: usize = 20;
@@ -83,7 +87,10 @@ fn roads(figures: &Dashboard, theme: &Theme) -> Vec<Line<'static>> {
     let total: u64 = roads.iter().sum();
     let max = roads.iter().copied().max().unwrap_or(0);
     let mut lines = vec![Line::styled(
-        format!("Road mix ({total} finished calls)"),
+        format!(
+            "Road mix ({})",
+            plural(total, "finished call", "finished calls")
+        ),
         theme.heading,
     )];
     for road in Road::ALL {
@@ -134,13 +141,16 @@ fn agents(figures: &Dashboard, theme: &Theme, wide: bool) -> Vec<Line<'static>> 
     let overall = &figures.overall.agreement;
     let mut lines = vec![
         Line::styled(
-            format!("Agreement with leads ({} reviewed calls)", overall.total()),
+            format!(
+                "Agreement with leads ({})",
+                plural(overall.total(), "reviewed call", "reviewed calls")
+            ),
             theme.heading,
         ),
         Line::raw(format!(
             "  Everyone: {} agree · {}",
             percent_text(overall.percent()),
-            kappa_text(overall.kappa())
+            agreement_kappa_text(overall)
         )),
         Line::raw(""),
         Line::styled(
@@ -161,8 +171,26 @@ fn agents(figures: &Dashboard, theme: &Theme, wide: bool) -> Vec<Line<'static>> 
     for agent in &figures.agents {
         lines.push(Line::raw(agent_row(agent, wide)));
     }
+    if overall.total() > 0 {
+        lines.push(Line::styled(
+            format!(
+                "  ± 95% margin of kappa · (few): under {FEW_REVIEWS} reviews, too few to judge"
+            ),
+            theme.dim,
+        ));
+    }
     lines.push(Line::raw(""));
     lines
+}
+
+/// The kappa column: "0.62 substantial ±0.12", "1.00 almost perfect (few)" or "n/a".
+fn kappa_cell(agreement: &Agreement) -> String {
+    let kappa = kappa_text(agreement.kappa());
+    let kappa = kappa.trim_start_matches("κ ");
+    match kappa_caveat(agreement) {
+        Some(caveat) => format!("{kappa} {caveat}"),
+        None => kappa.to_string(),
+    }
 }
 
 fn agent_row(agent: &AgentFigures, wide: bool) -> String {
@@ -176,7 +204,7 @@ fn agent_row(agent: &AgentFigures, wide: bool) -> String {
             percent_text(agent.road4_share()),
             agreement.total(),
             percent_text(agreement.percent()),
-            kappa_text(agreement.kappa()).trim_start_matches("κ ")
+            kappa_cell(agreement)
         )
     } else {
         format!(
@@ -185,7 +213,7 @@ fn agent_row(agent: &AgentFigures, wide: bool) -> String {
             percent_text(agent.road4_share()),
             agreement.total(),
             percent_text(agreement.percent()),
-            kappa_text(agreement.kappa()).trim_start_matches("κ ")
+            kappa_cell(agreement)
         )
     }
 }
@@ -202,6 +230,15 @@ fn customers(figures: &Dashboard, theme: &Theme) -> Vec<Line<'static>> {
             math.net()
         )),
         Line::raw(format!(
+            "  S {} + gained {} + won back {} − lost {} = E {}",
+            math.start,
+            math.gained,
+            math.won_back,
+            math.lost,
+            math.end()
+        )),
+        Line::styled("  Net is gained − lost; E − S = net + won back", theme.dim),
+        Line::raw(format!(
             "  Retention {} = (E − N)/S = ({} − {})/{}",
             percent_text(math.retention()),
             math.end(),
@@ -214,17 +251,10 @@ fn customers(figures: &Dashboard, theme: &Theme) -> Vec<Line<'static>> {
             math.lost,
             math.start
         )),
+        Line::styled("  S customers at the start, E at the end,", theme.dim),
         Line::styled(
             format!(
-                "  S {} customers at the start · E {} at the end",
-                math.start,
-                math.end()
-            ),
-            theme.dim,
-        ),
-        Line::styled(
-            format!(
-                "  N {} joined or came back · L {} lost",
+                "  N {} joined or came back, L {} lost",
                 math.arrived(),
                 math.lost
             ),

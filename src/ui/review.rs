@@ -11,9 +11,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::call::sentiment_word;
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
-use crate::app::{Paged, Pane, ReviewTab, State, scrolled};
+use crate::app::{MatchCountState, Paged, Pane, ReviewTab, State, scrolled};
 use crate::domain::call::{AuditEntry, format_duration};
 use crate::domain::clock::days_between;
+use crate::domain::text::plural;
 use crate::domain::{Call, CaseStatus, Outcome};
 use crate::store::{CaseRow, ReviewRow};
 
@@ -93,11 +94,31 @@ fn visible_lines<'a, T>(
         .collect()
 }
 
-fn list_status(loaded: usize, more: bool, loading: bool, noun: &str) -> String {
+fn list_status(loaded: usize, more: bool, loading: bool, noun: (&str, &str)) -> String {
     match (loaded, more, loading) {
         (0, _, true) => "loading…".into(),
-        (n, true, _) => format!("{n} {noun} loaded, more below"),
-        (n, false, _) => format!("{n} {noun}"),
+        (n, true, _) => format!("{} loaded, more below", plural(n, noun.0, noun.1)),
+        (n, false, _) => plural(n, noun.0, noun.1),
+    }
+}
+
+/// "counting… · 50 loaded", then "1234 calls match · 50 loaded" (or "12 calls match"
+/// once every match is loaded).
+fn calls_status(list: &Paged<ReviewRow>, count: &MatchCountState) -> String {
+    let loaded = list.rows.len();
+    match count.total() {
+        None if loaded == 0 && list.loading => "loading…".into(),
+        None if count.counted > 0 => {
+            format!("counting… {} so far · {loaded} loaded", count.counted)
+        }
+        None => format!("counting… · {loaded} loaded"),
+        Some(total) if total == loaded as u64 && list.next.is_none() => {
+            plural(total, "call matches", "calls match")
+        }
+        Some(total) => format!(
+            "{} · {loaded} loaded",
+            plural(total, "call matches", "calls match")
+        ),
     }
 }
 
@@ -105,7 +126,7 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
     let list = &state.review.calls;
     let title = format!(
         "Calls, newest first ({})",
-        list_status(list.rows.len(), list.next.is_some(), list.loading, "calls")
+        calls_status(list, &state.review.count)
     );
     let block = pane_block(&title, state, Pane::List, theme);
     let inner = block.inner(area);
@@ -422,7 +443,12 @@ fn render_cases(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let list = &state.review.cases;
     let title = format!(
         "Open cases ({})",
-        list_status(list.rows.len(), list.next.is_some(), list.loading, "cases")
+        list_status(
+            list.rows.len(),
+            list.next.is_some(),
+            list.loading,
+            ("case", "cases")
+        )
     );
     let block = pane_block(&title, state, Pane::List, theme);
     let inner = block.inner(area);

@@ -30,15 +30,33 @@ impl SledStore {
         to: Date,
     ) -> StoreResult<BTreeMap<Vec<u8>, i64>> {
         let mut sums = BTreeMap::new();
+        self.each_daily(kind, from, to, |detail, n| {
+            *sums.entry(detail.to_vec()).or_default() += n;
+        })?;
+        Ok(sums)
+    }
+
+    /// Hands each daily tally of `kind` from `from` to `to` (inclusive) to `f` as
+    /// (detail, count), without collecting them.
+    pub(super) fn each_daily(
+        &self,
+        kind: u8,
+        from: Date,
+        to: Date,
+        mut f: impl FnMut(&[u8], i64),
+    ) -> StoreResult<()> {
+        if from > to {
+            return Ok(());
+        }
         let lower = daily_key(kind, from, &[]);
         let upper = daily_key(kind, to.tomorrow().unwrap_or(to), &[]);
         for item in self.tree(T_DAILY).range(lower..upper) {
             let (key, value) = item?;
             if let Some(detail) = key.get(5..) {
-                *sums.entry(detail.to_vec()).or_default() += read_counter(&value);
+                f(detail, read_counter(&value));
             }
         }
-        Ok(sums)
+        Ok(())
     }
 
     pub(super) fn dashboard_impl(

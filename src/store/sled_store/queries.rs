@@ -426,4 +426,12 @@ impl Store for SledStore {
     ) -> StoreResult<crate::store::Dashboard> {
         self.dashboard_impl(from, to, today)
     }
+
+    fn count_review_matches(
+        &self,
+        query: &crate::store::ReviewQuery,
+        after: Option<&[u8]>,
+    ) -> StoreResult<crate::store::MatchCount> {
+        self.count_review_matches_impl(query, after)
+    }
 }

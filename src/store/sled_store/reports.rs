@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::records::read_counter;
+use super::records::{daily, read_counter};
 use super::*;
 use crate::domain::text::first_line;
 use crate::domain::{Call, Case, CaseStatus, Id, Road};
-use crate::store::reports::{CallDetail, CasePage, CaseRow, ReviewPage, ReviewQuery, ReviewRow};
+use crate::store::reports::{
+    CallDetail, CasePage, CaseRow, MatchCount, ReviewPage, ReviewQuery, ReviewRow,
+};
 use crate::store::{Actor, Store, keys};
 
 /// Most index entries one review page looks at before it returns what it found, so a
@@ -418,5 +420,100 @@ impl SledStore {
         let mut names: Vec<String> = self.agent_names()?.into_values().collect();
         names.sort();
         Ok(names)
+    }
+}
+
+impl SledStore {
+    /// See `Store::count_review_matches`. The walk calls `review_page_impl` itself, so the
+    /// count can never disagree with what the list shows, and one stretch costs what one
+    /// page of a narrow search does (at most `MAX_EXAMINED` index entries): other work on
+    /// the worker thread waits for no more than that.
+    pub(super) fn count_review_matches_impl(
+        &self,
+        query: &ReviewQuery,
+        after: Option<&[u8]>,
+    ) -> StoreResult<MatchCount> {
+        if after.is_none()
+            && let Some(matches) = self.count_from_tallies(query)?
+        {
+            return Ok(MatchCount {
+                matches,
+                next: None,
+            });
+        }
+        let page = self.review_page_impl(query, after, usize::MAX)?;
+        Ok(MatchCount {
+            matches: page.rows.len() as u64,
+            next: page.next,
+        })
+    }
+
+    /// The count from the daily tallies of finished and reviewed calls (by day, agent and
+    /// roads), or `None` when a filter needs the calls themselves (customer, tag, words)
+    /// or the store holds finished calls without a road (which no tally counts).
+    fn count_from_tallies(&self, query: &ReviewQuery) -> StoreResult<Option<u64>> {
+        // The tallies know no reviewer: a lead's blind agent's-road filter (only the
+        // calls they reviewed) is counted by walking, or the count would reveal how many
+        // hidden calls have that road.
+        if query.customer.is_some()
+            || query.tag.is_some()
+            || query.text.is_some()
+            || query.reviewed_by.is_some()
+        {
+            return Ok(None);
+        }
+        if query.from > query.to {
+            return Ok(Some(0));
+        }
+        let counters = self.counters()?;
+        let finished = counters.calls.saturating_sub(counters.open_calls);
+        if finished != counters.by_road.iter().sum::<u64>() {
+            return Ok(None);
+        }
+        let agent = match &query.agent {
+            Some(name) => match self.agent_number_of(name)? {
+                Some(number) => Some(number.to_be_bytes()),
+                None => return Ok(Some(0)),
+            },
+            None => None,
+        };
+        let agent_ok = |detail: &[u8]| agent.is_none_or(|a| detail.get(..4) == Some(&a[..]));
+        let road_ok = |road: Option<u8>| {
+            query
+                .agent_road
+                .is_none_or(|wanted| Some(wanted.number()) == road)
+        };
+        let reviewed_only =
+            query.reviewed_only || query.disagreements_only || query.lead_road.is_some();
+        if reviewed_only && query.unreviewed_only {
+            return Ok(Some(0));
+        }
+        let mut reviewed = 0u64;
+        self.each_daily(daily::REVIEW, query.from, query.to, |detail, n| {
+            let (agent_road, lead_road) = (detail.get(4).copied(), detail.get(5).copied());
+            if agent_ok(detail)
+                && road_ok(agent_road)
+                && query
+                    .lead_road
+                    .is_none_or(|wanted| Some(wanted.number()) == lead_road)
+                && !(query.disagreements_only && agent_road == lead_road)
+            {
+                reviewed += n.max(0) as u64;
+            }
+        })?;
+        if reviewed_only {
+            return Ok(Some(reviewed));
+        }
+        let mut finished = 0u64;
+        self.each_daily(daily::ROAD, query.from, query.to, |detail, n| {
+            if agent_ok(detail) && road_ok(detail.get(4).copied()) {
+                finished += n.max(0) as u64;
+            }
+        })?;
+        Ok(Some(if query.unreviewed_only {
+            finished.saturating_sub(reviewed)
+        } else {
+            finished
+        }))
     }
 }
