@@ -24,7 +24,7 @@ use crate::domain::call::Role;
 use crate::store::CustomerContext;
 
 pub use action::{Action, Effect};
-pub use call::ActiveCall;
+pub use call::{ActiveCall, NotesStatus, SaveTrouble};
 pub use cases::CaseChange;
 pub use command::{Command, Context};
 pub use dashboard::DashboardState;
@@ -211,10 +211,47 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         }
         Action::Tick => Vec::new(),
         Action::AutosaveDue => call::autosave(state),
-        Action::NotesSaved => {
-            if let Some(call) = &mut state.call {
-                call.saved_at = Some(now);
+        Action::NotesSaved { call_id, revision } => {
+            if let Some(call) = state.call.as_mut().filter(|c| c.call.id == call_id)
+                && call.saved(revision)
+            {
+                state.info("The notes are saved again; nothing typed was lost.");
             }
+            Vec::new()
+        }
+        Action::NotesNotSaved {
+            call_id,
+            revision,
+            reason,
+        } => {
+            let current = state.call.as_mut().filter(|c| c.call.id == call_id);
+            match current {
+                Some(call) => {
+                    call.not_saved(revision, SaveTrouble::Failed, now);
+                    if call.notes_status() == call::NotesStatus::NotSaved(SaveTrouble::Failed) {
+                        state.error(format!(
+                            "The notes are NOT saved ({reason}); retrying every second. Keep this window open."
+                        ));
+                    }
+                }
+                None => state.error(format!(
+                    "The notes of the call just left are NOT saved ({reason}); quitting writes them to a rescue file."
+                )),
+            }
+            Vec::new()
+        }
+        Action::StoreSlow {
+            what,
+            seconds,
+            writes,
+        } => {
+            if writes && let Some(call) = &mut state.call {
+                let revision = call.revision();
+                call.not_saved(revision, SaveTrouble::NotAnswering, now);
+            }
+            state.warn(format!(
+                "{what} has not finished after {seconds} s: the store may be damaged or the disk stuck. Ctrl-Q still quits."
+            ));
             Vec::new()
         }
         Action::QueueLoaded { entries, skipped } => queue::loaded(state, entries, skipped),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, pane_block, safe};
-use crate::app::{ActiveCall, Pane, State};
+use crate::app::{ActiveCall, NotesStatus, Pane, SaveTrouble, State};
 use crate::domain::call::format_duration;
 use crate::domain::{Outcome, Road};
 
@@ -45,10 +45,16 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCa
     if active.customer.do_not_contact {
         first.push(Span::styled("  do not contact", theme.warning));
     }
-    let saved = match (active.is_dirty(), active.saved_at) {
-        (true, _) => "saving…",
-        (false, Some(_)) => "notes saved",
-        (false, None) => "",
+    let (saved, saved_style) = match active.notes_status() {
+        NotesStatus::Untouched => ("", theme.dim),
+        NotesStatus::Saving => ("saving…", theme.dim),
+        NotesStatus::Saved => ("notes saved", theme.dim),
+        NotesStatus::NotSaved(SaveTrouble::Failed) => {
+            ("NOT SAVED — disk full? retrying", theme.error)
+        }
+        NotesStatus::NotSaved(SaveTrouble::NotAnswering) => {
+            ("NOT SAVED — the store is not answering", theme.error)
+        }
     };
     let second = Line::from(vec![
         Span::styled(
@@ -60,7 +66,8 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCa
             ),
             theme.dim,
         ),
-        Span::styled(format!("  {saved}"), theme.dim),
+        Span::raw("  "),
+        Span::styled(saved, saved_style),
     ]);
     frame.render_widget(Paragraph::new(vec![Line::from(first), second]), area);
 }

@@ -1,0 +1,360 @@
+//! The store lanes: three threads, each running its effects in the order they were asked
+//! for, so that one slow piece of work never holds up another kind.
+//!
+//! - **writes**: the agent's notes and every small write (open, update and wrap up a
+//!   call, customers, reviews, cases). Notes never queue behind a load or a report, and
+//!   an autosave can never land after the wrap-up that followed it (same lane, in order).
+//! - **loads**: the queue, customer context, review pages, call detail, cases, agents.
+//! - **reports**: the dashboard, summary exports (user templates may run long) and the
+//!   demo data.
+//!
+//! The lanes keep the text of every notes save not yet confirmed by the store, so that
+//! quitting can rescue it ([`Lanes::finish`] waits for the writes lane only up to a
+//! deadline), and they note what each lane is busy with, for the watchdog
+//! ([`Lanes::stalls`]). Nothing here touches the terminal: it is driven the same way by
+//! the runtime and by tests.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use super::effects;
+use crate::app::{Action, Effect};
+use crate::domain::{Clock, Id};
+use crate::store::Store;
+
+/// Where results go (the runtime's event channel, or a test's).
+pub type Sink = Arc<dyn Fn(Action) + Send + Sync>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneId {
+    Writes,
+    Loads,
+    Reports,
+}
+
+/// Which lane runs `effect`; `None` for `Quit`, which [`Lanes::finish`] carries out.
+pub fn lane_of(effect: &Effect) -> Option<LaneId> {
+    Some(match effect {
+        Effect::OpenCall { .. }
+        | Effect::UpdateCall(_)
+        | Effect::SaveNotes { .. }
+        | Effect::WrapUp { .. }
+        | Effect::SaveCustomer { .. }
+        | Effect::SaveReview { .. }
+        | Effect::AcknowledgeReview { .. }
+        | Effect::ChangeCase { .. } => LaneId::Writes,
+        Effect::LoadQueue
+        | Effect::LoadContext(_)
+        | Effect::LoadReviewPage { .. }
+        | Effect::LoadCallDetail(_)
+        | Effect::LoadCases { .. }
+        | Effect::LoadAgents => LaneId::Loads,
+        Effect::LoadDashboard { .. } | Effect::ExportSummary { .. } | Effect::LoadDemo => {
+            LaneId::Reports
+        }
+        Effect::Quit => return None,
+    })
+}
+
+/// What an effect is doing, as the message line says it.
+pub fn describe(effect: &Effect) -> &'static str {
+    match effect {
+        Effect::LoadQueue => "Loading the customers",
+        Effect::LoadContext(_) => "Loading the customer",
+        Effect::OpenCall { .. } => "Opening the call",
+        Effect::UpdateCall(_) => "Saving the call",
+        Effect::SaveNotes { .. } => describe_notes(),
+        Effect::WrapUp { .. } => "Wrapping up the call",
+        Effect::SaveCustomer { .. } => "Saving the customer",
+        Effect::LoadDemo => "Loading the demo data",
+        Effect::LoadReviewPage { .. } => "Loading the review list",
+        Effect::LoadCallDetail(_) => "Loading the call",
+        Effect::SaveReview { .. } => "Saving the review",
+        Effect::AcknowledgeReview { .. } => "Saving the acknowledgement",
+        Effect::LoadCases { .. } => "Loading the open cases",
+        Effect::ChangeCase { .. } => "Saving the case",
+        Effect::LoadAgents => "Listing the agents",
+        Effect::LoadDashboard { .. } => "Computing the dashboard",
+        Effect::ExportSummary { .. } => "Writing the summary",
+        Effect::Quit => "Writing everything to disk",
+    }
+}
+
+/// A job that has run longer than the watchdog allows (reported once per job).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stall {
+    pub lane: LaneId,
+    pub what: &'static str,
+    pub seconds: u64,
+}
+
+/// Notes handed to the store and not confirmed on disk yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsavedNotes {
+    pub call_id: Id,
+    pub revision: u64,
+    pub text: String,
+}
+
+/// How quitting went.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Finish {
+    /// The writes lane ran everything asked before quitting and the store flushed.
+    pub flushed: bool,
+    /// Why the flush failed, when the store answered with an error.
+    pub flush_error: Option<String>,
+    /// Notes the store never confirmed, oldest call first.
+    pub unsaved: Vec<UnsavedNotes>,
+    /// Other writes still queued or running, as [`describe`] says them.
+    pub pending: Vec<&'static str>,
+}
+
+enum Job {
+    Run(Box<Effect>),
+    Flush(Sender<Result<(), String>>),
+}
+
+struct Busy {
+    what: &'static str,
+    since: Instant,
+    reported: bool,
+}
+
+struct Lane {
+    id: LaneId,
+    jobs: Sender<Job>,
+    busy: Arc<Mutex<Option<Busy>>>,
+    /// What is queued or running, oldest first.
+    queued: Arc<Mutex<VecDeque<&'static str>>>,
+}
+
+type Unsaved = Arc<Mutex<BTreeMap<Id, UnsavedNotes>>>;
+
+/// The three lanes, started together on one store.
+pub struct Lanes {
+    lanes: [Lane; 3],
+    unsaved: Unsaved,
+}
+
+/// A poisoned lock only means a lane thread panicked; the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Lanes {
+    pub fn start(store: Arc<dyn Store>, tz: jiff::tz::TimeZone, sink: Sink) -> Lanes {
+        let unsaved: Unsaved = Arc::default();
+        let lane = |id| {
+            let (jobs, rx) = mpsc::channel();
+            let busy = Arc::new(Mutex::new(None));
+            let queued = Arc::new(Mutex::new(VecDeque::new()));
+            let worker = Worker {
+                store: store.clone(),
+                tz: tz.clone(),
+                sink: sink.clone(),
+                busy: busy.clone(),
+                queued: queued.clone(),
+                unsaved: unsaved.clone(),
+            };
+            let name = format!("store-{id:?}").to_lowercase();
+            let spawned = std::thread::Builder::new()
+                .name(name)
+                .spawn(move || worker.run(rx));
+            if let Err(e) = spawned {
+                // The sender's receiver is gone with the closure: submits report failure.
+                tracing::error!("could not start a store lane: {e}");
+            }
+            Lane {
+                id,
+                jobs,
+                busy,
+                queued,
+            }
+        };
+        Lanes {
+            lanes: [
+                lane(LaneId::Writes),
+                lane(LaneId::Loads),
+                lane(LaneId::Reports),
+            ],
+            unsaved,
+        }
+    }
+
+    fn lane(&self, id: LaneId) -> &Lane {
+        match id {
+            LaneId::Writes => &self.lanes[0],
+            LaneId::Loads => &self.lanes[1],
+            LaneId::Reports => &self.lanes[2],
+        }
+    }
+
+    /// Queues `effect` on its lane. `Quit` is ignored here: call [`Lanes::finish`].
+    /// False when the lane is gone (its thread could not start).
+    pub fn submit(&self, effect: Effect) -> bool {
+        let Some(id) = lane_of(&effect) else {
+            return true;
+        };
+        if let Effect::SaveNotes {
+            call_id,
+            text,
+            revision,
+        } = &effect
+        {
+            let mut unsaved = lock(&self.unsaved);
+            if unsaved.get(call_id).is_none_or(|u| u.revision <= *revision) {
+                unsaved.insert(
+                    *call_id,
+                    UnsavedNotes {
+                        call_id: *call_id,
+                        revision: *revision,
+                        text: text.clone(),
+                    },
+                );
+            }
+        }
+        let lane = self.lane(id);
+        lock(&lane.queued).push_back(describe(&effect));
+        lane.jobs.send(Job::Run(Box::new(effect))).is_ok()
+    }
+
+    /// Whether any lane is working on something (the runtime then wakes for the
+    /// watchdog).
+    pub fn any_busy(&self) -> bool {
+        self.lanes.iter().any(|lane| lock(&lane.busy).is_some())
+    }
+
+    /// Jobs running longer than `after` (the writes lane: `writes_after`), each reported
+    /// only once.
+    pub fn stalls(&self, after: Duration, writes_after: Duration) -> Vec<Stall> {
+        let mut stalls = Vec::new();
+        for lane in &self.lanes {
+            let limit = if lane.id == LaneId::Writes {
+                writes_after
+            } else {
+                after
+            };
+            let mut busy = lock(&lane.busy);
+            if let Some(job) = busy.as_mut()
+                && !job.reported
+                && job.since.elapsed() >= limit
+            {
+                job.reported = true;
+                stalls.push(Stall {
+                    lane: lane.id,
+                    what: job.what,
+                    seconds: job.since.elapsed().as_secs(),
+                });
+            }
+        }
+        stalls
+    }
+
+    /// Notes not confirmed on disk yet.
+    pub fn unsaved_notes(&self) -> Vec<UnsavedNotes> {
+        lock(&self.unsaved).values().cloned().collect()
+    }
+
+    /// Waits, at most `deadline`, for the writes lane to run everything queued before
+    /// and flush the store. Loads and reports are not waited for: they write nothing
+    /// that quitting must keep (the demo data is all or nothing on its own).
+    pub fn finish(&self, deadline: Duration) -> Finish {
+        let (reply, answer) = mpsc::channel();
+        let sent = self
+            .lane(LaneId::Writes)
+            .jobs
+            .send(Job::Flush(reply))
+            .is_ok();
+        let (flushed, flush_error) = match sent.then(|| answer.recv_timeout(deadline)) {
+            Some(Ok(Ok(()))) => (true, None),
+            Some(Ok(Err(e))) => (false, Some(e)),
+            _ => (false, None),
+        };
+        let pending = lock(&self.lane(LaneId::Writes).queued)
+            .iter()
+            .copied()
+            .filter(|&what| what != describe_notes())
+            .collect();
+        Finish {
+            flushed,
+            flush_error,
+            unsaved: self.unsaved_notes(),
+            pending,
+        }
+    }
+}
+
+/// One lane's thread.
+struct Worker {
+    store: Arc<dyn Store>,
+    tz: jiff::tz::TimeZone,
+    sink: Sink,
+    busy: Arc<Mutex<Option<Busy>>>,
+    queued: Arc<Mutex<VecDeque<&'static str>>>,
+    unsaved: Unsaved,
+}
+
+fn describe_notes() -> &'static str {
+    "Saving the notes"
+}
+
+impl Worker {
+    fn run(self, jobs: Receiver<Job>) {
+        for job in jobs {
+            match job {
+                Job::Run(effect) => {
+                    let effect = *effect;
+                    *lock(&self.busy) = Some(Busy {
+                        what: describe(&effect),
+                        since: Instant::now(),
+                        reported: false,
+                    });
+                    let clock = Clock {
+                        now: Timestamp::now(),
+                        tz: self.tz.clone(),
+                    };
+                    let actions = effects::execute(self.store.as_ref(), effect, &clock);
+                    *lock(&self.busy) = None;
+                    lock(&self.queued).pop_front();
+                    for action in actions {
+                        self.confirm(&action);
+                        (self.sink)(action);
+                    }
+                }
+                Job::Flush(reply) => {
+                    *lock(&self.busy) = Some(Busy {
+                        what: describe(&Effect::Quit),
+                        since: Instant::now(),
+                        reported: false,
+                    });
+                    let flushed = self.store.flush().map_err(|e| e.to_string());
+                    *lock(&self.busy) = None;
+                    let _ = reply.send(flushed);
+                }
+            }
+        }
+    }
+
+    /// Forgets notes the store has confirmed.
+    fn confirm(&self, action: &Action) {
+        let mut unsaved = lock(&self.unsaved);
+        match action {
+            Action::NotesSaved { call_id, revision }
+                if unsaved
+                    .get(call_id)
+                    .is_some_and(|u| u.revision <= *revision) =>
+            {
+                unsaved.remove(call_id);
+            }
+            // The wrap-up wrote the final notes in its own transaction.
+            Action::CallWrappedUp { call, .. } => {
+                unsaved.remove(&call.id);
+            }
+            _ => {}
+        }
+    }
+}
