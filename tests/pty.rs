@@ -777,3 +777,28 @@ fn sigterm_during_a_runaway_export_saves_the_notes_typed_meanwhile_and_exits() {
         assert_eq!(tui.wait_exit(), ExitCode(0));
     });
 }
+
+#[test]
+fn a_resized_terminal_is_redrawn_at_its_new_size() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        let size = PtySize {
+            rows: 30,
+            cols: 90,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        tui.parser.lock().unwrap().set_size(30, 90);
+        tui.master.resize(size).expect("resizing the pty");
+        // The rightmost pane's corner lands on the new last column.
+        tui.wait_for("a frame drawn 90 columns wide", |screen| {
+            screen
+                .lines()
+                .any(|line| line.chars().count() == 90 && line.ends_with('┐'))
+        });
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}

@@ -199,12 +199,16 @@ impl Lanes {
         let Some(id) = lane_of(&effect) else {
             return true;
         };
+        let mut effect = effect;
         if let Effect::SaveNotes {
             call_id,
             text,
             revision,
-        } = &effect
+        } = &mut effect
         {
+            // The text waits here, not in the queue: a lane that is stuck while typing
+            // goes on holds one copy of the notes, and runs only the newest.
+            let text = std::mem::take(text);
             let mut unsaved = lock(&self.unsaved);
             if unsaved.get(call_id).is_none_or(|u| u.revision <= *revision) {
                 unsaved.insert(
@@ -212,7 +216,7 @@ impl Lanes {
                     UnsavedNotes {
                         call_id: *call_id,
                         revision: *revision,
-                        text: text.clone(),
+                        text,
                     },
                 );
             }
@@ -307,7 +311,10 @@ impl Worker {
         for job in jobs {
             match job {
                 Job::Run(effect) => {
-                    let effect = *effect;
+                    let Some(effect) = self.newest_notes(*effect) else {
+                        lock(&self.queued).pop_front();
+                        continue;
+                    };
                     *lock(&self.busy) = Some(Busy {
                         what: describe(&effect),
                         since: Instant::now(),
@@ -337,6 +344,21 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// A notes save takes the newest text handed in for its call; `None` when the store
+    /// has already confirmed it (nothing left to save).
+    fn newest_notes(&self, effect: Effect) -> Option<Effect> {
+        let Effect::SaveNotes { call_id, .. } = effect else {
+            return Some(effect);
+        };
+        let unsaved = lock(&self.unsaved);
+        let newest = unsaved.get(&call_id)?;
+        Some(Effect::SaveNotes {
+            call_id,
+            text: newest.text.clone(),
+            revision: newest.revision,
+        })
     }
 
     /// Forgets notes the store has confirmed.

@@ -159,9 +159,12 @@ async fn event_loop(
                         writes: stall.lane == LaneId::Writes,
                     })));
                 }
-                let due = state.autosave_deadline().is_some_and(|d| d <= now);
-                let action = if due { Action::AutosaveDue } else { Action::Tick };
-                pending.push(Event::Result(Box::new(action)));
+                // Redraw only for a reason: a due save, or the call timer's second.
+                if state.autosave_deadline().is_some_and(|d| d <= now) {
+                    pending.push(Event::Result(Box::new(Action::AutosaveDue)));
+                } else if state.call.is_some() {
+                    pending.push(Event::Result(Box::new(Action::Tick)));
+                }
             }
         }
     }
