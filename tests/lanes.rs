@@ -19,7 +19,7 @@ use fourroads::domain::call::{AuditEntry, Role};
 use fourroads::domain::{Call, Case, Clock, Customer, Id, QueueEntry, Road};
 use fourroads::input::Keymap;
 use fourroads::runtime::lanes::{Lanes, UnsavedNotes};
-use fourroads::runtime::{QUIT_WAIT, rescue};
+use fourroads::runtime::{QUIT_WAIT, shut_down};
 use fourroads::store::{
     Actor, CallDetail, CasePage, CaseRow, Counters, CustomerContext, Dashboard, ReviewPage,
     ReviewQuery, SledStore, Store, StoreError, StoreResult, WrapUpResult, demo,
@@ -102,6 +102,9 @@ impl Store for Faulty {
         self.inner.open_call_for(customer_id)
     }
     fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult> {
+        if self.fail_notes.load(Ordering::SeqCst) {
+            return Err(disk_full());
+        }
         self.inner.wrap_up_call(call, notes, actor)
     }
     fn customer_context(&self, id: Id, limit: usize) -> StoreResult<Option<CustomerContext>> {
@@ -486,42 +489,72 @@ fn quitting_with_a_stuck_store_leaves_and_rescues_the_notes() {
     );
     assert!(app.screen().contains("NOT SAVED"));
 
-    app.apply(Action::Command(Command::Quit));
-    assert!(app.state.quitting);
-    // Quitting gives up after its deadline (bounded here, so a hang fails the test).
-    let lanes = Arc::new(app.lanes);
+    // SIGTERM, Ctrl-Q and a closed terminal all end in `shut_down`: it gives up after
+    // its deadline (run on a thread here, so that a hang fails the test).
+    let text = "Saved part. Words the store never took.";
+    let unsaved = UnsavedNotes {
+        call_id: app.state.call.as_ref().unwrap().call.id,
+        revision: app.state.call.as_ref().unwrap().revision(),
+        text: text.to_string(),
+    };
     let (done_tx, done) = mpsc::channel();
-    {
-        let lanes = lanes.clone();
-        std::thread::spawn(move || {
-            let _ = done_tx.send(lanes.finish(Duration::from_millis(300)));
-        });
-    }
-    let finish = done
+    let dir = app.dir.path().to_path_buf();
+    let store = app.store.clone();
+    std::thread::spawn(move || {
+        let line = shut_down(&mut app.state, &app.lanes, Duration::from_millis(300));
+        let finish = app.lanes.finish(Duration::from_millis(10));
+        let _ = done_tx.send((line, finish, app));
+    });
+    let (line, finish, _app) = done
         .recv_timeout(WAIT)
         .expect("quitting ends within its deadline");
     assert!(!finish.flushed);
-    let text = "Saved part. Words the store never took.";
-    assert_eq!(
-        finish.unsaved,
-        vec![UnsavedNotes {
-            call_id: app.state.call.as_ref().unwrap().call.id,
-            revision: app.state.call.as_ref().unwrap().revision(),
-            text: text.to_string(),
-        }]
-    );
-
-    let store_path = app.dir.path().join("store");
-    let line = rescue::report(&store_path, &finish, start_time()).expect("a line for stderr");
-    let rescued = std::fs::read_dir(app.dir.path())
+    assert_eq!(finish.unsaved, vec![unsaved]);
+    let line = line.expect("a line for stderr");
+    let rescued = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().contains("rescued-notes"))
         .expect("a rescue file beside the store");
     assert!(line.contains(&rescued.display().to_string()), "{line}");
+    assert!(line.contains("did not save the notes"), "{line}");
     assert!(std::fs::read_to_string(&rescued).unwrap().contains(text));
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&rescued).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the rescue file is readable by its owner only");
-    app.store.notes_gate.set(false);
+    store.notes_gate.set(false);
+}
+
+#[test]
+fn notes_of_a_wrap_up_that_failed_come_back_when_the_call_is_resumed() {
+    let mut app = App::start();
+    let call_id = app.state.call.as_ref().unwrap().call.id;
+    app.type_text("Saved part. ");
+    app.autosave();
+    app.until("the first save", is_notes_result);
+
+    // The disk is full: the wrap-up and its notes fail, and the call leaves the screen.
+    app.store.fail_notes.store(true, Ordering::SeqCst);
+    app.type_text("Only in memory.");
+    app.apply(Action::Command(Command::Road2));
+    app.apply(Action::Command(Command::WrapUp));
+    assert!(app.state.call.is_none());
+    app.until("the failed wrap-up", |a| matches!(a, Action::Failed(_)));
+    assert_eq!(app.store.inner.notes(call_id).unwrap(), "Saved part. ");
+
+    // Space is freed; the agent resumes the call: the notes the store never took are
+    // back in the editor and saved.
+    app.store.fail_notes.store(false, Ordering::SeqCst);
+    app.apply(Action::Command(Command::StartCall));
+    app.until("the resumed call", |a| {
+        matches!(a, Action::CallOpened { .. })
+    });
+    assert_eq!(app.state.call.as_ref().unwrap().call.id, call_id);
+    assert_eq!(app.editor_text(), "Saved part. Only in memory.");
+    assert_eq!(app.status(), NotesStatus::Saving);
+    app.autosave();
+    app.until("the save", is_notes_result);
+    assert_eq!(app.status(), NotesStatus::Saved);
+    assert_eq!(app.stored_notes(), "Saved part. Only in memory.");
+    assert!(app.lanes.unsaved_notes().is_empty());
 }

@@ -36,6 +36,9 @@ pub enum Action {
         customer: Customer,
         notes: String,
         resumed: bool,
+        /// `notes` are newer than the store's (a save of them failed earlier in this
+        /// session): save them again.
+        unsaved: bool,
     },
     CallWrappedUp {
         call: Call,

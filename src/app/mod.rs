@@ -267,7 +267,14 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             customer,
             notes,
             resumed,
-        } => call::opened(state, call, customer, &notes, resumed),
+            unsaved,
+        } => {
+            let effects = call::opened(state, call, customer, &notes, resumed);
+            if unsaved && let Some(call) = &mut state.call {
+                call.edited(now);
+            }
+            effects
+        }
         Action::CallWrappedUp {
             call,
             customer_name,

@@ -55,6 +55,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                     customer,
                     notes,
                     resumed: true,
+                    unsaved: false,
                 }]);
             }
             let call = Call::new(customer_id, &agent, reason, at);
@@ -64,6 +65,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 customer,
                 notes: String::new(),
                 resumed: false,
+                unsaved: false,
             }])
         }
         Effect::UpdateCall(call) => {

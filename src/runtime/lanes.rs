@@ -208,18 +208,18 @@ impl Lanes {
         {
             // The text waits here, not in the queue: a lane that is stuck while typing
             // goes on holds one copy of the notes, and runs only the newest.
+            // The newest asked wins: revisions rise within one opening of a call, and a
+            // call opened again (on this same lane, so after its earlier saves) starts
+            // from the text kept here.
             let text = std::mem::take(text);
-            let mut unsaved = lock(&self.unsaved);
-            if unsaved.get(call_id).is_none_or(|u| u.revision <= *revision) {
-                unsaved.insert(
-                    *call_id,
-                    UnsavedNotes {
-                        call_id: *call_id,
-                        revision: *revision,
-                        text,
-                    },
-                );
-            }
+            lock(&self.unsaved).insert(
+                *call_id,
+                UnsavedNotes {
+                    call_id: *call_id,
+                    revision: *revision,
+                    text,
+                },
+            );
         }
         let lane = self.lane(id);
         lock(&lane.queued).push_back(describe(&effect));
@@ -327,8 +327,8 @@ impl Worker {
                     let actions = effects::execute(self.store.as_ref(), effect, &clock);
                     *lock(&self.busy) = None;
                     lock(&self.queued).pop_front();
-                    for action in actions {
-                        self.confirm(&action);
+                    for mut action in actions {
+                        self.confirm(&mut action);
                         (self.sink)(action);
                     }
                 }
@@ -361,10 +361,22 @@ impl Worker {
         })
     }
 
-    /// Forgets notes the store has confirmed.
-    fn confirm(&self, action: &Action) {
+    /// Forgets notes the store has confirmed; a call opened again gets back the notes
+    /// the store never took.
+    fn confirm(&self, action: &mut Action) {
         let mut unsaved = lock(&self.unsaved);
         match action {
+            Action::CallOpened {
+                call,
+                notes,
+                unsaved: newer,
+                ..
+            } => {
+                if let Some(kept) = unsaved.get(&call.id) {
+                    *notes = kept.text.clone();
+                    *newer = true;
+                }
+            }
             Action::NotesSaved { call_id, revision }
                 if unsaved
                     .get(call_id)

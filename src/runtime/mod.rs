@@ -14,7 +14,7 @@ pub mod input;
 pub mod lanes;
 pub mod rescue;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +29,7 @@ use crate::input::{Keymap, event_action};
 use crate::store::Store;
 use crate::ui::{Theme, render};
 use input::Input;
-use lanes::{Finish, LaneId, Lanes};
+use lanes::{LaneId, Lanes};
 
 /// How long quitting waits for the store to save and flush.
 pub const QUIT_WAIT: Duration = Duration::from_secs(3);
@@ -51,7 +51,6 @@ pub fn run(store: Arc<dyn Store>, mut state: State, keymap: Keymap) -> color_eyr
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let store_path = PathBuf::from(&state.store_label);
     let (events_tx, events) = mpsc::unbounded_channel::<Event>();
     let results = events_tx.clone();
     let lanes = Lanes::start(
@@ -71,30 +70,32 @@ pub fn run(store: Arc<dyn Store>, mut state: State, keymap: Keymap) -> color_eyr
         &mut state,
         &keymap,
     ));
-    // Whatever ended the loop (a quit, or the terminal failing), save what can be saved.
-    if !state.quitting {
-        for effect in update(&mut state, Action::Command(Command::Quit), Timestamp::now()) {
-            lanes.submit(effect);
-        }
-    }
-    let finish = lanes.finish(QUIT_WAIT);
+    let unsaved = shut_down(&mut state, &lanes, QUIT_WAIT);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     // Stuck lanes may still hold the store; the process ends without waiting for them.
     runtime.shutdown_background();
-    report(&store_path, &finish, looped)
+    match unsaved {
+        Some(line) => Err(color_eyre::eyre::eyre!(line)),
+        None => looped,
+    }
 }
 
-fn report(
-    store_path: &std::path::Path,
-    finish: &Finish,
-    looped: color_eyre::Result<()>,
-) -> color_eyre::Result<()> {
-    if let Some(line) = rescue::report(store_path, finish, Timestamp::now()) {
-        tracing::error!("{line}");
-        return Err(color_eyre::eyre::eyre!(line));
+/// Leaves, whatever ended the loop (a quit, a signal, the terminal failing): saves what
+/// can be saved within `wait`, rescues notes the store did not take into a file beside
+/// the store (`state.store_label`), and returns the line naming what was not saved.
+pub fn shut_down(state: &mut State, lanes: &Lanes, wait: Duration) -> Option<String> {
+    if !state.quitting {
+        for effect in update(state, Action::Command(Command::Quit), Timestamp::now()) {
+            lanes.submit(effect);
+        }
     }
-    looped
+    let finish = lanes.finish(wait);
+    let line = rescue::report(Path::new(&state.store_label), &finish, Timestamp::now());
+    if let Some(line) = &line {
+        tracing::error!("{line}");
+    }
+    line
 }
 
 async fn event_loop(
