@@ -15,6 +15,7 @@ mod paged;
 mod queue;
 mod review;
 mod review_filter;
+mod saving;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -211,49 +212,17 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         }
         Action::Tick => Vec::new(),
         Action::AutosaveDue => call::autosave(state),
-        Action::NotesSaved { call_id, revision } => {
-            if let Some(call) = state.call.as_mut().filter(|c| c.call.id == call_id)
-                && call.saved(revision)
-            {
-                state.info("The notes are saved again; nothing typed was lost.");
-            }
-            Vec::new()
-        }
+        Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
         Action::NotesNotSaved {
             call_id,
             revision,
             reason,
-        } => {
-            let current = state.call.as_mut().filter(|c| c.call.id == call_id);
-            match current {
-                Some(call) => {
-                    call.not_saved(revision, SaveTrouble::Failed, now);
-                    if call.notes_status() == call::NotesStatus::NotSaved(SaveTrouble::Failed) {
-                        state.error(format!(
-                            "The notes are NOT saved ({reason}); retrying every second. Keep this window open."
-                        ));
-                    }
-                }
-                None => state.error(format!(
-                    "The notes of the call just left are NOT saved ({reason}); quitting writes them to a rescue file."
-                )),
-            }
-            Vec::new()
-        }
+        } => saving::not_saved(state, call_id, revision, &reason),
         Action::StoreSlow {
             what,
             seconds,
             writes,
-        } => {
-            if writes && let Some(call) = &mut state.call {
-                let revision = call.revision();
-                call.not_saved(revision, SaveTrouble::NotAnswering, now);
-            }
-            state.warn(format!(
-                "{what} has not finished after {seconds} s: the store may be damaged or the disk stuck. Ctrl-Q still quits."
-            ));
-            Vec::new()
-        }
+        } => saving::store_slow(state, &what, seconds, writes),
         Action::QueueLoaded { entries, skipped } => queue::loaded(state, entries, skipped),
         Action::ContextLoaded(context) => {
             let selected = state.queue.selected_id();
