@@ -802,3 +802,18 @@ fn a_resized_terminal_is_redrawn_at_its_new_size() {
         assert_eq!(tui.wait_exit(), ExitCode(0));
     });
 }
+
+#[test]
+fn sigterm_during_a_flood_of_keys_is_not_kept_waiting() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        let (mut tui, _) = sandbox.call_first_demo_customer();
+        // 24 KB of typing arrives at once: far more than the editor applies in a moment.
+        for _ in 0..24 {
+            tui.send("many words typed fast ".repeat(47).as_bytes());
+        }
+        send_signal(tui.pid, "-TERM");
+        assert_eq!(tui.wait_exit(), ExitCode(0), "SIGTERM ends the app");
+        tui.drain();
+        assert_terminal_restored(&tui);
+    });
+}

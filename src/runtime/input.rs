@@ -15,6 +15,9 @@ use ratatui::crossterm::event::Event;
 
 use super::decode::Decoder;
 
+/// At most this many events go to the loop at once.
+const BATCH: usize = 256;
+
 /// What the input threads report.
 pub enum Input {
     Events(Vec<Event>),
@@ -77,8 +80,13 @@ pub fn spawn(deliver: impl Fn(Input) -> bool + Send + 'static) {
                     return;
                 }
             }
-            if !events.is_empty() && !deliver(Input::Events(events)) {
-                return;
+            // In small batches, so that the loop can look at signals between them even
+            // while a large burst of keys is being applied.
+            while !events.is_empty() {
+                let rest = events.split_off(events.len().min(BATCH));
+                if !deliver(Input::Events(std::mem::replace(&mut events, rest))) {
+                    return;
+                }
             }
         }
     };

@@ -38,6 +38,10 @@ pub const SLOW_AFTER: Duration = Duration::from_secs(5);
 /// …and after this long for notes and other small writes.
 pub const SLOW_WRITE_AFTER: Duration = Duration::from_secs(3);
 
+/// How long one pass of the loop may spend applying queued events before it draws and
+/// looks at signals again.
+const BATCH_BUDGET: Duration = Duration::from_millis(50);
+
 enum Event {
     Input(Input),
     Result(Box<Action>),
@@ -123,7 +127,11 @@ async fn event_loop(
         for event in pending.drain(..) {
             apply(state, keymap, event, &mut effects);
         }
-        while let Ok(event) = events.try_recv() {
+        // Within a time budget, so a flood of input still lets signals and drawing in.
+        let started = std::time::Instant::now();
+        while started.elapsed() < BATCH_BUDGET
+            && let Ok(event) = events.try_recv()
+        {
             changed = true;
             apply(state, keymap, event, &mut effects);
         }
