@@ -558,3 +558,36 @@ fn notes_of_a_wrap_up_that_failed_come_back_when_the_call_is_resumed() {
     assert_eq!(app.stored_notes(), "Saved part. Only in memory.");
     assert!(app.lanes.unsaved_notes().is_empty());
 }
+
+#[test]
+fn an_autosave_held_up_never_lands_after_the_wrap_up_that_followed_it() {
+    let mut app = App::start();
+    let call_id = app.state.call.as_ref().unwrap().call.id;
+    // The first save is held inside the store with the older text…
+    app.store.notes_gate.set(true);
+    app.type_text("Older text.");
+    app.autosave();
+    let start = std::time::Instant::now();
+    let mut named = Vec::new();
+    while !named.contains(&"Saving the notes") && start.elapsed() < WAIT {
+        named.extend(stalls_soon(&app.lanes).into_iter().map(|s| s.what));
+    }
+    assert!(
+        named.contains(&"Saving the notes"),
+        "the save is held: {named:?}"
+    );
+    // …while the agent finishes the call with more text.
+    app.type_text(" Final words.");
+    app.apply(Action::Command(Command::Road3));
+    app.apply(Action::Command(Command::WrapUp));
+    app.store.notes_gate.set(false);
+    app.until("the wrap-up", |a| matches!(a, Action::CallWrappedUp { .. }));
+    let finish = app.lanes.finish(WAIT);
+    assert!(finish.flushed && finish.unsaved.is_empty(), "{finish:?}");
+    assert_eq!(
+        app.store.inner.notes(call_id).unwrap(),
+        "Older text. Final words."
+    );
+    let call = app.store.inner.call(call_id).unwrap().unwrap();
+    assert!(call.ended_at.is_some(), "the call is wrapped up");
+}

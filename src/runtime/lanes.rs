@@ -206,11 +206,10 @@ impl Lanes {
             revision,
         } = &mut effect
         {
-            // The text waits here, not in the queue: a lane that is stuck while typing
-            // goes on holds one copy of the notes, and runs only the newest.
-            // The newest asked wins: revisions rise within one opening of a call, and a
-            // call opened again (on this same lane, so after its earlier saves) starts
-            // from the text kept here.
+            // The text waits here, not in the queue: a lane stuck while typing goes on
+            // holds one copy of the notes and saves only the newest. The newest asked
+            // always wins: revisions rise within one opening of a call, and a call opened
+            // again (on this lane, so after its earlier saves) starts from this text.
             let text = std::mem::take(text);
             lock(&self.unsaved).insert(
                 *call_id,
@@ -264,8 +263,8 @@ impl Lanes {
     }
 
     /// Waits, at most `deadline`, for the writes lane to run everything queued before
-    /// and flush the store. Loads and reports are not waited for: they write nothing
-    /// that quitting must keep (the demo data is all or nothing on its own).
+    /// and flush the store. Loads and reports are not waited for: loads write nothing,
+    /// and an export (or a demo load) still running when the agent quits is given up.
     pub fn finish(&self, deadline: Duration) -> Finish {
         let (reply, answer) = mpsc::channel();
         let sent = self
