@@ -761,7 +761,13 @@ fn sigterm_during_a_runaway_export_saves_the_notes_typed_meanwhile_and_exits() {
         });
 
         send_signal(tui.pid, "-TERM");
-        assert_eq!(tui.wait_exit(), ExitCode(0), "SIGTERM ends the app");
+        // 0, or 1 with a line naming the export when it had run long enough to count
+        // as stuck.
+        let status = tui.wait_exit();
+        assert!(
+            status == ExitCode(0) || status == ExitCode(1),
+            "SIGTERM ends the app: {status:?}"
+        );
         tui.drain();
         assert_terminal_restored(&tui);
         drop(tui);

@@ -111,7 +111,13 @@ pub struct Finish {
     pub unsaved: Vec<UnsavedNotes>,
     /// Other writes still queued or running, as [`describe`] says them.
     pub pending: Vec<&'static str>,
+    /// Loads and reports that had been running for [`STUCK_AFTER`] or more.
+    pub stuck: Vec<&'static str>,
 }
+
+/// A load or report running this long counts as stuck (the watchdog says so, and so
+/// does the line printed when the app leaves).
+pub const STUCK_AFTER: Duration = Duration::from_secs(5);
 
 enum Job {
     Run(Box<Effect>),
@@ -282,11 +288,23 @@ impl Lanes {
             .copied()
             .filter(|&what| what != describe_notes())
             .collect();
+        let stuck = self
+            .lanes
+            .iter()
+            .filter(|lane| lane.id != LaneId::Writes)
+            .filter_map(|lane| {
+                lock(&lane.busy)
+                    .as_ref()
+                    .filter(|job| job.since.elapsed() >= STUCK_AFTER)
+                    .map(|job| job.what)
+            })
+            .collect();
         Finish {
             flushed,
             flush_error,
             unsaved: self.unsaved_notes(),
             pending,
+            stuck,
         }
     }
 }

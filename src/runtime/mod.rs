@@ -34,7 +34,7 @@ use lanes::{LaneId, Lanes};
 /// How long quitting waits for the store to save and flush.
 pub const QUIT_WAIT: Duration = Duration::from_secs(3);
 /// After this long on one job, the watchdog says so in the message line…
-pub const SLOW_AFTER: Duration = Duration::from_secs(5);
+pub const SLOW_AFTER: Duration = lanes::STUCK_AFTER;
 /// …and after this long for notes and other small writes.
 pub const SLOW_WRITE_AFTER: Duration = Duration::from_secs(3);
 

@@ -1,6 +1,7 @@
 //! The rescue file: notes the store never confirmed when the app had to leave, written
 //! owner-only beside the store (or, when that fails, in the home or temporary folder),
-//! and the one line on stderr that says what could not be saved and where it went.
+//! and the one line on stderr that says what could not be saved and where it went (or
+//! which store work never finished).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -104,6 +105,12 @@ pub fn report(store: &Path, finish: &Finish, now: jiff::Timestamp) -> Option<Str
             "the store could not write its last changes to disk ({error}); the notes were saved, other changes of the last moments may be lost"
         ));
     }
+    if finish.flushed && !finish.stuck.is_empty() {
+        return Some(format!(
+            "{} never finished: the store may be damaged (or the work too large); the notes were saved",
+            finish.stuck.join(" and ").to_lowercase()
+        ));
+    }
     if !finish.flushed {
         let pending = if finish.pending.is_empty() {
             String::new()
@@ -115,4 +122,43 @@ pub fn report(store: &Path, finish: &Finish, now: jiff::Timestamp) -> Option<Str
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finish() -> Finish {
+        Finish {
+            flushed: true,
+            flush_error: None,
+            unsaved: Vec::new(),
+            pending: Vec::new(),
+            stuck: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_line_names_what_was_not_saved_or_never_finished() {
+        let store = Path::new("/nonexistent/store");
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        assert_eq!(report(store, &finish(), now), None);
+        let stuck = Finish {
+            stuck: vec!["Loading the customers"],
+            ..finish()
+        };
+        assert_eq!(
+            report(store, &stuck, now).as_deref(),
+            Some(
+                "loading the customers never finished: the store may be damaged (or the work too large); the notes were saved"
+            )
+        );
+        let late = Finish {
+            flushed: false,
+            pending: vec!["Saving the review"],
+            ..finish()
+        };
+        let line = report(store, &late, now).unwrap_or_default();
+        assert!(line.contains("(saving the review)"), "{line}");
+    }
 }
