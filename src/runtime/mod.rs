@@ -41,6 +41,8 @@ pub const SLOW_WRITE_AFTER: Duration = Duration::from_secs(3);
 /// How long one pass of the loop may spend applying queued events before it draws and
 /// looks at signals again.
 const BATCH_BUDGET: Duration = Duration::from_millis(50);
+/// While input floods in, a frame at most this often.
+const FLOOD_FRAME: Duration = Duration::from_secs(1);
 
 enum Event {
     Input(Input),
@@ -121,17 +123,25 @@ async fn event_loop(
     }))];
     let mut effects: Vec<Effect> = vec![Effect::LoadQueue];
     let quit = || Event::Result(Box::new(Action::Command(Command::Quit)));
+    let mut last_draw = std::time::Instant::now();
     loop {
         // Apply everything that has arrived, then draw once.
         let mut changed = !pending.is_empty();
         for event in pending.drain(..) {
             apply(state, keymap, event, &mut effects);
         }
-        // Within a time budget, so a flood of input still lets signals and drawing in.
+        // Within a time budget, so a flood of input still lets signals in; while it lasts,
+        // drawing waits (at most a second) so the keys are not slowed down by frames.
         let started = std::time::Instant::now();
-        while started.elapsed() < BATCH_BUDGET
-            && let Ok(event) = events.try_recv()
-        {
+        let mut flooded = false;
+        loop {
+            if started.elapsed() >= BATCH_BUDGET {
+                flooded = true;
+                break;
+            }
+            let Ok(event) = events.try_recv() else {
+                break;
+            };
             changed = true;
             apply(state, keymap, event, &mut effects);
         }
@@ -146,10 +156,18 @@ async fn event_loop(
         if leaving && state.quitting {
             return Ok(());
         }
-        if changed {
+        if changed && (!flooded || last_draw.elapsed() >= FLOOD_FRAME) {
             terminal.draw(|frame| render(frame, state, &theme, keymap))?;
+            last_draw = std::time::Instant::now();
+        } else if changed {
+            // Draw once the flood is over, even if nothing else arrives.
+            pending.push(Event::Result(Box::new(Action::Tick)));
         }
-        let wait = next_wake(state, lanes);
+        let wait = if pending.is_empty() {
+            next_wake(state, lanes)
+        } else {
+            Some(Duration::ZERO)
+        };
         tokio::select! {
             event = events.recv() => pending.push(event.unwrap_or_else(quit)),
             _ = terminate.recv() => pending.push(quit()),
