@@ -269,6 +269,13 @@ impl App {
         }
     }
 
+    /// Applies results until none has come for a moment (the lanes are idle).
+    fn settle(&mut self) {
+        while let Ok(action) = self.results.recv_timeout(Duration::from_millis(300)) {
+            self.apply(action);
+        }
+    }
+
     fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.now += SignedDuration::from_millis(20);
@@ -590,4 +597,37 @@ fn an_autosave_held_up_never_lands_after_the_wrap_up_that_followed_it() {
     );
     let call = app.store.inner.call(call_id).unwrap().unwrap();
     assert!(call.ended_at.is_some(), "the call is wrapped up");
+}
+
+#[test]
+fn a_load_asked_after_a_write_sees_it_even_when_the_write_is_held_up() {
+    let mut app = App::start();
+    let customer_id = app.state.call.as_ref().unwrap().call.customer_id;
+    app.type_text("Fixed it.");
+    app.apply(Action::Command(Command::Road3));
+    app.settle();
+    // The wrap-up's notes save is held inside the store…
+    app.store.notes_gate.set(true);
+    app.apply(Action::Command(Command::WrapUp));
+    // …and the agent asks for the queue right away (as F2 or a refresh would).
+    app.lanes.submit(Effect::LoadQueue);
+    std::thread::sleep(Duration::from_millis(50));
+    app.store.notes_gate.set(false);
+    let (tx, rx) = mpsc::channel();
+    loop {
+        let action = app
+            .results
+            .recv_timeout(WAIT)
+            .expect("the queue loads once the wrap-up is done");
+        if let Action::QueueLoaded { entries, .. } = &action {
+            let entry = entries.iter().find(|e| e.customer_id == customer_id);
+            let _ = tx.send(entry.map(|e| e.open_call));
+            break;
+        }
+    }
+    assert_eq!(
+        rx.recv().unwrap(),
+        Some(false),
+        "the queue loaded after the wrap-up was asked for still shows the call open"
+    );
 }

@@ -8,6 +8,10 @@
 //! - **reports**: the dashboard, summary exports (user templates may run long) and the
 //!   demo data.
 //!
+//! Writes never wait for anything else. A load or report waits for the writes asked
+//! before it (so the dashboard asked right after a wrap-up counts that call), never for
+//! later ones.
+//!
 //! The lanes keep the text of every notes save not yet confirmed by the store, so that
 //! quitting can rescue it ([`Lanes::finish`] waits for the writes lane only up to a
 //! deadline), and they note what each lane is busy with, for the watchdog
@@ -16,7 +20,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -120,8 +124,48 @@ pub struct Finish {
 pub const STUCK_AFTER: Duration = Duration::from_secs(5);
 
 enum Job {
-    Run(Box<Effect>),
+    /// An effect, to run once the writes lane has done `after` writes.
+    Run {
+        effect: Box<Effect>,
+        after: u64,
+    },
     Flush(Sender<Result<(), String>>),
+}
+
+/// How many writes were handed to the writes lane, and how many it has done. A load or
+/// report waits for the writes asked before it (the dashboard right after a wrap-up
+/// counts that call), never for later ones; writes never wait for anything.
+#[derive(Default)]
+struct WritesDone {
+    counts: Mutex<(u64, u64)>,
+    changed: Condvar,
+}
+
+impl WritesDone {
+    fn submitted(&self) -> u64 {
+        let mut counts = lock(&self.counts);
+        counts.0 += 1;
+        counts.0
+    }
+
+    fn asked(&self) -> u64 {
+        lock(&self.counts).0
+    }
+
+    fn one_done(&self) {
+        lock(&self.counts).1 += 1;
+        self.changed.notify_all();
+    }
+
+    fn wait_for(&self, after: u64) {
+        let mut counts = lock(&self.counts);
+        while counts.1 < after {
+            counts = self
+                .changed
+                .wait(counts)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
 }
 
 struct Busy {
@@ -144,6 +188,7 @@ type Unsaved = Arc<Mutex<BTreeMap<Id, UnsavedNotes>>>;
 pub struct Lanes {
     lanes: [Lane; 3],
     unsaved: Unsaved,
+    writes_done: Arc<WritesDone>,
 }
 
 /// A poisoned lock only means a lane thread panicked; the data is still usable.
@@ -154,6 +199,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Lanes {
     pub fn start(store: Arc<dyn Store>, tz: jiff::tz::TimeZone, sink: Sink) -> Lanes {
         let unsaved: Unsaved = Arc::default();
+        let writes_done: Arc<WritesDone> = Arc::default();
         let lane = |id| {
             let (jobs, rx) = mpsc::channel();
             let busy = Arc::new(Mutex::new(None));
@@ -165,6 +211,8 @@ impl Lanes {
                 busy: busy.clone(),
                 queued: queued.clone(),
                 unsaved: unsaved.clone(),
+                writes_done: (id == LaneId::Writes).then(|| writes_done.clone()),
+                waits_for: (id != LaneId::Writes).then(|| writes_done.clone()),
             };
             let name = format!("store-{id:?}").to_lowercase();
             let spawned = std::thread::Builder::new()
@@ -188,6 +236,7 @@ impl Lanes {
                 lane(LaneId::Reports),
             ],
             unsaved,
+            writes_done,
         }
     }
 
@@ -227,8 +276,15 @@ impl Lanes {
             );
         }
         let lane = self.lane(id);
+        let after = if id == LaneId::Writes {
+            self.writes_done.submitted();
+            0
+        } else {
+            self.writes_done.asked()
+        };
         lock(&lane.queued).push_back(describe(&effect));
-        lane.jobs.send(Job::Run(Box::new(effect))).is_ok()
+        let effect = Box::new(effect);
+        lane.jobs.send(Job::Run { effect, after }).is_ok()
     }
 
     /// Whether any lane is working on something (the runtime then wakes for the
@@ -317,6 +373,10 @@ struct Worker {
     busy: Arc<Mutex<Option<Busy>>>,
     queued: Arc<Mutex<VecDeque<&'static str>>>,
     unsaved: Unsaved,
+    /// The writes lane counts its writes here…
+    writes_done: Option<Arc<WritesDone>>,
+    /// …and the other lanes wait on it.
+    waits_for: Option<Arc<WritesDone>>,
 }
 
 fn describe_notes() -> &'static str {
@@ -327,9 +387,10 @@ impl Worker {
     fn run(self, jobs: Receiver<Job>) {
         for job in jobs {
             match job {
-                Job::Run(effect) => {
+                Job::Run { effect, after } => {
                     let Some(effect) = self.newest_notes(*effect) else {
                         lock(&self.queued).pop_front();
+                        self.count_write();
                         continue;
                     };
                     *lock(&self.busy) = Some(Busy {
@@ -337,6 +398,9 @@ impl Worker {
                         since: Instant::now(),
                         reported: false,
                     });
+                    if let Some(writes) = &self.waits_for {
+                        writes.wait_for(after);
+                    }
                     let clock = Clock {
                         now: Timestamp::now(),
                         tz: self.tz.clone(),
@@ -348,6 +412,7 @@ impl Worker {
                         self.confirm(&mut action);
                         (self.sink)(action);
                     }
+                    self.count_write();
                 }
                 Job::Flush(reply) => {
                     *lock(&self.busy) = Some(Busy {
@@ -360,6 +425,12 @@ impl Worker {
                     let _ = reply.send(flushed);
                 }
             }
+        }
+    }
+
+    fn count_write(&self) {
+        if let Some(writes) = &self.writes_done {
+            writes.one_done();
         }
     }
 
