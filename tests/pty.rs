@@ -276,14 +276,19 @@ impl Tui {
     /// Polls the screen until `done` holds; returns that screen. On timeout, fails with
     /// `what` and the last screen.
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        self.wait_for_within(WAIT, what, done)
+    }
+
+    /// As [`Tui::wait_for`], with its own time limit.
+    fn wait_for_within(&self, limit: Duration, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if done(&screen) {
                 return screen;
             }
-            if start.elapsed() > WAIT {
-                panic!("timed out after {WAIT:?} waiting for {what}; the screen was:\n{screen}");
+            if start.elapsed() > limit {
+                panic!("timed out after {limit:?} waiting for {what}; the screen was:\n{screen}");
             }
             std::thread::sleep(POLL);
         }
@@ -654,5 +659,176 @@ fn second_instance_gets_the_lock_message() {
         tui.wait_for_text("Queue (44)");
         tui.send(CTRL_Q);
         assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+/// Asserts the terminal was given back: the alternate screen left after the last draw,
+/// and cooked mode (line editing, echo) back on.
+fn assert_terminal_restored(tui: &Tui) {
+    let output = tui.output();
+    let entered =
+        find_last(&output, ENTER_ALTERNATE_SCREEN).expect("the app entered the alternate screen");
+    let left = find_last(&output, LEAVE_ALTERNATE_SCREEN)
+        .expect("the app left the alternate screen on exit");
+    assert!(
+        entered < left,
+        "the alternate screen was entered again after leaving it"
+    );
+    assert!(
+        !moves_cursor(&output[left..]),
+        "the app drew after leaving the alternate screen"
+    );
+    assert!(
+        !tui.alternate_screen(),
+        "the terminal is still on the alternate screen"
+    );
+    let termios = tui.master.get_termios().expect("the pty's settings");
+    let local = format!("{:?}", termios.local_flags);
+    assert!(
+        local.contains("ICANON") && local.contains("ECHO"),
+        "raw mode is still on after exit: {local}"
+    );
+}
+
+fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill {signal} {pid} failed");
+}
+
+#[test]
+fn an_unterminated_paste_does_not_swallow_ctrl_q() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        // A paste start with no end, then Ctrl-Q a moment later.
+        tui.send(b"\x1b[200~hello");
+        std::thread::sleep(Duration::from_millis(100));
+        tui.send(CTRL_Q);
+        assert_eq!(
+            tui.wait_exit(),
+            ExitCode(0),
+            "Ctrl-Q still quits, with status 0"
+        );
+        tui.drain();
+        assert_terminal_restored(&tui);
+    });
+}
+
+#[test]
+fn a_four_kilobyte_burst_arrives_whole_without_another_key() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        let (mut tui, _) = sandbox.call_first_demo_customer();
+        let tail = " TAILMARK";
+        let mut burst = "lorem ipsum dolor sit amet ".repeat(160);
+        burst.truncate(4096 - tail.len());
+        burst.push_str(tail);
+        assert_eq!(burst.len(), 4096);
+        // One write, then nothing: every byte must be read without a further key.
+        tui.send(burst.as_bytes());
+        // Generous: the notes editor still re-wraps all its text on every key, which a
+        // debug build on a busy machine feels. Without the fix the tail never comes.
+        tui.wait_for_within(Duration::from_secs(90), "the burst's last word", |screen| {
+            screen.contains("TAILMARK")
+        });
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn sigterm_during_a_runaway_export_saves_the_notes_typed_meanwhile_and_exits() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        // A user template that runs (practically) forever.
+        let templates = sandbox.root.path().join("config/fourroads/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("summary.md.j2"),
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let (mut tui, name) = sandbox.call_first_demo_customer();
+        tui.type_text("before the export");
+        tui.wait_for("the first notes saved", |s| {
+            s.contains("before the export") && s.contains("notes saved")
+        });
+
+        // F4, export (the runaway template), back to F2 and into the notes.
+        tui.send(b"\x1bOS");
+        tui.wait_for_text("Dashboard");
+        tui.send(b"e");
+        tui.wait_for_text("Writing the summary");
+        tui.send(b"\x1bOQ");
+        tui.wait_for_text("ON CALL");
+        tui.send(b"e");
+        tui.type_text(" and after it");
+        tui.wait_for("the notes typed during the export saved", |s| {
+            s.contains("and after it") && s.contains("notes saved")
+        });
+
+        send_signal(tui.pid, "-TERM");
+        // 0, or 1 with a line naming the export when it had run long enough to count
+        // as stuck.
+        let status = tui.wait_exit();
+        assert!(
+            status == ExitCode(0) || status == ExitCode(1),
+            "SIGTERM ends the app: {status:?}"
+        );
+        tui.drain();
+        assert_terminal_restored(&tui);
+        drop(tui);
+
+        // The notes typed while the export ran are in the store.
+        std::fs::remove_file(templates.join("summary.md.j2")).unwrap();
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        tui.send(ENTER);
+        tui.wait_for_text(&format!("Resumed the open call with {name}"));
+        tui.wait_for_text("before the export and after it");
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn a_resized_terminal_is_redrawn_at_its_new_size() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+        let mut tui = sandbox.open_tui(120, 40);
+        tui.wait_for_text("Queue (44)");
+        let size = PtySize {
+            rows: 30,
+            cols: 90,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        tui.parser.lock().unwrap().set_size(30, 90);
+        tui.master.resize(size).expect("resizing the pty");
+        // The rightmost pane's corner lands on the new last column.
+        tui.wait_for("a frame drawn 90 columns wide", |screen| {
+            screen
+                .lines()
+                .any(|line| line.chars().count() == 90 && line.ends_with('┐'))
+        });
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn sigterm_during_a_flood_of_keys_is_not_kept_waiting() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        let (mut tui, _) = sandbox.call_first_demo_customer();
+        // 24 KB of typing arrives at once: far more than the editor applies in a moment.
+        for _ in 0..24 {
+            tui.send("many words typed fast ".repeat(47).as_bytes());
+        }
+        send_signal(tui.pid, "-TERM");
+        assert_eq!(tui.wait_exit(), ExitCode(0), "SIGTERM ends the app");
+        tui.drain();
+        assert_terminal_restored(&tui);
     });
 }

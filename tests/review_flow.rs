@@ -196,7 +196,10 @@ fn nothing_reveals_the_agents_road_before_the_lead_saves_one() {
     filtered.press("r");
     let rows = &filtered.state.review.calls.rows;
     assert!(!rows.is_empty(), "the demo lead has reviewed road-1 calls");
-    assert!(filtered.state.review.calls.next.is_none(), "one page holds them all");
+    assert!(
+        filtered.state.review.calls.next.is_none(),
+        "one page holds them all"
+    );
     assert_eq!(
         filtered.state.review.count.total(),
         Some(rows.len() as u64),

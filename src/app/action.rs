@@ -38,6 +38,9 @@ pub enum Action {
         resumed: bool,
         /// The customer's open cases, for linking the call to one and closing it.
         open_cases: Vec<Case>,
+        /// `notes` are newer than the store's (a save of them failed earlier in this
+        /// session): save them again.
+        unsaved: bool,
     },
     CallWrappedUp {
         call: Call,
@@ -75,7 +78,25 @@ pub enum Action {
         figures: Box<Dashboard>,
         generation: u64,
     },
-    NotesSaved,
+    /// The notes of `call_id` as they were at edit `revision` are on disk.
+    NotesSaved {
+        call_id: Id,
+        revision: u64,
+    },
+    /// Saving the notes of `call_id` at edit `revision` failed; the app retries.
+    NotesNotSaved {
+        call_id: Id,
+        revision: u64,
+        reason: String,
+    },
+    /// The store has not answered a piece of work for a while (the watchdog).
+    StoreSlow {
+        /// What is waiting, as the message line says it ("Saving the notes").
+        what: String,
+        seconds: u64,
+        /// Whether it is the lane that saves notes and other small writes.
+        writes: bool,
+    },
     Exported {
         path: std::path::PathBuf,
         period: String,
@@ -102,6 +123,8 @@ pub enum Effect {
     SaveNotes {
         call_id: Id,
         text: String,
+        /// The editor's edit count when `text` was taken; `NotesSaved` echoes it.
+        revision: u64,
     },
     WrapUp {
         call: Call,
@@ -162,6 +185,7 @@ pub enum Effect {
         dir: std::path::PathBuf,
         templates: Option<std::path::PathBuf>,
     },
-    /// Flush everything and leave; the runtime restores the terminal.
+    /// Flush everything and leave; the runtime restores the terminal (within a deadline,
+    /// rescuing notes it could not save).
     Quit,
 }

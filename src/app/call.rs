@@ -28,11 +28,41 @@ pub struct ActiveCall {
     /// First unsaved edit and the latest one.
     dirty_since: Option<Timestamp>,
     last_edit: Option<Timestamp>,
-    pub saved_at: Option<Timestamp>,
     pub resumed: bool,
     /// The customer's open cases when the call started (to link the call to one).
     pub open_cases: Vec<Case>,
+    /// Counts edits of the notes (and masking); a save names the revision it holds.
+    revision: u64,
+    /// The newest revision the store confirmed on disk.
+    saved_revision: u64,
+    /// Why the last save did not complete, while the notes are not saved.
+    trouble: Option<SaveTrouble>,
+    /// When to try again after a failed save.
+    retry_at: Option<Timestamp>,
 }
+
+/// Why the notes are not on disk yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveTrouble {
+    /// The store refused the write (disk full, I/O error); it is being retried.
+    Failed,
+    /// The store has not answered for a while.
+    NotAnswering,
+}
+
+/// What the call header says about the notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotesStatus {
+    /// Nothing typed in this session yet.
+    Untouched,
+    Saving,
+    /// Exactly the text in the editor is on disk.
+    Saved,
+    NotSaved(SaveTrouble),
+}
+
+/// How long to wait before saving again after a failed save.
+pub const SAVE_RETRY_MS: i64 = 1_000;
 
 impl ActiveCall {
     pub fn new(call: Call, customer: Customer, notes: &str, resumed: bool) -> ActiveCall {
@@ -45,9 +75,12 @@ impl ActiveCall {
             notes: editor,
             dirty_since: None,
             last_edit: None,
-            saved_at: None,
             resumed,
             open_cases: Vec::new(),
+            revision: 0,
+            saved_revision: 0,
+            trouble: None,
+            retry_at: None,
         }
     }
 
@@ -58,16 +91,66 @@ impl ActiveCall {
     pub fn edited(&mut self, now: Timestamp) {
         self.dirty_since.get_or_insert(now);
         self.last_edit = Some(now);
+        self.revision += 1;
     }
 
+    /// Edits not yet handed to the store.
     pub fn is_dirty(&self) -> bool {
         self.dirty_since.is_some()
     }
 
+    /// The edit count of the text in the editor.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// "notes saved" only when the store confirmed this very revision.
+    pub fn notes_status(&self) -> NotesStatus {
+        if self.revision == 0 {
+            NotesStatus::Untouched
+        } else if self.saved_revision == self.revision {
+            NotesStatus::Saved
+        } else if let Some(trouble) = self.trouble {
+            NotesStatus::NotSaved(trouble)
+        } else {
+            NotesStatus::Saving
+        }
+    }
+
     pub fn autosave_deadline(&self) -> Option<Timestamp> {
-        let quiet = self.last_edit? + SignedDuration::from_millis(AUTOSAVE_QUIET_MS);
-        let longest = self.dirty_since? + SignedDuration::from_millis(AUTOSAVE_MAX_MS);
-        Some(quiet.min(longest))
+        let typed = match (self.last_edit, self.dirty_since) {
+            (Some(last), Some(first)) => Some(
+                (last + SignedDuration::from_millis(AUTOSAVE_QUIET_MS))
+                    .min(first + SignedDuration::from_millis(AUTOSAVE_MAX_MS)),
+            ),
+            _ => None,
+        };
+        match (typed, self.retry_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The store confirmed `revision` on disk. True when that ends a failure.
+    pub fn saved(&mut self, revision: u64) -> bool {
+        self.saved_revision = self.saved_revision.max(revision);
+        if self.saved_revision == self.revision && self.trouble.take().is_some() {
+            self.retry_at = None;
+            return true;
+        }
+        false
+    }
+
+    /// A save of `revision` failed (or the store stopped answering): try again soon, while
+    /// the editor holds text the store has not confirmed.
+    pub fn not_saved(&mut self, revision: u64, trouble: SaveTrouble, now: Timestamp) {
+        if revision <= self.saved_revision || self.saved_revision == self.revision {
+            return;
+        }
+        self.trouble = Some(trouble);
+        if trouble == SaveTrouble::Failed {
+            self.retry_at = Some(now + SignedDuration::from_millis(SAVE_RETRY_MS));
+        }
     }
 
     /// The follow-up due date, defaulting to two working days after today.
@@ -106,15 +189,20 @@ pub(super) fn autosave(state: &mut State) -> Vec<Effect> {
     let Some(active) = &mut state.call else {
         return Vec::new();
     };
-    if !active.is_dirty() {
+    if !active.is_dirty() && active.retry_at.is_none() {
         return Vec::new();
     }
     active.dirty_since = None;
     active.last_edit = None;
+    active.retry_at = None;
     let masked = mask_notes(active);
+    if masked > 0 {
+        active.revision += 1;
+    }
     let effects = vec![Effect::SaveNotes {
         call_id: active.call.id,
         text: active.text(),
+        revision: active.revision,
     }];
     if masked > 0 {
         state.warn(format!(
@@ -327,6 +415,7 @@ pub(super) fn wrap_up(state: &mut State) -> Vec<Effect> {
     }
     let masked = mask_notes(active);
     let notes = active.text();
+    let revision = active.revision + u64::from(masked > 0);
     let mut call = active.call.clone();
     call.ended_at = Some(now);
     call.tags = extract_tags(&notes);
@@ -346,6 +435,7 @@ pub(super) fn wrap_up(state: &mut State) -> Vec<Effect> {
         Effect::SaveNotes {
             call_id,
             text: notes.clone(),
+            revision,
         },
         Effect::WrapUp {
             call,

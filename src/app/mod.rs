@@ -16,6 +16,7 @@ mod queue;
 mod review;
 mod review_count;
 mod review_filter;
+mod saving;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -25,7 +26,7 @@ use crate::domain::call::Role;
 use crate::store::CustomerContext;
 
 pub use action::{Action, Effect};
-pub use call::ActiveCall;
+pub use call::{ActiveCall, NotesStatus, SaveTrouble};
 pub use cases::CaseChange;
 pub use command::{Command, Context};
 pub use dashboard::DashboardState;
@@ -227,12 +228,17 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         }
         Action::Tick => Vec::new(),
         Action::AutosaveDue => call::autosave(state),
-        Action::NotesSaved => {
-            if let Some(call) = &mut state.call {
-                call.saved_at = Some(now);
-            }
-            Vec::new()
-        }
+        Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
+        Action::NotesNotSaved {
+            call_id,
+            revision,
+            reason,
+        } => saving::not_saved(state, call_id, revision, &reason),
+        Action::StoreSlow {
+            what,
+            seconds,
+            writes,
+        } => saving::store_slow(state, &what, seconds, writes),
         Action::QueueLoaded { entries, skipped } => queue::loaded(state, entries, skipped),
         Action::ContextLoaded(context) => {
             let selected = state.queue.selected_id();
@@ -247,7 +253,14 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             notes,
             resumed,
             open_cases,
-        } => call::opened(state, *call, *customer, &notes, resumed, open_cases),
+            unsaved,
+        } => {
+            let effects = call::opened(state, *call, *customer, &notes, resumed, open_cases);
+            if unsaved && let Some(call) = &mut state.call {
+                call.edited(now);
+            }
+            effects
+        }
         Action::CallWrappedUp {
             call,
             customer_name,

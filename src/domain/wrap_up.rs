@@ -20,7 +20,10 @@ use super::{Id, new_id};
 pub enum CaseChange {
     Open(Box<Case>),
     /// The case after the change (history, due date, callback, or closed).
-    Update { before: Box<Case>, after: Box<Case> },
+    Update {
+        before: Box<Case>,
+        after: Box<Case>,
+    },
 }
 
 /// Why a wrap-up cannot be saved, in words for the agent.

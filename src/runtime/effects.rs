@@ -64,6 +64,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                     notes,
                     resumed: true,
                     open_cases,
+                    unsaved: false,
                 }]);
             }
             let mut call = Call::new(customer_id, &agent, reason, at);
@@ -76,6 +77,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 notes: String::new(),
                 resumed: false,
                 open_cases,
+                unsaved: false,
             }])
         }
         Effect::UpdateCall(call) => {
@@ -84,12 +86,21 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 .map_err(|e| format!("Could not save the call: {e}"))?;
             Ok(Vec::new())
         }
-        Effect::SaveNotes { call_id, text } => {
-            store
-                .save_notes(call_id, &text)
-                .map_err(|e| format!("Could not save the notes: {e}. Keep this window open."))?;
-            Ok(vec![Action::NotesSaved])
-        }
+        Effect::SaveNotes {
+            call_id,
+            text,
+            revision,
+        } => match store.save_notes(call_id, &text) {
+            Ok(()) => Ok(vec![Action::NotesSaved { call_id, revision }]),
+            Err(e) => {
+                tracing::error!("saving the notes failed: {e}");
+                Ok(vec![Action::NotesNotSaved {
+                    call_id,
+                    revision,
+                    reason: e.to_string(),
+                }])
+            }
+        },
         Effect::WrapUp {
             call,
             notes,

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
-use crate::app::{ActiveCall, Pane, State};
+use crate::app::{ActiveCall, NotesStatus, Pane, SaveTrouble, State};
 use crate::domain::call::format_duration;
 use crate::domain::{Outcome, Road};
 
@@ -54,10 +54,16 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCa
         Span::raw(status),
         Span::styled(elapsed, theme.key),
     ];
-    let saved = match (active.is_dirty(), active.saved_at) {
-        (true, _) => "saving…",
-        (false, Some(_)) => "notes saved",
-        (false, None) => "",
+    let (saved, saved_style) = match active.notes_status() {
+        NotesStatus::Untouched => ("", theme.dim),
+        NotesStatus::Saving => ("saving…", theme.dim),
+        NotesStatus::Saved => ("notes saved", theme.dim),
+        NotesStatus::NotSaved(SaveTrouble::Failed) => {
+            ("NOT SAVED — disk full? retrying", theme.error)
+        }
+        NotesStatus::NotSaved(SaveTrouble::NotAnswering) => {
+            ("NOT SAVED — the store is not answering", theme.error)
+        }
     };
     let resumed = if active.resumed { " (resumed)" } else { "" };
     let dnc = active.customer.do_not_contact;
@@ -81,7 +87,8 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCa
         second.push(Span::styled(dnc_text, theme.warning));
     }
     second.push(Span::styled(about, theme.dim));
-    second.push(Span::styled(format!("  {saved}"), theme.dim));
+    second.push(Span::raw("  "));
+    second.push(Span::styled(saved, saved_style));
     frame.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
@@ -193,7 +200,10 @@ fn case_line<'a>(active: &ActiveCall, width: usize, theme: &Theme) -> Line<'a> {
         ),
         None if call.outcome.owes_follow_up() => {
             // Wrap-up adds the follow-up to the case due first (domain::wrap_up).
-            let first = active.open_cases.iter().min_by_key(|c| (c.due, c.opened_at));
+            let first = active
+                .open_cases
+                .iter()
+                .min_by_key(|c| (c.due, c.opened_at));
             (
                 format!(
                     "Case: adds to {} · stays open",
