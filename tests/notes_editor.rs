@@ -81,7 +81,10 @@ fn a_paste_over_the_limit_is_refused_and_changes_nothing() {
     app.dispatch(Action::Paste("x".repeat(MAX_NOTES_BYTES + 1)));
     assert_eq!(notes(&app), "kept");
     let message = app.message();
-    assert!(message.starts_with("Not pasted: the notes would pass 8 MB"), "{message}");
+    assert!(
+        message.starts_with("Not pasted: the notes would pass 8 MB"),
+        "{message}"
+    );
     assert!(!app.state.call.as_ref().unwrap().is_dirty());
     app.autosave();
     assert_eq!(app.effects.len(), saves, "nothing to save");
@@ -121,8 +124,7 @@ fn a_line_break_pasted_into_a_one_line_field_is_a_space() {
 fn growing_the_window_shows_the_first_lines_again() {
     let mut app = on_call();
     let words = [
-        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
-        "juliet",
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
     ];
     app.render(80, 24);
     for (i, word) in words.iter().enumerate() {
@@ -207,7 +209,10 @@ fn wrapped_notes_keep_tags_whole_on_screen() {
     for width in [80u16, 100, 120, 160] {
         let screen = app.render(width, 40);
         for tag in ["#wifi-outage", "#engineer"] {
-            assert!(screen.contains(tag), "{tag} split at {width} columns:\n{screen}");
+            assert!(
+                screen.contains(tag),
+                "{tag} split at {width} columns:\n{screen}"
+            );
         }
     }
 }
