@@ -318,3 +318,71 @@ fn card_numbers_are_masked_once_and_only_in_changed_lines() {
         "undo cannot bring a card number back"
     );
 }
+
+#[test]
+fn the_cursor_at_the_end_of_a_full_row_stays_inside_the_pane() {
+    let mut editor = NotesEditor::new("");
+    type_text(&mut editor, "abcd");
+    assert_eq!(editor.layout(4, 3).cursor, Some((3, 0)));
+    type_text(&mut editor, "e");
+    assert_eq!(shown(&editor, 4, 3), ["abcd", "e"]);
+    assert_eq!(editor.layout(4, 3).cursor, Some((1, 1)));
+}
+
+/// Checks what every edit must keep true: sizes and counts match the text.
+fn assert_consistent(editor: &NotesEditor) {
+    let text = editor.text();
+    assert_eq!(editor.len(), text.len());
+    assert_eq!(editor.line_count(), text.split('\n').count());
+    for line in &editor.lines {
+        assert_eq!(line.chars, line.text.chars().count());
+    }
+    let cursor = editor.cursor();
+    assert!(cursor.row < editor.line_count());
+    assert!(cursor.col <= editor.lines[cursor.row].chars);
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_edits_keep_the_text_consistent_and_undo_restores_it(
+        start in "[a-c é日\n]{0,30}",
+        keys in proptest::collection::vec(0u8..22, 0..120),
+        width in 1u16..12,
+    ) {
+        let mut editor = NotesEditor::new(&start);
+        let _ = editor.layout(width, 4);
+        for k in keys {
+            let shift = KeyModifiers::SHIFT;
+            match k {
+                0 => { press(&mut editor, KeyCode::Char('x')); }
+                1 => { press(&mut editor, KeyCode::Char(' ')); }
+                2 => { press(&mut editor, KeyCode::Char('日')); }
+                3 => { press(&mut editor, KeyCode::Enter); }
+                4 => { press(&mut editor, KeyCode::Backspace); }
+                5 => { press(&mut editor, KeyCode::Delete); }
+                6 => { press(&mut editor, KeyCode::Left); }
+                7 => { press(&mut editor, KeyCode::Right); }
+                8 => { press(&mut editor, KeyCode::Up); }
+                9 => { press(&mut editor, KeyCode::Down); }
+                10 => { key(&mut editor, KeyCode::Left, shift); }
+                11 => { key(&mut editor, KeyCode::Down, shift); }
+                12 => { ctrl(&mut editor, 'x'); }
+                13 => { ctrl(&mut editor, 'y'); }
+                14 => { ctrl(&mut editor, 'u'); }
+                15 => { ctrl(&mut editor, 'r'); }
+                16 => { ctrl(&mut editor, 'k'); }
+                17 => { ctrl(&mut editor, 'w'); }
+                18 => { let _ = editor.paste("p\nq é"); }
+                19 => { key(&mut editor, KeyCode::Right, KeyModifiers::ALT); }
+                20 => { press(&mut editor, KeyCode::PageUp); }
+                _ => { press(&mut editor, KeyCode::End); }
+            }
+            assert_consistent(&editor);
+            let screen = editor.layout(width, 4);
+            let (x, y) = screen.cursor.expect("the cursor is always shown");
+            proptest::prop_assert!(x < width && y < 4);
+        }
+        while ctrl(&mut editor, 'u') {}
+        proptest::prop_assert_eq!(editor.text(), start);
+    }
+}
