@@ -406,10 +406,8 @@ impl NotesEditor {
     }
 
     fn char_before(&self, pos: Pos) -> Option<char> {
-        if pos.col == 0 {
-            return None;
-        }
-        self.lines[pos.row].text.chars().nth(pos.col - 1)
+        let line = self.lines.get(pos.row)?;
+        line.text[..byte_at(line, pos.col)].chars().next_back()
     }
 
     fn backspace(&mut self) -> bool {
@@ -688,8 +686,18 @@ impl NotesEditor {
             line.text.insert_str(split, text);
             let added = text.chars().count();
             line.chars += added;
+            let old_rev = line.rev;
             self.next_rev += 1;
             line.rev = self.next_rev;
+            let start = Row {
+                byte: split,
+                char: at.col,
+            };
+            let new_end = Row {
+                byte: split + text.len(),
+                char: at.col + added,
+            };
+            self.rewrap_cached(at.row, old_rev, start, start, new_end);
             return Pos::new(at.row, at.col + added);
         };
         let tail = line.text.split_off(split);
@@ -712,6 +720,30 @@ impl NotesEditor {
         end
     }
 
+    /// After an edit within one long line whose rows are cached, works out its new rows
+    /// from the old ones (see [`wrap::rewrap`]), so typing into a line of megabytes costs
+    /// about a row. Short lines are left to wrap when shown.
+    fn rewrap_cached(&mut self, row: usize, old_rev: u64, start: Row, old_end: Row, new_end: Row) {
+        let view = self
+            .view
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let line = &self.lines[row];
+        if view.width == 0 || line.text.len() < 2_048 {
+            return;
+        }
+        let Some(old) = view.cache.get(&old_rev).cloned() else {
+            return;
+        };
+        let edit = wrap::LineEdit {
+            start,
+            old_end,
+            new_end,
+        };
+        let rows = wrap::rewrap(&line.text, view.width, &old, edit);
+        view.cache.insert(line.rev, Arc::new(rows));
+    }
+
     /// Deletes `from..to` (from before to); returns what was removed.
     fn raw_delete(&mut self, from: Pos, to: Pos) -> String {
         let (from, to) = (self.clamp(from), self.clamp(to));
@@ -725,7 +757,17 @@ impl NotesEditor {
             let (start, end) = (byte_at(line, from.col), byte_at(line, to.col));
             let removed: String = line.text.drain(start..end).collect();
             line.chars -= to.col - from.col;
+            let old_rev = line.rev;
             line.rev = rev;
+            let start = Row {
+                byte: start,
+                char: from.col,
+            };
+            let old_end = Row {
+                byte: end,
+                char: to.col,
+            };
+            self.rewrap_cached(from.row, old_rev, start, old_end, start);
             removed
         } else {
             let removed = self.slice(from, to);

@@ -31,7 +31,7 @@ pub(super) fn render(
         let mut lines = Vec::with_capacity(screen.rows.len());
         for row in &screen.rows {
             let text = editor.line(row.line);
-            let marks = highlights(text);
+            let marks = highlights_near(text, row.start, row.end);
             let mut spans: Vec<Span> = Vec::new();
             // Spaces a row broke at hang past its end, unseen.
             for (i, (byte, c)) in text[row.start..row.end].char_indices().enumerate() {
@@ -70,6 +70,31 @@ fn push(spans: &mut Vec<Span<'static>>, c: char, style: Style) {
         return;
     }
     spans.push(Span::styled(c.to_string(), style));
+}
+
+/// As [`highlights`], looking only around `start..end` of a line (a row of it), so a
+/// very long line costs no more to draw than a short one. A tag is looked for from the
+/// last space before the row (at most 256 bytes back).
+pub fn highlights_near(line: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    if line.trim_start().starts_with('>') {
+        return vec![(0, line.len())];
+    }
+    let mut from = start.saturating_sub(256);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let from = line[from..start]
+        .rfind(' ')
+        .map_or(from, |space| from + space);
+    // A tag that starts in the row may run past its end.
+    let mut to = end;
+    while to < line.len() && !line[to..].starts_with(' ') && to < end + 256 {
+        to += line[to..].chars().next().map_or(1, char::len_utf8);
+    }
+    highlights(&line[from..to])
+        .into_iter()
+        .map(|(s, e)| (s + from, e + from))
+        .collect()
 }
 
 /// Byte ranges of `line` to highlight: the whole line when it is a story (`>` first),
@@ -111,5 +136,19 @@ mod tests {
         assert_eq!(highlights("  > she said #x"), [(0, 15)]);
         assert_eq!(highlights("#123 and #a-1"), [(9, 13)]);
         assert!(highlights("no tags here").is_empty());
+    }
+
+    #[test]
+    fn highlights_near_a_row_match_the_whole_line() {
+        let line = "words #first then a long run of text #second-tag and #third";
+        let all = highlights(line);
+        for (start, end) in [(0, 10), (8, 30), (30, 45), (40, line.len())] {
+            let near = highlights_near(line, start, end);
+            for mark in &all {
+                if mark.0 < end && mark.1 > start {
+                    assert!(near.contains(mark), "{mark:?} missing near {start}..{end}");
+                }
+            }
+        }
     }
 }

@@ -386,3 +386,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(editor.text(), start);
     }
 }
+
+#[test]
+fn a_long_line_rewrapped_after_each_edit_matches_a_fresh_wrap() {
+    let long = "the router drops #wifi every evening ".repeat(200);
+    let mut editor = NotesEditor::new(&long);
+    let _ = editor.layout(37, 10);
+    let check = |editor: &NotesEditor| {
+        let mut view = editor.view();
+        let cached = editor.rows_of(&mut view, 0);
+        assert_eq!(*cached, wrap(editor.line(0), 37));
+    };
+    // Type at the end, in the middle, delete, with a draw between edits and without.
+    type_text(&mut editor, "more words #tag");
+    let _ = editor.layout(37, 10);
+    check(&editor);
+    for (i, step) in [3usize, 500, 1_000, 2_000, 5_000, 7_000].iter().enumerate() {
+        key(&mut editor, KeyCode::Home, KeyModifiers::NONE);
+        for _ in 0..*step {
+            press(&mut editor, KeyCode::Right);
+        }
+        type_text(&mut editor, "inserted text ");
+        press(&mut editor, KeyCode::Backspace);
+        press(&mut editor, KeyCode::Delete);
+        if i % 2 == 0 {
+            let _ = editor.layout(37, 10);
+        }
+        check(&editor);
+    }
+}

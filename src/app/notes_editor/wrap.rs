@@ -22,8 +22,69 @@ pub fn char_width(c: char) -> usize {
 
 /// The rows of `line` at `width` columns (at least one row, even for an empty line).
 pub fn wrap(line: &str, width: usize) -> Vec<Row> {
-    let width = width.max(1);
     let mut rows = vec![Row { byte: 0, char: 0 }];
+    wrap_from(line, width, &mut rows, |_| false);
+    rows
+}
+
+/// One edit within a line: where it starts, and where it ends before and after it
+/// (char and byte offsets), for [`rewrap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineEdit {
+    pub start: Row,
+    pub old_end: Row,
+    pub new_end: Row,
+}
+
+/// The rows of `line` after `edit`, given the rows of the line before it: rows before
+/// the edit are kept, the wrap restarts one row before it, and once a row starts where
+/// an old row started (shifted by the edit) the old rows are reused. So typing into a
+/// line of a megabyte costs about one row, not the whole line.
+///
+/// This holds because every row start is a clean restart point: wrapping from it knows
+/// nothing of what came before.
+pub fn rewrap(line: &str, width: usize, old: &[Row], edit: LineEdit) -> Vec<Row> {
+    let r = old
+        .partition_point(|row| row.char <= edit.start.char)
+        .max(1)
+        - 1;
+    let restart = r.saturating_sub(1);
+    let mut rows = old[..=restart.min(old.len() - 1)].to_vec();
+    let dc = edit.new_end.char as isize - edit.old_end.char as isize;
+    let db = edit.new_end.byte as isize - edit.old_end.byte as isize;
+    let mut resume_at = None;
+    wrap_from(line, width, &mut rows, |row| {
+        if row.char < edit.new_end.char {
+            return false;
+        }
+        let old_row = Row {
+            byte: (row.byte as isize - db) as usize,
+            char: (row.char as isize - dc) as usize,
+        };
+        match old.binary_search_by_key(&old_row.char, |r| r.char) {
+            Ok(i) if old[i] == old_row => {
+                resume_at = Some(i + 1);
+                true
+            }
+            _ => false,
+        }
+    });
+    if let Some(i) = resume_at {
+        rows.extend(old[i..].iter().map(|row| Row {
+            byte: (row.byte as isize + db) as usize,
+            char: (row.char as isize + dc) as usize,
+        }));
+    }
+    rows
+}
+
+/// Wraps `line` from the start of the last row in `rows`, pushing the rows after it.
+/// `stop` is asked about each row start once it is final; true ends the wrap there.
+fn wrap_from(line: &str, width: usize, rows: &mut Vec<Row>, mut stop: impl FnMut(Row) -> bool) {
+    let width = width.max(1);
+    let Some(&first) = rows.last() else {
+        return;
+    };
     let mut used = 0usize;
     // Where the word being read starts (byte, char) and its width so far, so a word that
     // does not fit can move to the next row as a whole.
@@ -31,7 +92,9 @@ pub fn wrap(line: &str, width: usize) -> Vec<Row> {
     let mut word_width = 0usize;
     // Set after a break at spaces: further spaces hang on the row before.
     let mut hanging = false;
-    for (ci, (bi, c)) in line.char_indices().enumerate() {
+    let rest = line.get(first.byte..).unwrap_or("");
+    for (i, (b, c)) in rest.char_indices().enumerate() {
+        let (ci, bi) = (first.char + i, first.byte + b);
         let w = char_width(c);
         if c == ' ' {
             word_start = None;
@@ -59,7 +122,14 @@ pub fn wrap(line: &str, width: usize) -> Vec<Row> {
             }
             continue;
         }
-        hanging = false;
+        if hanging {
+            hanging = false;
+            if let Some(&last) = rows.last()
+                && stop(last)
+            {
+                return;
+            }
+        }
         if word_start.is_none() {
             word_start = Some((bi, ci));
             word_width = 0;
@@ -77,22 +147,25 @@ pub fn wrap(line: &str, width: usize) -> Vec<Row> {
             used += w;
             continue;
         }
-        if word_width <= width && wc > row_start {
+        let next = if word_width <= width && wc > row_start {
             // The whole word moves to a new row.
-            rows.push(Row { byte: wb, char: wc });
             used = word_width;
+            Row { byte: wb, char: wc }
         } else {
             // A word wider than the row (or a row holding only this word): break here.
-            rows.push(Row { byte: bi, char: ci });
             used = w;
             // What follows of this word is measured from this row on.
             word_start = Some((bi, ci));
             word_width = w;
+            Row { byte: bi, char: ci }
+        };
+        rows.push(next);
+        if stop(next) {
+            return;
         }
     }
     // Spaces that overflow at the very end of the line leave an empty last row, where
     // the cursor after them is seen.
-    rows
 }
 
 /// Display width of `text`.
@@ -166,6 +239,56 @@ mod tests {
         }
         // A glyph wider than the row still gets a row of its own (no endless loop).
         assert_eq!(shown("日本", 1), ["日", "本"]);
+    }
+
+    /// A tiny deterministic generator, so the test needs no crate and always repeats.
+    fn next(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    #[test]
+    fn rewrapping_after_an_edit_equals_wrapping_from_scratch() {
+        let alphabet: Vec<char> = "ab #日é  xyz".chars().collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..3_000 {
+            let len = (next(&mut seed) % 60) as usize;
+            let old: String = (0..len)
+                .map(|_| alphabet[(next(&mut seed) % alphabet.len() as u64) as usize])
+                .collect();
+            let width = 1 + (next(&mut seed) % 12) as usize;
+            let chars: Vec<(usize, char)> = old.char_indices().collect();
+            let at = (next(&mut seed) % (chars.len() as u64 + 1)) as usize;
+            let remove = ((next(&mut seed) % 4) as usize).min(chars.len() - at);
+            let insert: String = (0..(next(&mut seed) % 4))
+                .map(|_| alphabet[(next(&mut seed) % alphabet.len() as u64) as usize])
+                .collect();
+            let byte = |i: usize| chars.get(i).map_or(old.len(), |(b, _)| *b);
+            let (start_b, end_b) = (byte(at), byte(at + remove));
+            let new = format!("{}{}{}", &old[..start_b], insert, &old[end_b..]);
+            let edit = LineEdit {
+                start: Row {
+                    byte: start_b,
+                    char: at,
+                },
+                old_end: Row {
+                    byte: end_b,
+                    char: at + remove,
+                },
+                new_end: Row {
+                    byte: start_b + insert.len(),
+                    char: at + insert.chars().count(),
+                },
+            };
+            let old_rows = wrap(&old, width);
+            assert_eq!(
+                rewrap(&new, width, &old_rows, edit),
+                wrap(&new, width),
+                "round {round}: {old:?} -> {new:?} at width {width}"
+            );
+        }
     }
 
     #[test]
