@@ -328,6 +328,22 @@ fn megabyte_of_notes() -> String {
 /// The notes editor holding 1 MB (issue 10): the paste itself, typing after it, and
 /// the autosave (card masking and the text to save) that typing triggers.
 fn big_notes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    let typed = "customer says the router drops every evening #wifi ";
+    // The same typing into short notes, measured the same way, side by side.
+    let mut small = App::new(Role::Agent);
+    small.run(store, vec![Effect::LoadQueue]);
+    small.press(store, KeyCode::Enter);
+    let mut chars = typed.chars().cycle();
+    let stats_small = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        small.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(
+        results,
+        "keystroke→frame: notes editor, short notes",
+        size.label,
+        stats_small,
+    );
     let mut app = App::new(Role::Agent);
     app.run(store, vec![Effect::LoadQueue]);
     app.press(store, KeyCode::Enter);
@@ -353,7 +369,6 @@ fn big_notes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &Sl
         stats(vec![started.elapsed()]),
     );
     std::hint::black_box(effects);
-    let typed = "customer says the router drops every evening #wifi ";
     let mut chars = typed.chars().cycle();
     let stats_typing = sample(2_000, || {
         let c = chars.next().unwrap_or('x');
@@ -372,7 +387,7 @@ fn big_notes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &Sl
     let line = megabyte_of_notes().replace('\r', " ");
     let _ = update(&mut app_line.state, Action::Paste(line), end());
     let mut chars = typed.chars().cycle();
-    let stats_line = sample(500, || {
+    let stats_line = sample(2_000, || {
         let c = chars.next().unwrap_or('x');
         app_line.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
     });
@@ -382,7 +397,7 @@ fn big_notes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &Sl
         size.label,
         stats_line,
     );
-    let stats_save = sample(200, || {
+    let stats_save = sample(400, || {
         app.keystroke_to_frame(KeyCode::Char('x'), KeyModifiers::NONE);
         let effects = update(&mut app.state, Action::AutosaveDue, end());
         std::hint::black_box(effects);
