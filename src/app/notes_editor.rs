@@ -117,8 +117,9 @@ struct View {
     height: usize,
     /// The first row shown: its line and the character column it starts at.
     top: Pos,
-    /// Wrapped rows by line revision, for `width`.
+    /// Wrapped rows by line revision, for `width`, and how many rows it holds in all.
     cache: HashMap<u64, Arc<Vec<Row>>>,
+    cached_rows: usize,
 }
 
 pub struct NotesEditor {
@@ -729,18 +730,21 @@ impl NotesEditor {
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let line = &self.lines[row];
+        // The old revision is gone from the text: drop its rows.
+        let Some(old) = view.cache.remove(&old_rev) else {
+            return;
+        };
+        view.cached_rows -= old.len().min(view.cached_rows);
         if view.width == 0 || line.text.len() < 2_048 {
             return;
         }
-        let Some(old) = view.cache.get(&old_rev).cloned() else {
-            return;
-        };
         let edit = wrap::LineEdit {
             start,
             old_end,
             new_end,
         };
         let rows = wrap::rewrap(&line.text, view.width, &old, edit);
+        view.cached_rows += rows.len();
         view.cache.insert(line.rev, Arc::new(rows));
     }
 
@@ -851,10 +855,13 @@ impl NotesEditor {
         if let Some(rows) = view.cache.get(&line.rev) {
             return rows.clone();
         }
-        if view.cache.len() > 4_096 {
+        // Bounded: lines deleted or edited in bulk leave rows behind.
+        if view.cache.len() > 4_096 || view.cached_rows > 1_000_000 {
             view.cache.clear();
+            view.cached_rows = 0;
         }
         let rows = Arc::new(wrap(&line.text, view.width));
+        view.cached_rows += rows.len();
         view.cache.insert(line.rev, rows.clone());
         rows
     }
@@ -937,6 +944,7 @@ impl NotesEditor {
         }
         if view.width != width {
             view.cache.clear();
+            view.cached_rows = 0;
             view.width = width;
         }
         view.height = height;
