@@ -233,3 +233,23 @@ fn alt_c_copies_the_selection_and_ctrl_y_pastes_it() {
     app.press("alt-c");
     assert!(app.message().starts_with("Nothing selected"));
 }
+
+#[test]
+fn without_colour_the_cursor_shows_after_a_row_typed_full() {
+    let mut app = on_call();
+    let buffer = draw_no_color(&mut app, 120, 40);
+    let (left, top) = find(&buffer, "┌ Notes");
+    let right = (left + 1..120)
+        .find(|&x| buffer[(x, top)].symbol() == "┐")
+        .expect("the notes pane's right corner");
+    let width = usize::from(right - left - 1);
+    for typed in ["x".repeat(width), format!("{} ", "y".repeat(width - 1))] {
+        app.press("ctrl-u");
+        app.type_text(&typed);
+        let buffer = draw_no_color(&mut app, 120, 40);
+        let reversed = (top + 1..top + 6).any(|y| {
+            (left + 1..right).any(|x| buffer[(x, y)].modifier.contains(Modifier::REVERSED))
+        });
+        assert!(reversed, "no cursor after typing {} columns", typed.len());
+    }
+}
