@@ -1,15 +1,16 @@
 //! The active call: the notes editor, the road pane (road, sentiment, outcome, due date,
 //! status change, reason), autosave timing, and wrap-up.
 
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use super::notes_editor::NotesEditor;
 use super::{Command, Effect, Pane, State};
 use crate::domain::clock::add_working_days;
 use crate::domain::text::{extract_tags, sanitize_line, sanitize_multiline};
 use crate::domain::{Call, Customer, Outcome, Road};
 use crate::store::WrapUpResult;
-use jiff::civil::Date;
-use jiff::{SignedDuration, Timestamp, ToSpan};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Save this long after typing stops…
 pub const AUTOSAVE_QUIET_MS: i64 = 150;

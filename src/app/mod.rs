@@ -442,8 +442,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
-    let into_notes =
-        state.overlay.is_none() && !state.queue.filter_editing && state.focus == Pane::Notes;
+    let into_notes = state.overlay.is_none()
+        && !state.queue.filter_editing
+        && state.focus == Pane::Notes
+        && state.call.is_some();
     if into_notes && text.len() > notes_editor::MAX_NOTES_BYTES {
         // Refused before any work on it: cleaning a huge paste costs time too.
         state.warn(notes_editor::TooLarge.message());
