@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
-use crate::app::notes_editor::{NotesEditor, Pos};
+use crate::app::notes_editor::{NotesEditor, Pos, char_width};
 
 pub const PLACEHOLDER: &str =
     "Type notes here. #tag marks a theme; a line starting with > quotes the customer.";
@@ -33,8 +33,13 @@ pub(super) fn render(
             let text = editor.line(row.line);
             let marks = highlights_near(text, row.start, row.end);
             let mut spans: Vec<Span> = Vec::new();
-            // Spaces a row broke at hang past its end, unseen.
+            let mut x = 0;
+            // Spaces a row broke at hang past its end, unseen: drawing stops at the edge.
             for (i, (byte, c)) in text[row.start..row.end].char_indices().enumerate() {
+                x += char_width(c);
+                if x > usize::from(area.width) {
+                    break;
+                }
                 let at = row.start + byte;
                 let mut style = theme.base;
                 if marks.iter().any(|&(s, e)| (s..e).contains(&at)) {

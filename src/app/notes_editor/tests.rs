@@ -415,3 +415,14 @@ fn a_long_line_rewrapped_after_each_edit_matches_a_fresh_wrap() {
         check(&editor);
     }
 }
+
+#[test]
+fn a_line_of_spaces_hangs_past_its_first_row() {
+    let mut editor = NotesEditor::new(&" ".repeat(50));
+    let screen = editor.layout(10, 4);
+    // Spaces that do not fit hang; the cursor after them gets the next row.
+    assert_eq!(screen.rows.len(), 2);
+    assert_eq!(screen.cursor, Some((0, 1)));
+    type_text(&mut editor, "word");
+    assert_eq!(shown(&editor, 10, 4), ["", "word"]);
+}
