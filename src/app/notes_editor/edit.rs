@@ -8,10 +8,20 @@ use super::{
     BURST_CHARS, Burst, Edit, HISTORY_BYTES, HISTORY_EDITS, Line, MAX_NOTES_BYTES, NotesEditor, Op,
     Pos, TooLarge, byte_at, end_of,
 };
-use crate::domain::text::mask_card_numbers;
+use crate::domain::text::{mask_card_numbers, sanitize_line};
 
 impl NotesEditor {
     pub(super) fn type_char(&mut self, c: char) -> bool {
+        // A direction override typed in would restyle the screen: it becomes visible.
+        let c = if c == '\n' {
+            c
+        } else {
+            let mut one = [0u8; 4];
+            sanitize_line(c.encode_utf8(&mut one))
+                .chars()
+                .next()
+                .unwrap_or('\u{FFFD}')
+        };
         let mut buf = [0u8; 4];
         let text: &str = c.encode_utf8(&mut buf);
         if self.bytes + text.len() > MAX_NOTES_BYTES {

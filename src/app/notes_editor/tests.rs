@@ -62,6 +62,9 @@ fn control_characters_never_enter_the_text() {
         assert!(!press(&mut editor, KeyCode::Char(c)));
     }
     assert_eq!(editor.text(), "");
+    // Direction overrides are not controls to Rust, but would restyle the terminal.
+    press(&mut editor, KeyCode::Char('\u{202E}'));
+    assert_eq!(editor.text(), "\u{FFFD}");
 }
 
 #[test]
