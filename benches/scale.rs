@@ -5,7 +5,7 @@
 //! `cargo bench` runs the full sizes (1k vs 1M calls, 1k vs 100k customers); stores are
 //! generated once into `target/bench-stores/` and reused. `FOURROADS_BENCH=quick cargo
 //! bench` shrinks the large size to 20k calls and 2k customers for a fast run;
-//! `FOURROADS_BENCH_ONLY=open,keys,queries,backup,export` picks groups.
+//! `FOURROADS_BENCH_ONLY=open,keys,notes,queries,backup,export` picks groups.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -312,6 +312,104 @@ fn keystrokes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &S
     );
 }
 
+/// About 1 MB of notes lines, as a paste brings them (CR line ends).
+fn megabyte_of_notes() -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1024 * 1024 {
+        text.push_str(&format!(
+            "{i:06} customer says the router drops every evening #wifi\r"
+        ));
+        i += 1;
+    }
+    text
+}
+
+/// The notes editor holding 1 MB (issue 10): the paste itself, typing after it, and
+/// the autosave (card masking and the text to save) that typing triggers.
+fn big_notes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    let typed = "customer says the router drops every evening #wifi ";
+    // The same typing into short notes, measured the same way, side by side.
+    let mut small = App::new(Role::Agent);
+    small.run(store, vec![Effect::LoadQueue]);
+    small.press(store, KeyCode::Enter);
+    let mut chars = typed.chars().cycle();
+    let stats_small = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        small.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(
+        results,
+        "keystroke→frame: notes editor, short notes",
+        size.label,
+        stats_small,
+    );
+    let mut app = App::new(Role::Agent);
+    app.run(store, vec![Effect::LoadQueue]);
+    app.press(store, KeyCode::Enter);
+    let pasted = megabyte_of_notes();
+    let started = Instant::now();
+    let _effects = update(&mut app.state, Action::Paste(pasted), end());
+    let (state, theme, keymap) = (&app.state, &app.theme, &app.keymap);
+    app.terminal
+        .draw(|frame| render(frame, state, theme, keymap))
+        .unwrap();
+    report(
+        results,
+        "1 MB paste into the notes (update+frame)",
+        size.label,
+        stats(vec![started.elapsed()]),
+    );
+    let started = Instant::now();
+    let effects = update(&mut app.state, Action::AutosaveDue, end());
+    report(
+        results,
+        "first autosave after it (masks all 1 MB)",
+        size.label,
+        stats(vec![started.elapsed()]),
+    );
+    std::hint::black_box(effects);
+    let mut chars = typed.chars().cycle();
+    let stats_typing = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        app.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(
+        results,
+        "keystroke→frame: notes editor, 1 MB loaded",
+        size.label,
+        stats_typing,
+    );
+    // One line of 1 MB (a paste without line breaks): typing at its end.
+    let mut app_line = App::new(Role::Agent);
+    app_line.run(store, vec![Effect::LoadQueue]);
+    app_line.press(store, KeyCode::Enter);
+    let line = megabyte_of_notes().replace('\r', " ");
+    let _ = update(&mut app_line.state, Action::Paste(line), end());
+    let mut chars = typed.chars().cycle();
+    let stats_line = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        app_line.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(
+        results,
+        "keystroke→frame: notes, one 1 MB line",
+        size.label,
+        stats_line,
+    );
+    let stats_save = sample(400, || {
+        app.keystroke_to_frame(KeyCode::Char('x'), KeyModifiers::NONE);
+        let effects = update(&mut app.state, Action::AutosaveDue, end());
+        std::hint::black_box(effects);
+    });
+    report(
+        results,
+        "key + autosave (mask, text), 1 MB of notes",
+        size.label,
+        stats_save,
+    );
+}
+
 fn queries(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
     let today = clock().today();
     let month = (today.checked_sub(29.days()).unwrap(), today);
@@ -510,7 +608,7 @@ fn main() {
     std::fs::create_dir_all(bench_dir()).unwrap();
     let mut results = Vec::new();
     let sizes = sizes();
-    // FOURROADS_BENCH_ONLY=open,keys,queries,backup,export runs some groups only.
+    // FOURROADS_BENCH_ONLY=open,keys,notes,queries,backup,export runs some groups only.
     let only = std::env::var("FOURROADS_BENCH_ONLY").unwrap_or_default();
     let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g == group);
     for size in &sizes {
@@ -527,6 +625,9 @@ fn main() {
         let store = open(&path);
         if wanted("keys") {
             keystrokes(&mut results, size, &store);
+        }
+        if wanted("notes") {
+            big_notes(&mut results, size, &store);
         }
         if wanted("queries") {
             queries(&mut results, size, &store);

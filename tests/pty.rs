@@ -199,6 +199,11 @@ struct ExitCode(u32);
 
 impl Tui {
     fn spawn(sandbox: &Sandbox, cols: u16, rows: u16) -> Tui {
+        Tui::spawn_with(sandbox, cols, rows, &[])
+    }
+
+    /// As [`Tui::spawn`], with extra environment variables.
+    fn spawn_with(sandbox: &Sandbox, cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -210,6 +215,9 @@ impl Tui {
         let mut builder = CommandBuilder::new(BIN);
         builder.env_clear();
         for (key, value) in sandbox.env() {
+            builder.env(key, value);
+        }
+        for (key, value) in env {
             builder.env(key, value);
         }
         builder.cwd(sandbox.root.path());
@@ -793,6 +801,60 @@ fn sigterm_during_a_runaway_export_saves_the_notes_typed_meanwhile_and_exits() {
     });
 }
 
+/// About 1 MB of notes lines ending in CR, as a terminal sends a paste, then a last line.
+fn megabyte_with_cr() -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1024 * 1024 {
+        text.push_str(&format!("{i:06} pasted from the ticket #wifi\r"));
+        i += 1;
+    }
+    text.push_str("END OF PASTE");
+    text
+}
+
+#[test]
+fn a_megabyte_bracketed_paste_with_cr_is_saved_with_line_breaks() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        let (mut tui, name) = sandbox.call_first_demo_customer();
+        let pasted = megabyte_with_cr();
+        tui.send(b"\x1b[200~");
+        for chunk in pasted.as_bytes().chunks(64 * 1024) {
+            tui.send(chunk);
+        }
+        tui.send(b"\x1b[201~");
+        tui.wait_for("the end of the paste on screen", |screen| {
+            screen.contains("END OF PASTE")
+        });
+        // Typing after the paste is taken and shown.
+        tui.type_text(" typed after");
+        let screen = tui.wait_for_text("END OF PASTE typed after");
+        assert!(
+            !screen.contains('\u{240D}'),
+            "CR shown as a symbol:\n{screen}"
+        );
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0), "Ctrl-Q exits after the paste");
+        drop(tui);
+
+        let store = fourroads::store::SledStore::open(&sandbox.store()).expect("the store opens");
+        use fourroads::store::Store;
+        let (entries, _) = store.queue_entries().unwrap();
+        let customer = entries
+            .iter()
+            .find(|entry| entry.name == name)
+            .expect("the customer of the call");
+        let call = store
+            .open_call_for(customer.customer_id)
+            .unwrap()
+            .expect("the call is left open, to resume");
+        let saved = store.notes(call.id).unwrap();
+        let expected = format!("{} typed after", pasted.replace('\r', "\n"));
+        assert_eq!(saved.len(), expected.len(), "the saved notes' size");
+        assert!(saved == expected, "the saved notes differ from the paste");
+    });
+}
+
 #[test]
 fn a_resized_terminal_is_redrawn_at_its_new_size() {
     with_deadline(TEST_LIMIT, |sandbox| {
@@ -813,6 +875,37 @@ fn a_resized_terminal_is_redrawn_at_its_new_size() {
                 .lines()
                 .any(|line| line.chars().count() == 90 && line.ends_with('┐'))
         });
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
+fn without_colour_the_cursor_shows_at_the_end_of_a_line() {
+    with_deadline(TEST_LIMIT, |sandbox| {
+        sandbox.load_demo();
+        let mut tui = Tui::spawn_with(sandbox, 120, 40, &[("NO_COLOR", "1")]);
+        tui.wait_for_text("Queue (44)");
+        tui.send(ENTER);
+        tui.wait_for_text("ON CALL");
+        tui.type_text("no colour here");
+        tui.wait_for_text("no colour here");
+        let parser = tui.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let (row, col) = (0..rows)
+            .find_map(|row| {
+                let text = screen.contents_between(row, 0, row, cols);
+                text.find("no colour here")
+                    .map(|at| (row, text[..at].chars().count() as u16))
+            })
+            .expect("the typed text on screen");
+        let after = screen.cell(row, col + 14).expect("the cell after the text");
+        assert!(
+            after.inverse(),
+            "no reversed cursor cell after the typed text (NO_COLOR)"
+        );
+        drop(parser);
         tui.send(CTRL_Q);
         assert_eq!(tui.wait_exit(), ExitCode(0));
     });

@@ -4,13 +4,11 @@
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{TextArea, WrapMode};
 
+use super::notes_editor::NotesEditor;
 use super::{Command, Effect, Pane, State};
 use crate::domain::clock::{add_working_days, shift_due};
-use crate::domain::text::{
-    HIGHLIGHT_PATTERN, extract_tags, mask_card_numbers, sanitize_line, sanitize_multiline,
-};
+use crate::domain::text::{extract_tags, sanitize_line, sanitize_multiline};
 use crate::domain::{Call, Case, Customer, Outcome, Road};
 use crate::store::WrapUpResult;
 
@@ -24,7 +22,7 @@ pub const FOLLOW_UP_WORKING_DAYS: u32 = 2;
 pub struct ActiveCall {
     pub call: Call,
     pub customer: Customer,
-    pub notes: TextArea<'static>,
+    pub notes: NotesEditor,
     /// First unsaved edit and the latest one.
     dirty_since: Option<Timestamp>,
     last_edit: Option<Timestamp>,
@@ -66,13 +64,10 @@ pub const SAVE_RETRY_MS: i64 = 1_000;
 
 impl ActiveCall {
     pub fn new(call: Call, customer: Customer, notes: &str, resumed: bool) -> ActiveCall {
-        let mut editor = notes_editor(&sanitize_multiline(notes));
-        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        editor.move_cursor(ratatui_textarea::CursorMove::End);
         ActiveCall {
             call,
             customer,
-            notes: editor,
+            notes: NotesEditor::new(&sanitize_multiline(notes)),
             dirty_since: None,
             last_edit: None,
             resumed,
@@ -84,8 +79,9 @@ impl ActiveCall {
         }
     }
 
+    /// The notes as one text: O(size), so for saving, not for every key.
     pub fn text(&self) -> String {
-        self.notes.lines().join("\n")
+        self.notes.text()
     }
 
     pub fn edited(&mut self, now: Timestamp) {
@@ -212,31 +208,10 @@ pub(super) fn autosave(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Replaces card-like numbers in the editor, keeping the cursor where it was.
+/// Masks card-like numbers in the notes, looking only at lines changed since the last
+/// time, so a long note costs little on each autosave.
 fn mask_notes(active: &mut ActiveCall) -> usize {
-    let text = active.text();
-    let (masked, count) = mask_card_numbers(&text);
-    if count == 0 {
-        return 0;
-    }
-    let masked = masked.into_owned();
-    let ratatui_textarea::DataCursor(row, col) = active.notes.cursor();
-    let mut editor = notes_editor(&masked);
-    editor.move_cursor(ratatui_textarea::CursorMove::Jump(row as u16, col as u16));
-    active.notes = editor;
-    count
-}
-
-/// The notes editor holding `text`: soft-wrapped, tags and stories highlighted.
-fn notes_editor(text: &str) -> TextArea<'static> {
-    let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
-    editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    editor.set_placeholder_text(
-        "Type notes here. #tag marks a theme; a line starting with > quotes the customer.",
-    );
-    // The pattern is a constant known to compile; a failure would only lose highlighting.
-    let _ = editor.set_search_pattern(HIGHLIGHT_PATTERN);
-    editor
+    active.notes.mask_cards()
 }
 
 /// Leaves the active call open in the store, saved, to resume later.
@@ -260,7 +235,7 @@ pub(super) fn notes_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    if active.notes.input(key) {
+    if active.notes.key(key) {
         active.edited(now);
     }
     Vec::new()

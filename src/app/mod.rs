@@ -10,6 +10,7 @@ mod command;
 mod dashboard;
 mod fuzzy;
 mod navigation;
+pub mod notes_editor;
 mod overlay;
 mod paged;
 mod queue;
@@ -371,8 +372,11 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::WrapUp => call::wrap_up(state),
         Command::Copy => {
             if let Some(call) = &mut state.call {
-                call.notes.copy();
-                state.info("Copied; Ctrl-Y pastes.");
+                if call.notes.copy() {
+                    state.info("Copied; Ctrl-Y pastes.");
+                } else {
+                    state.info("Nothing selected: Shift-arrows select text.");
+                }
             }
             Vec::new()
         }
@@ -478,6 +482,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let into_notes = state.overlay.is_none()
+        && !state.queue.filter_editing
+        && state.focus == Pane::Notes
+        && state.call.is_some();
+    if into_notes && text.len() > notes_editor::MAX_NOTES_BYTES {
+        // Refused before any work on it: cleaning a huge paste costs time too.
+        state.warn(notes_editor::TooLarge.message());
+        return Vec::new();
+    }
     let clean = crate::domain::text::sanitize_multiline(text);
     if let Some(overlay) = &mut state.overlay {
         overlay.paste(&clean);
@@ -491,8 +504,11 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if state.focus == Pane::Notes
         && let Some(call) = &mut state.call
     {
-        call.notes.insert_str(&clean);
-        call.edited(state.clock.now);
+        match call.notes.paste(&clean) {
+            Ok(true) => call.edited(state.clock.now),
+            Ok(false) => {}
+            Err(too_large) => state.warn(too_large.message()),
+        }
     }
     Vec::new()
 }

@@ -32,14 +32,23 @@ fn placeholder(c: char) -> char {
     }
 }
 
-/// Cleans text typed or pasted into a multi-line field: keeps newlines, turns tabs into
-/// spaces as the editor shows them, drops carriage returns and replaces other controls.
+/// Cleans text typed or pasted into a multi-line field: CR, LF and CRLF line ends all
+/// become `\n` (terminals send CR on paste), tabs become spaces as the editor shows them,
+/// and other controls become visible placeholders.
 pub fn sanitize_multiline(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split('\n')
-        .map(|line| sanitize_line(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\n' => out.push('\n'),
+            c => out.push(placeholder(c)),
+        }
+    }
+    out
 }
 
 /// The first non-empty line, for one-line summaries.
@@ -225,6 +234,14 @@ mod tests {
     #[test]
     fn multiline_keeps_newlines_only() {
         assert_eq!(sanitize_multiline("a\r\nb\tc\x1b"), "a\nb c\u{241B}");
+    }
+
+    #[test]
+    fn every_line_end_is_a_line_break() {
+        // Terminals send CR on paste; files bring LF or CRLF; a mix stays line by line.
+        assert_eq!(sanitize_multiline("one\rtwo\r\rfour"), "one\ntwo\n\nfour");
+        assert_eq!(sanitize_multiline("a\r\nb\nc\rd\n\r"), "a\nb\nc\nd\n\n");
+        assert!(!sanitize_multiline("x\ry\r\n").contains('\u{240D}'));
     }
 
     #[test]

@@ -99,7 +99,8 @@ fn render_notes(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCal
     let block = pane_block("Notes", state, Pane::Notes, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(&active.notes, inner);
+    let focused = state.focus == Pane::Notes && state.overlay.is_none();
+    super::notes::render(frame, inner, &active.notes, focused, theme);
 }
 
 fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {

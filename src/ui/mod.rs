@@ -6,6 +6,7 @@ mod call;
 mod customer;
 mod dashboard;
 mod hints;
+mod notes;
 mod overlays;
 mod queue;
 mod review;

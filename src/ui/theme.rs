@@ -48,7 +48,7 @@ impl Theme {
                 warning: bold,
                 error: bold,
                 key: bold,
-                highlight: Style::new().add_modifier(Modifier::UNDERLINED),
+                highlight: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
                 roads: [bold; 4],
             };
         }
