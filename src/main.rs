@@ -186,7 +186,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &store_path.display().to_string(),
                 Clock::system(),
             );
-            state.palette_commands = keymap.commands();
             state.review.blind = config.blind_review.unwrap_or(true);
             state.export_dir = data_dir.join("exports");
             state.templates_dir = templates_dir.clone();

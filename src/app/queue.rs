@@ -255,12 +255,68 @@ fn toggle_do_not_contact(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Enter => {
+/// What the queue pane accepts now.
+pub(super) fn accepts(state: &State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.queue.selected_entry().is_some() {
+        commands.push(Command::StartCall);
+    }
+    commands.extend([Command::Filter, Command::AddCustomer]);
+    if state.queue.loaded && state.queue.total() == 0 {
+        commands.push(Command::LoadDemo);
+    }
+    commands.extend([
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::First,
+        Command::Last,
+    ]);
+    commands
+}
+
+/// What the customer pane (beside the queue) accepts now.
+pub(super) fn customer_accepts(state: &State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.queue.selected_entry().is_some() {
+        commands.push(Command::StartCall);
+    }
+    if state.context.is_some() {
+        commands.push(Command::ToggleDoNotContact);
+    }
+    commands.extend([Command::Up, Command::Down]);
+    commands
+}
+
+/// What the filter line accepts while typing in it (beside the text itself).
+pub(super) fn filter_accepts() -> Vec<Command> {
+    vec![
+        Command::Confirm,
+        Command::Cancel,
+        Command::Up,
+        Command::Down,
+    ]
+}
+
+/// Confirm keeps the filter, Cancel clears it; both stop typing.
+pub(super) fn filter_command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Confirm => {
             state.queue.filter_editing = false;
             Vec::new()
         }
+        Command::Cancel => {
+            state.queue.clear_filter();
+            selection_changed(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Text typed into the filter line.
+pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
         KeyCode::Backspace => {
             if key.modifiers.contains(KeyModifiers::CONTROL)
                 || key.modifiers.contains(KeyModifiers::ALT)
@@ -271,9 +327,6 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             state.queue.apply_filter();
             selection_changed(state)
-        }
-        KeyCode::Up | KeyCode::Down => {
-            move_selection(state, if key.code == KeyCode::Up { -1 } else { 1 })
         }
         KeyCode::Char(c)
             if !key.modifiers.contains(KeyModifiers::CONTROL)

@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
-use super::cases::{self, CaseChange};
+use super::cases;
 use super::overlay::{Prompt, PromptPurpose};
 use super::paged::Paged;
 use super::review_filter::ReviewFilters;
-use super::{Command, Effect, Overlay, Pane, State};
+use super::{Command, Effect, Overlay, Pane, State, lead_only};
 use crate::domain::call::Role;
 use crate::domain::{Call, Id, Road};
 use crate::store::{CallDetail, CaseRow, ReviewPage, ReviewRow};
@@ -244,15 +244,16 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
                 PromptPurpose::Filter,
                 "Filter the review list".into(),
-                "#tag  customer:name  agent:name  from:YYYY-MM-DD  to:YYYY-MM-DD  words in the notes · Enter applies · Esc cancels",
+                "#tag  customer:name  agent:name  from:YYYY-MM-DD  to:YYYY-MM-DD  words in the notes",
                 &line,
             ))));
             Vec::new()
         }
-        Command::DueLater | Command::DueEarlier => {
+        Command::DueLater | Command::DueEarlier if state.review.tab == ReviewTab::Cases => {
             cases::move_due(state, command == Command::DueLater)
         }
-        Command::CloseCase => cases::close_or_reopen(state),
+        Command::CloseCase if state.review.tab == ReviewTab::Cases => cases::close_or_reopen(state),
+        Command::DueLater | Command::DueEarlier | Command::CloseCase => Vec::new(),
         _ => return None,
     };
     Some(effects)
@@ -285,16 +286,6 @@ fn next_unreviewed_from(state: &mut State, from: usize) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-pub(super) fn lead_only(state: &mut State, what: &str) -> bool {
-    if state.role == Role::Lead {
-        return true;
-    }
-    state.warn(format!(
-        "Only a team lead can {what}; start fourroads with --role lead."
-    ));
-    false
 }
 
 fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
@@ -330,7 +321,7 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
             required: true,
         },
         format!("You chose {road}; {} chose {agent_road}. Why?", call.agent),
-        "A reason is required when your road differs · Enter saves · Esc cancels",
+        "A reason is required when your road differs",
         &comment,
     ))));
     Vec::new()
@@ -356,9 +347,9 @@ fn comment(state: &mut State) -> Vec<Effect> {
         },
         format!("Comment on the review of {}'s call", call.agent),
         if required {
-            "Your road differs from the agent's, so the comment is the reason · Enter saves · Esc cancels"
+            "Your road differs from the agent's, so the comment is the reason"
         } else {
-            "Optional · Enter saves · Esc cancels"
+            "Optional"
         },
         &review.comment,
     ))));
@@ -409,63 +400,92 @@ fn cycle_agent(state: &mut State) -> Vec<Effect> {
     reload_calls(state)
 }
 
-/// Enter in a prompt.
-pub(super) fn prompt_submit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::Prompt(prompt)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
-    match prompt.purpose.clone() {
-        PromptPurpose::Review {
-            call_id,
-            road,
-            required,
-        } => {
-            if required && text.is_empty() {
-                prompt.error =
-                    Some("A reason is required: your road differs from the agent's.".into());
-                return Vec::new();
+/// What the Review view accepts now on `tab`: a lead reviews, comments and manages
+/// cases; an agent sees and acknowledges the reviews of their own calls.
+pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
+    let lead = state.role == Role::Lead;
+    let mut commands = Vec::new();
+    match tab {
+        ReviewTab::Calls => {
+            if lead {
+                commands.extend([
+                    Command::Road1,
+                    Command::Road2,
+                    Command::Road3,
+                    Command::Road4,
+                ]);
             }
-            state.overlay = None;
-            vec![Effect::SaveReview {
-                call_id,
-                road,
-                comment: text,
-                lead: state.agent.clone(),
-            }]
+            commands.push(Command::NextUnreviewed);
+            if lead {
+                commands.push(Command::Comment);
+            }
+            let own = state
+                .review
+                .selected_call()
+                .is_some_and(|call| call.agent == state.agent);
+            if own {
+                commands.push(Command::Acknowledge);
+            }
+            commands.extend([Command::Filter, Command::CyclePeriod]);
+            if lead {
+                commands.push(Command::CycleAgent);
+            }
+            commands.extend([
+                Command::CycleRoadFilter,
+                Command::ToggleUnreviewed,
+                Command::ToggleDisagreements,
+                Command::ToggleCases,
+                Command::Export,
+            ]);
         }
-        PromptPurpose::CloseCase { case_id } => {
-            if text.is_empty() {
-                prompt.error = Some("A note is required to close a case by hand.".into());
-                return Vec::new();
+        ReviewTab::Cases => {
+            if lead {
+                commands.extend([Command::DueLater, Command::DueEarlier, Command::CloseCase]);
             }
-            state.overlay = None;
-            vec![Effect::ChangeCase {
-                case_id,
-                change: CaseChange::Close(text),
-                who: state.agent.clone(),
-            }]
-        }
-        PromptPurpose::Filter => {
-            let today = state.clock.today();
-            let agents = state.review.agents.clone();
-            match state.review.filters.apply_line(&text, &agents, today) {
-                Ok(()) => {
-                    state.overlay = None;
-                    reload_calls(state)
-                }
-                Err(error) => {
-                    prompt.error = Some(error);
-                    Vec::new()
-                }
-            }
+            commands.push(Command::ToggleCases);
         }
     }
+    commands.extend([
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::First,
+        Command::Last,
+    ]);
+    commands
 }
 
-/// Esc in a prompt.
-pub(super) fn prompt_cancelled(state: &mut State, prompt: &Prompt) {
-    if let PromptPurpose::Review { required: true, .. } = prompt.purpose {
+/// The filter line's text: applied, or why not.
+pub(super) fn apply_filter(state: &mut State, text: &str) -> Result<Vec<Effect>, String> {
+    let today = state.clock.today();
+    let agents = state.review.agents.clone();
+    state.review.filters.apply_line(text, &agents, today)?;
+    Ok(reload_calls(state))
+}
+
+/// A lead's review comment: saved, or why not.
+pub(super) fn save_review(
+    state: &State,
+    call_id: Id,
+    road: Road,
+    required: bool,
+    text: String,
+) -> Result<Vec<Effect>, String> {
+    if required && text.is_empty() {
+        return Err("A reason is required: your road differs from the agent's.".into());
+    }
+    Ok(vec![Effect::SaveReview {
+        call_id,
+        road,
+        comment: text,
+        lead: state.agent.clone(),
+    }])
+}
+
+/// A review prompt was closed without saving.
+pub(super) fn prompt_cancelled(state: &mut State, purpose: &PromptPurpose) {
+    if let PromptPurpose::Review { required: true, .. } = purpose {
         state.warn("Not saved: a road other than the agent's needs a reason.");
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use crate::app::{Command, Context};
+use crate::app::{CONTEXTS, Command, Context};
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
@@ -22,14 +22,23 @@ pub struct KeyChord {
 pub enum KeymapError {
     #[error("unknown key \"{0}\" (examples: ctrl-e, alt-1, f2, shift-tab, enter, pagedown, x)")]
     UnknownKey(String),
-    #[error("unknown context \"{0}\" (use global, normal, queue, road, customer or notes)")]
+    #[error("unknown context \"{0}\" (use {names})", names = context_names())]
     UnknownContext(String),
+    #[error(
+        "\"{key}\" cannot be bound in [keys.{context}]: there it types text (use ctrl- or alt- with it)"
+    )]
+    TypedKey { key: String, context: &'static str },
     #[error(
         "unknown command \"{0}\" (see the help overlay for command names, or \"none\" to unbind)"
     )]
     UnknownCommand(String),
     #[error("the default keymap is invalid: {0}")]
     Default(String),
+}
+
+fn context_names() -> String {
+    let names: Vec<&str> = CONTEXTS.iter().map(|c| c.name()).collect();
+    names.join(", ")
 }
 
 impl KeyChord {
@@ -113,6 +122,14 @@ impl KeyChord {
         };
         Ok(KeyChord::new(code, mods))
     }
+
+    /// A character typed without Ctrl or Alt: text, wherever text is being typed.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
 }
 
 impl fmt::Display for KeyChord {
@@ -158,6 +175,8 @@ pub struct Binding {
     pub key: KeyChord,
     pub command: Command,
     pub description: String,
+    /// The hint bar's short label.
+    pub hint: String,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +190,7 @@ struct BindingEntry {
     keys: Vec<String>,
     command: Command,
     description: String,
+    hint: String,
 }
 
 /// User overrides: `[keys.<context>]` tables of `"<key>" = "<command>"` (or `"none"`).
@@ -195,6 +215,7 @@ impl Keymap {
                     key: KeyChord::parse(key)?,
                     command: entry.command,
                     description: entry.description.clone(),
+                    hint: entry.hint.clone(),
                 });
             }
         }
@@ -222,19 +243,31 @@ impl Keymap {
                 if command_name == "none" {
                     continue;
                 }
+                if context.takes_text() && key.is_text() {
+                    return Err(KeymapError::TypedKey {
+                        key: key_text.clone(),
+                        context: context.name(),
+                    });
+                }
                 let command: Command = toml::Value::String(command_name.clone())
                     .try_into()
                     .map_err(|_| KeymapError::UnknownCommand(command_name.clone()))?;
-                let description = bindings
+                // Words from a default binding of the same command, in this context first.
+                let words = bindings
                     .iter()
-                    .find(|b| b.command == command)
-                    .map(|b| b.description.clone())
-                    .unwrap_or_else(|| command_name.replace('_', " "));
+                    .filter(|b| b.command == command)
+                    .min_by_key(|b| b.context != context)
+                    .map(|b| (b.description.clone(), b.hint.clone()));
+                let (description, hint) = words.unwrap_or_else(|| {
+                    let name = command_name.replace('_', " ");
+                    (name.clone(), name)
+                });
                 bindings.push(Binding {
                     context,
                     key,
                     command,
                     description,
+                    hint,
                 });
             }
         }
@@ -248,75 +281,96 @@ impl Keymap {
             .find_map(|context| self.lookup.get(&(*context, key)).copied())
     }
 
-    /// Keys that run `command` in any of `contexts`, in keymap order, for hints.
+    /// Keys that run `command` with `contexts` active, each once, most specific context
+    /// first and in keymap order within one: a key
+    /// that a more specific context binds to something else is left out.
     pub fn keys_for(&self, command: Command, contexts: &[Context]) -> Vec<KeyChord> {
-        self.bindings
-            .iter()
-            .filter(|b| b.command == command && contexts.contains(&b.context))
-            .map(|b| b.key)
-            .collect()
+        let mut keys: Vec<KeyChord> = Vec::new();
+        for context in contexts {
+            for binding in &self.bindings {
+                if binding.command == command
+                    && binding.context == *context
+                    && !keys.contains(&binding.key)
+                    && self.resolve(contexts, binding.key) == Some(command)
+                {
+                    keys.push(binding.key);
+                }
+            }
+        }
+        keys
     }
 
-    /// "Ctrl-Q/Ctrl-C": every key for a command, joined.
+    /// "Ctrl-Q/Ctrl-C": every key that runs a command here, once each, joined.
     pub fn key_label(&self, command: Command, contexts: &[Context]) -> String {
-        self.keys_for(command, contexts)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("/")
+        join_keys(&self.keys_for(command, contexts))
     }
 
-    /// The bindings of `contexts`, grouped by context and command, for the help overlay:
-    /// (context, keys label, description).
-    pub fn help_rows(&self, contexts: &[Context]) -> Vec<(Context, String, String)> {
+    /// The binding that speaks for `command` here: the first of `contexts` that binds it.
+    fn binding_for(&self, command: Command, contexts: &[Context]) -> Option<&Binding> {
+        contexts.iter().find_map(|context| {
+            self.bindings
+                .iter()
+                .find(|b| b.command == command && b.context == *context)
+        })
+    }
+
+    /// What `command` does, in the words of the binding that applies here.
+    /// A command no key runs here (the palette still offers it) takes the words of any
+    /// binding it has.
+    pub fn description(&self, command: Command, contexts: &[Context]) -> Option<&str> {
+        self.binding_for(command, contexts)
+            .or_else(|| self.bindings.iter().find(|b| b.command == command))
+            .map(|b| b.description.as_str())
+    }
+
+    /// The hint bar's label for `command` here.
+    pub fn hint(&self, command: Command, contexts: &[Context]) -> Option<&str> {
+        self.binding_for(command, contexts).map(|b| b.hint.as_str())
+    }
+
+    /// Rows for the help overlay from what each place accepts: (context the keys are
+    /// bound in, keys, description), grouped by context in `CONTEXTS` order, each
+    /// command once per context and each key once.
+    pub fn help_rows(
+        &self,
+        places: &[(Vec<Context>, Vec<Command>)],
+    ) -> Vec<(Context, String, String)> {
         let mut rows: Vec<(Context, Command, String, Vec<KeyChord>)> = Vec::new();
-        for binding in self
-            .bindings
-            .iter()
-            .filter(|b| contexts.contains(&b.context))
-        {
-            match rows
-                .iter_mut()
-                .find(|r| r.0 == binding.context && r.1 == binding.command)
-            {
-                Some(row) => row.3.push(binding.key),
-                None => rows.push((
-                    binding.context,
-                    binding.command,
-                    binding.description.clone(),
-                    vec![binding.key],
-                )),
+        for (contexts, commands) in places {
+            for binding in &self.bindings {
+                let runs_here = commands.contains(&binding.command)
+                    && contexts.contains(&binding.context)
+                    && self.resolve(contexts, binding.key) == Some(binding.command);
+                if !runs_here {
+                    continue;
+                }
+                let row = rows
+                    .iter_mut()
+                    .find(|r| r.0 == binding.context && r.1 == binding.command);
+                match row {
+                    Some(row) if !row.3.contains(&binding.key) => row.3.push(binding.key),
+                    Some(_) => {}
+                    None => rows.push((
+                        binding.context,
+                        binding.command,
+                        binding.description.clone(),
+                        vec![binding.key],
+                    )),
+                }
             }
         }
-        rows.sort_by_key(|r| contexts.iter().position(|c| *c == r.0));
+        rows.sort_by_key(|r| CONTEXTS.iter().position(|c| *c == r.0));
         rows.into_iter()
-            .map(|(context, _, description, keys)| {
-                let label = keys.iter().map(ToString::to_string).collect::<Vec<_>>();
-                (context, label.join("/"), description)
-            })
+            .map(|(context, _, description, keys)| (context, join_keys(&keys), description))
             .collect()
     }
+}
 
-    /// Every command with its description and keys, once each, for the palette.
-    pub fn commands(&self) -> Vec<(Command, String, String)> {
-        let mut seen: Vec<Command> = Vec::new();
-        let mut rows = Vec::new();
-        for binding in &self.bindings {
-            if seen.contains(&binding.command) {
-                continue;
-            }
-            seen.push(binding.command);
-            let keys = self
-                .bindings
-                .iter()
-                .filter(|b| b.command == binding.command)
-                .map(|b| b.key.to_string())
-                .collect::<Vec<_>>()
-                .join("/");
-            rows.push((binding.command, binding.description.clone(), keys));
-        }
-        rows
-    }
+fn join_keys(keys: &[KeyChord]) -> String {
+    keys.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

@@ -28,11 +28,13 @@ pub(crate) fn safe(text: &str) -> Cow<'_, str> {
 }
 
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
+    let hint_lines = hints::lines(state, theme, keymap, frame.area().width);
+    let hint_height = hint_lines.len().clamp(1, hints::MAX_LINES) as u16;
     let [title, main, message, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(hint_height),
     ])
     .areas(frame.area());
     render_title(frame, title, state, theme);
@@ -42,7 +44,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) 
         View::Dashboard => dashboard::render(frame, main, state, theme),
     }
     render_message(frame, message, state, theme);
-    hints::render(frame, hints, state, theme, keymap);
+    frame.render_widget(Paragraph::new(hint_lines), hints);
     overlays::render(frame, state, theme, keymap);
 }
 
