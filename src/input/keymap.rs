@@ -145,7 +145,11 @@ impl fmt::Display for KeyChord {
         }
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c)
+                if self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
                 write!(f, "{}", c.to_ascii_uppercase())
             }
             KeyCode::Char(c) => write!(f, "{c}"),
@@ -233,7 +237,7 @@ impl Keymap {
     /// The defaults with the user's overrides merged over them.
     pub fn with_overrides(overrides: &KeyOverrides) -> Result<Keymap, KeymapError> {
         let defaults = Keymap::default_keymap()?;
-        let mut bindings = defaults.bindings;
+        let mut bindings = defaults.bindings.clone();
         for (context_name, keys) in overrides {
             let context = Context::parse(context_name)
                 .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
@@ -253,7 +257,8 @@ impl Keymap {
                     .try_into()
                     .map_err(|_| KeymapError::UnknownCommand(command_name.clone()))?;
                 // Words from a default binding of the same command, in this context first.
-                let words = bindings
+                let words = defaults
+                    .bindings
                     .iter()
                     .filter(|b| b.command == command)
                     .min_by_key(|b| b.context != context)
@@ -366,11 +371,15 @@ impl Keymap {
     }
 }
 
+/// "↑/k"; with the slash key among them, "/, q" so it cannot be misread.
 fn join_keys(keys: &[KeyChord]) -> String {
-    keys.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("/")
+    let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    let separator = if names.len() > 1 && names.iter().any(|n| n == "/") {
+        ", "
+    } else {
+        "/"
+    };
+    names.join(separator)
 }
 
 #[cfg(test)]
@@ -478,5 +487,55 @@ mod tests {
         assert!(bad("queue", "ctrl-banana", "quit").contains("unknown key \"ctrl-banana\""));
         assert!(bad("kitchen", "x", "quit").contains("unknown context \"kitchen\""));
         assert!(bad("queue", "x", "fly").contains("unknown command \"fly\""));
+        // A plain letter where text is typed would steal it from the text.
+        assert!(bad("prompt", "x", "confirm").contains("cannot be bound in [keys.prompt]"));
+        assert!(bad("global", "q", "quit").contains("cannot be bound in [keys.global]"));
+        assert!(bad("notes", "space", "copy").contains("cannot be bound"));
+        // With a modifier, or where nothing is typed, it may.
+        let mut overrides = KeyOverrides::new();
+        overrides.insert(
+            "prompt".into(),
+            BTreeMap::from([("alt-x".to_string(), "confirm".to_string())]),
+        );
+        overrides.insert(
+            "help".into(),
+            BTreeMap::from([("x".to_string(), "cancel".to_string())]),
+        );
+        assert!(Keymap::with_overrides(&overrides).is_ok());
+    }
+
+    #[test]
+    fn every_default_binding_has_words_and_a_short_hint() {
+        let keymap = Keymap::default_keymap().unwrap();
+        for binding in &keymap.bindings {
+            assert!(!binding.description.is_empty(), "{binding:?}");
+            let hint = binding.hint.chars().count();
+            assert!((1..=16).contains(&hint), "{binding:?}");
+            assert!(
+                !(binding.context.takes_text() && binding.key.is_text()),
+                "{binding:?} would steal typed text"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_show_once_and_only_where_they_run_the_command() {
+        let keymap = Keymap::default_keymap().unwrap();
+        let queue = [Context::Global, Context::Queue, Context::Normal];
+        let road = [Context::Global, Context::Road, Context::Normal];
+        assert_eq!(keymap.key_label(Command::Up, &queue), "↑/k");
+        assert_eq!(keymap.key_label(Command::Road1, &road), "Alt-1/1");
+        // Enter starts a call in the queue but goes back to the notes in the road pane.
+        assert_eq!(keymap.key_label(Command::StartCall, &road), "");
+        assert_eq!(keymap.key_label(Command::EditNotes, &road), "Enter/e");
+        // A more specific context's binding hides the general one.
+        let mut overrides = KeyOverrides::new();
+        overrides.insert(
+            "queue".into(),
+            BTreeMap::from([("q".to_string(), "filter".to_string())]),
+        );
+        let keymap = Keymap::with_overrides(&overrides).unwrap();
+        assert_eq!(keymap.key_label(Command::Quit, &queue), "Ctrl-Q/Ctrl-C");
+        assert_eq!(keymap.key_label(Command::Filter, &queue), "/, q");
     }
 }

@@ -26,16 +26,11 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if queue.filter_editing || !queue.filter.is_empty() {
+        // What keeps and clears it is in the hint bar, from the keymap.
         let cursor = if queue.filter_editing { "▏" } else { "" };
-        let hint = if queue.filter_editing {
-            "  Enter keeps · Esc clears"
-        } else {
-            "  (Esc clears)"
-        };
         lines.push(Line::from(vec![
             Span::styled("/", theme.key),
             Span::raw(format!("{}{cursor}", safe(&queue.filter))),
-            Span::styled(hint, theme.dim),
         ]));
     }
     if !queue.loaded {
