@@ -125,13 +125,6 @@ impl State {
         }
     }
 
-    /// True while keys go into a text field rather than to commands.
-    pub fn is_typing(&self) -> bool {
-        self.overlay.as_ref().is_some_and(Overlay::takes_text)
-            || self.queue.filter_editing
-            || (self.focus == Pane::Notes && self.call.is_some() && self.view == View::Agent)
-    }
-
     /// The keymap contexts that apply now, most specific first.
     pub fn key_contexts(&self) -> Vec<Context> {
         Place::of(self).contexts()

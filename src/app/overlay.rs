@@ -66,13 +66,6 @@ impl Prompt {
 }
 
 impl Overlay {
-    pub fn takes_text(&self) -> bool {
-        matches!(
-            self,
-            Overlay::Palette(_) | Overlay::AddCustomer(_) | Overlay::Prompt(_)
-        )
-    }
-
     pub(super) fn paste(&mut self, text: &str) {
         let line = text.replace('\n', " ");
         match self {
