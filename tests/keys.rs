@@ -258,6 +258,11 @@ fn assert_hints_complete(app: &mut Harness, what: &str) {
             // The four roads show as one range from road 1's key.
             let first = app.keymap.keys_for(Command::Road1, &now.contexts)[0].to_string();
             bar.contains(&format!(" {first}…"))
+        } else if matches!(command, Command::Up | Command::Down) {
+            // Up and down may show as one hint ("↑↓/kj move").
+            let first = |c: Command| app.keymap.keys_for(c, &now.contexts)[0].to_string();
+            let merged = format!(" {}{}", first(Command::Up), first(Command::Down));
+            bar.contains(&format!(" {keys} {hint} ")) || bar.contains(&merged)
         } else {
             bar.contains(&format!(" {keys} {hint} "))
         };

@@ -87,6 +87,7 @@ fn pairs(now: &Available, keymap: &Keymap) -> (Vec<Pair>, Vec<Pair>, Option<Pair
         Command::Road4,
     ];
     let road_range = road_range(now, keymap, &roads);
+    let up_down = up_down(now, keymap);
     let mut essential = Vec::new();
     let mut other = Vec::new();
     let mut help = None;
@@ -98,6 +99,10 @@ fn pairs(now: &Available, keymap: &Keymap) -> (Vec<Pair>, Vec<Pair>, Option<Pair
             }
             roads_done = true;
             road_range.clone()
+        } else if command == Command::Down && up_down.is_some() {
+            continue;
+        } else if command == Command::Up && up_down.is_some() {
+            up_down.clone()
         } else {
             let keys = keymap.key_label(command, &now.contexts);
             (!keys.is_empty()).then(|| Pair {
@@ -156,6 +161,40 @@ fn road_range(now: &Available, keymap: &Keymap, roads: &[Command; 4]) -> Option<
             .hint(roads[0], &now.contexts)
             .unwrap_or("road")
             .to_string(),
+    })
+}
+
+/// "↑↓/kj move": up and down as one hint, when each has as many keys as the other.
+fn up_down(now: &Available, keymap: &Keymap) -> Option<Pair> {
+    if !(now.accepts(Command::Up) && now.accepts(Command::Down)) {
+        return None;
+    }
+    let up = keymap.keys_for(Command::Up, &now.contexts);
+    let down = keymap.keys_for(Command::Down, &now.contexts);
+    if up.is_empty() || up.len() != down.len() {
+        return None;
+    }
+    let keys = up
+        .iter()
+        .zip(&down)
+        .map(|(u, d)| format!("{u}{d}"))
+        .collect::<Vec<_>>()
+        .join("/");
+    // "scroll up" and "scroll down" make "scroll"; "up" and "down", "move".
+    let up_hint = keymap.hint(Command::Up, &now.contexts).unwrap_or_default();
+    let down_hint = keymap
+        .hint(Command::Down, &now.contexts)
+        .unwrap_or_default();
+    let shared = up_hint.strip_suffix("up").map(str::trim);
+    let label = match shared {
+        Some(prefix) if down_hint.strip_suffix("down").map(str::trim) == Some(prefix) => {
+            if prefix.is_empty() { "move" } else { prefix }
+        }
+        _ => return None,
+    };
+    Some(Pair {
+        keys,
+        label: label.to_string(),
     })
 }
 
