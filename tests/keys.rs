@@ -338,3 +338,29 @@ fn the_hint_bar_at_80x24_shows_every_key_that_matters() {
     let mut app = Harness::empty();
     assert_hints_complete(&mut app, "welcome");
 }
+
+#[test]
+fn the_title_and_pane_texts_name_the_keys_the_user_bound() {
+    let mut app = Harness::empty();
+    let mut keys = KeyOverrides::new();
+    keys.insert(
+        "global".into(),
+        BTreeMap::from([
+            ("f3".to_string(), "none".to_string()),
+            ("f5".to_string(), "view_review".to_string()),
+        ]),
+    );
+    keys.insert(
+        "queue".into(),
+        BTreeMap::from([
+            ("a".to_string(), "none".to_string()),
+            ("n".to_string(), "add_customer".to_string()),
+        ]),
+    );
+    app.keymap = Keymap::with_overrides(&keys).unwrap();
+    app.press("esc");
+    let screen = app.render(80, 24);
+    assert!(screen.contains(" F5 Review "), "{screen}");
+    assert!(!screen.contains("F3"), "{screen}");
+    assert!(screen.contains("Press n to"), "{screen}");
+}
