@@ -1,6 +1,7 @@
 //! Input: keys as data. The embedded default keymap, user overrides from config.toml,
 //! key-chord parsing and display, and the reverse map from commands to keys for hints.
 
+mod chord;
 pub mod keymap;
 
 pub use crate::app::Context;
