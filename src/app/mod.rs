@@ -235,7 +235,7 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::DemoLoaded { customers, calls } => {
             state.overlay = None;
             state.info(format!(
-                "Demo data loaded: {customers} customers and {calls} calls. Enter starts a call with the selected customer."
+                "Demo data loaded: {customers} customers and {calls} calls. Start a call with the selected customer."
             ));
             vec![Effect::LoadQueue]
         }
@@ -438,7 +438,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::ToggleCases
         | Command::CloseCase
         | Command::Refresh => {
-            state.info("That key works in the Review (F3) or Dashboard (F4) view.");
+            state.info("That works in the Review or Dashboard view.");
             Vec::new()
         }
     }

@@ -247,7 +247,7 @@ pub(super) fn close(state: &mut State) -> Outcome {
     match state.overlay.take() {
         Some(Overlay::AddCustomer(form)) if !form.is_blank() => {
             state.customer_draft = Some(*form);
-            state.info("Form closed; your draft is kept. Press a to finish it.");
+            state.info("Form closed; your draft is kept for when you add a customer again.");
             Outcome::Closed(None)
         }
         Some(Overlay::Prompt(prompt)) => Outcome::Closed(Some(prompt.purpose)),

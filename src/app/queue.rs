@@ -208,7 +208,7 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
 
 fn start_call(state: &mut State) -> Vec<Effect> {
     let Some(entry) = state.queue.selected_entry().cloned() else {
-        state.warn("No customer selected. Press a to add one.");
+        state.warn("No customer is selected; add one first.");
         return Vec::new();
     };
     if let Some(active) = &state.call
