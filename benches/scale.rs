@@ -161,8 +161,7 @@ struct App {
 impl App {
     fn new(role: Role) -> App {
         let keymap = Keymap::default_keymap().unwrap();
-        let mut state = State::new("Bench Agent", role, "bench", clock());
-        state.palette_commands = keymap.commands();
+        let state = State::new("Bench Agent", role, "bench", clock());
         let mut app = App {
             state,
             keymap,

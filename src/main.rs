@@ -210,7 +210,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &store_path.display().to_string(),
                 Clock::system(),
             );
-            state.palette_commands = keymap.commands();
             state.review.blind = config.blind_review.unwrap_or(true);
             state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();

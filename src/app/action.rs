@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{CaseChange, Command};
+use super::{CaseChange, Command, PaletteItem};
 use crate::domain::{Call, CallReason, Case, Customer, Direction, Id, QueueEntry, Road};
 use crate::store::{
     CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
@@ -15,6 +15,9 @@ use crate::store::{
 #[derive(Debug)]
 pub enum Action {
     Command(Command),
+    /// Open the command palette with what can be done here (the input layer words the
+    /// rows from the keymap).
+    OpenPalette(Vec<PaletteItem>),
     /// A key for the focused text field (notes, filter, form, palette) or an overlay.
     Key(KeyEvent),
     Paste(String),

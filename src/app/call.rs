@@ -255,6 +255,33 @@ pub(super) fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
     vec![Effect::UpdateCall(call)]
 }
 
+/// What the road pane accepts now: the case keys only when there is a case to link or
+/// close, the callback time only for a callback.
+pub(super) fn road_accepts(state: &State) -> Vec<Command> {
+    let mut commands = vec![
+        Command::EditNotes,
+        Command::SentimentUp,
+        Command::SentimentDown,
+        Command::ToggleOutcome,
+        Command::DueLater,
+        Command::DueEarlier,
+    ];
+    if let Some(active) = &state.call {
+        let call = &active.call;
+        if call.outcome == Outcome::Callback {
+            commands.extend([Command::CallbackEarlier, Command::CallbackLater]);
+        }
+        if !active.open_cases.is_empty() {
+            commands.push(Command::CycleCase);
+        }
+        if call.outcome == Outcome::Resolved && call.case_id.is_some() {
+            commands.push(Command::ToggleCloseCase);
+        }
+    }
+    commands.extend([Command::CycleStatus, Command::CycleReason]);
+    commands
+}
+
 pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
     let today = state.clock.today();
     let Some(active) = &mut state.call else {

@@ -2,11 +2,10 @@
 //! date, closing a case with a note or reopening it (each audited by the store).
 
 use super::overlay::{Prompt, PromptPurpose};
-use super::review::{ReviewTab, lead_only};
-use super::{Effect, Overlay, State};
-use crate::domain::CaseStatus;
+use super::{Effect, Overlay, State, lead_only};
 use crate::domain::clock::shift_due;
 use crate::domain::text::{possessive, sanitize_line};
+use crate::domain::{CaseStatus, Id};
 use crate::store::{CasePage, CaseRow};
 
 /// A change a lead makes to a case.
@@ -66,7 +65,7 @@ pub(super) fn selected_case(state: &State) -> Option<CaseRow> {
 }
 
 pub(super) fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
-    if state.review.tab != ReviewTab::Cases || !lead_only(state, "move a case's due date") {
+    if !lead_only(state, "move a case's due date") {
         return Vec::new();
     }
     let Some(row) = selected_case(state) else {
@@ -88,7 +87,7 @@ pub(super) fn move_due(state: &mut State, later: bool) -> Vec<Effect> {
 }
 
 pub(super) fn close_or_reopen(state: &mut State) -> Vec<Effect> {
-    if state.review.tab != ReviewTab::Cases || !lead_only(state, "close or reopen a case") {
+    if !lead_only(state, "close or reopen a case") {
         return Vec::new();
     }
     let Some(row) = selected_case(state) else {
@@ -106,8 +105,24 @@ pub(super) fn close_or_reopen(state: &mut State) -> Vec<Effect> {
             case_id: row.case.id,
         },
         format!("Close the case of {}", row.customer),
-        "Say why it can close (required) · Enter closes · Esc cancels",
+        "Say why it can close (required)",
         "",
     ))));
     Vec::new()
+}
+
+/// The lead's closing note: the case closes, or why not.
+pub(super) fn close_with_note(
+    state: &State,
+    case_id: Id,
+    text: String,
+) -> Result<Vec<Effect>, String> {
+    if text.is_empty() {
+        return Err("A note is required to close a case by hand.".into());
+    }
+    Ok(vec![Effect::ChangeCase {
+        case_id,
+        change: CaseChange::Close(text),
+        who: state.agent.clone(),
+    }])
 }

@@ -63,6 +63,12 @@ pub enum Command {
     CloseCase,
     Refresh,
     Export,
+    /// Overlays and the queue filter line: save, apply or run what is chosen.
+    Confirm,
+    /// Overlays and the queue filter line: close without saving.
+    Cancel,
+    NextField,
+    PrevField,
 }
 
 impl Command {
@@ -76,6 +82,40 @@ impl Command {
             _ => None,
         }
     }
+
+    /// Whether the command changes data or what the user may do next (the hint bar keeps
+    /// these visible at any width); moving, scrolling, switching views, help and the
+    /// palette are plain navigation and may hide behind "F1 more".
+    pub fn is_essential(self) -> bool {
+        !matches!(
+            self,
+            Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::First
+                | Command::Last
+                | Command::NextPane
+                | Command::PrevPane
+                | Command::ViewAgent
+                | Command::ViewReview
+                | Command::ViewDashboard
+                | Command::Help
+                | Command::Palette
+                | Command::Quit
+                | Command::Escape
+                | Command::Copy
+        )
+    }
+}
+
+/// A row of the command palette: a command with what it does and the keys that run it
+/// where the palette was opened ("" when none does).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaletteItem {
+    pub command: Command,
+    pub description: String,
+    pub keys: String,
 }
 
 /// Where a binding applies.
@@ -91,7 +131,33 @@ pub enum Context {
     Review,
     Cases,
     Dashboard,
+    /// The queue's `/` filter line while typing in it.
+    Filter,
+    Welcome,
+    Help,
+    Palette,
+    Prompt,
+    Form,
 }
+
+/// Every context, in the order the help overlay lists them.
+pub const CONTEXTS: [Context; 15] = [
+    Context::Global,
+    Context::Normal,
+    Context::Queue,
+    Context::Filter,
+    Context::Customer,
+    Context::Road,
+    Context::Notes,
+    Context::Review,
+    Context::Cases,
+    Context::Dashboard,
+    Context::Welcome,
+    Context::Help,
+    Context::Palette,
+    Context::Prompt,
+    Context::Form,
+];
 
 impl Context {
     pub fn parse(name: &str) -> Option<Context> {
@@ -109,6 +175,47 @@ impl Context {
             Context::Review => "Review: calls",
             Context::Cases => "Review: open cases",
             Context::Dashboard => "Dashboard",
+            Context::Filter => "Typing a queue filter",
+            Context::Welcome => "Welcome screen",
+            Context::Help => "This help",
+            Context::Palette => "Command palette",
+            Context::Prompt => "One-line prompts (a reason, a note, the review filter)",
+            Context::Form => "Add-customer form",
         }
+    }
+
+    /// The name used in the keymap and in config `[keys.<name>]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Normal => "normal",
+            Context::Queue => "queue",
+            Context::Road => "road",
+            Context::Customer => "customer",
+            Context::Notes => "notes",
+            Context::Review => "review",
+            Context::Cases => "cases",
+            Context::Dashboard => "dashboard",
+            Context::Filter => "filter",
+            Context::Welcome => "welcome",
+            Context::Help => "help",
+            Context::Palette => "palette",
+            Context::Prompt => "prompt",
+            Context::Form => "form",
+        }
+    }
+
+    /// Contexts whose keys apply while text is being typed: a plain character there
+    /// would steal a letter from the text, so it cannot be bound.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Context::Global
+                | Context::Notes
+                | Context::Filter
+                | Context::Palette
+                | Context::Prompt
+                | Context::Form
+        )
     }
 }

@@ -51,6 +51,20 @@ pub(super) fn loaded(state: &mut State, figures: Dashboard, generation: u64) {
     }
 }
 
+/// What the Dashboard view accepts.
+pub(super) fn accepts() -> Vec<Command> {
+    vec![
+        Command::CyclePeriod,
+        Command::Refresh,
+        Command::Export,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::First,
+    ]
+}
+
 pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
     let page = state.page_rows;
     let board = &mut state.dashboard;

@@ -4,6 +4,7 @@
 //! routes: each pane and overlay has its own.
 
 mod action;
+mod available;
 mod call;
 mod cases;
 mod command;
@@ -27,13 +28,12 @@ use crate::domain::call::Role;
 use crate::store::CustomerContext;
 
 pub use action::{Action, Effect};
+pub use available::{Available, Place, available, available_at, view_places};
 pub use call::{ActiveCall, NotesStatus, SaveTrouble};
 pub use cases::CaseChange;
-pub use command::{Command, Context};
+pub use command::{CONTEXTS, Command, Context, PaletteItem};
 pub use dashboard::DashboardState;
-pub use overlay::{
-    AddCustomerForm, FORM_FIELDS, Overlay, Palette, PaletteItem, Prompt, PromptPurpose,
-};
+pub use overlay::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, PromptPurpose};
 pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
 pub use review::{PAGE_SIZE, ReviewState, ReviewTab};
@@ -93,8 +93,6 @@ pub struct State {
     pub quitting: bool,
     /// Rows the queue shows at once (set from the terminal size).
     pub page_rows: usize,
-    /// Commands the palette offers: (command, description, keys).
-    pub palette_commands: Vec<(Command, String, String)>,
     pub review: ReviewState,
     pub dashboard: DashboardState,
     /// The Agent view's focus, restored when coming back to it.
@@ -123,7 +121,6 @@ impl State {
             skipped_records: 0,
             quitting: false,
             page_rows: 10,
-            palette_commands: Vec::new(),
             review: ReviewState::default(),
             dashboard: DashboardState::default(),
             agent_focus: Pane::Queue,
@@ -146,34 +143,9 @@ impl State {
         self.viewer().hides_agent_road(call)
     }
 
-    /// True while keys go into a text field rather than to commands.
-    pub fn is_typing(&self) -> bool {
-        self.overlay.as_ref().is_some_and(Overlay::takes_text)
-            || self.queue.filter_editing
-            || (self.focus == Pane::Notes && self.call.is_some() && self.view == View::Agent)
-    }
-
     /// The keymap contexts that apply now, most specific first.
     pub fn key_contexts(&self) -> Vec<Context> {
-        if self.focus == Pane::Notes && self.call.is_some() && self.view == View::Agent {
-            return vec![Context::Notes, Context::Global];
-        }
-        if self.is_typing() {
-            return vec![Context::Global];
-        }
-        let pane = match (self.view, self.focus) {
-            (View::Agent, Pane::Queue) => Some(Context::Queue),
-            (View::Agent, Pane::Road) => Some(Context::Road),
-            (View::Agent, Pane::Customer) => Some(Context::Customer),
-            (View::Review, _) if self.review.tab == ReviewTab::Cases => Some(Context::Cases),
-            (View::Review, _) => Some(Context::Review),
-            (View::Dashboard, _) => Some(Context::Dashboard),
-            _ => None,
-        };
-        let mut contexts = vec![Context::Global];
-        contexts.extend(pane);
-        contexts.push(Context::Normal);
-        contexts
+        Place::of(self).contexts()
     }
 
     /// Panes Tab moves through in the current view.
@@ -214,11 +186,26 @@ impl State {
     }
 }
 
+/// Whether the user is a lead; if not, says that only a lead can do `what`.
+fn lead_only(state: &mut State, what: &str) -> bool {
+    if state.role == Role::Lead {
+        return true;
+    }
+    state.warn(format!("Only a team lead can {what}."));
+    false
+}
+
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
     state.clock.now = now;
     match action {
         Action::Command(command) => on_command(state, command),
+        Action::OpenPalette(items) => {
+            if state.overlay.is_none() {
+                state.overlay = Some(Overlay::Palette(Palette::new(items)));
+            }
+            Vec::new()
+        }
         Action::Key(key) => on_key(state, key),
         Action::Paste(text) => on_paste(state, &text),
         Action::Resize { height, .. } => {
@@ -277,7 +264,7 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::DemoLoaded { customers, calls } => {
             state.overlay = None;
             state.info(format!(
-                "Demo data loaded: {customers} customers and {calls} calls. Enter starts a call with the selected customer."
+                "Demo data loaded: {customers} customers and {calls} calls. Start a call with the selected customer."
             ));
             vec![Effect::LoadQueue]
         }
@@ -329,7 +316,58 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
     }
 }
 
+/// A command: an open overlay has it first, then the queue's filter line while typing
+/// in it, then the view and its panes.
 fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
+    if command == Command::Quit {
+        return quit(state);
+    }
+    if state.overlay.is_some() {
+        return match overlay::command(state, command) {
+            overlay::Outcome::Done(effects) => effects,
+            overlay::Outcome::Run(command) => run_command(state, command),
+            overlay::Outcome::Submitted(purpose, text) => prompt_submitted(state, purpose, &text),
+            overlay::Outcome::Closed(purpose) => {
+                if let Some(purpose) = purpose {
+                    review::prompt_cancelled(state, &purpose);
+                }
+                Vec::new()
+            }
+        };
+    }
+    if state.queue.filter_editing && matches!(command, Command::Confirm | Command::Cancel) {
+        return queue::filter_command(state, command);
+    }
+    run_command(state, command)
+}
+
+/// A prompt's text goes to the reducer its purpose names; the prompt closes when that
+/// reducer takes it and shows the reason under the field when not.
+fn prompt_submitted(state: &mut State, purpose: PromptPurpose, text: &str) -> Vec<Effect> {
+    let result = match purpose {
+        PromptPurpose::Review {
+            call_id,
+            road,
+            required,
+        } => review::save_review(state, call_id, road, required, text.to_string()),
+        PromptPurpose::CloseCase { case_id } => {
+            cases::close_with_note(state, case_id, text.to_string())
+        }
+        PromptPurpose::Filter => review::apply_filter(state, text),
+    };
+    match result {
+        Ok(effects) => {
+            state.overlay = None;
+            effects
+        }
+        Err(error) => {
+            overlay::prompt_error(state, error);
+            Vec::new()
+        }
+    }
+}
+
+fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
     let routed = match state.view {
         View::Review => review::command(state, command),
         View::Dashboard => dashboard::command(state, command),
@@ -347,10 +385,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
-        Command::Palette => {
-            state.overlay = Some(Overlay::Palette(Palette::new(&state.palette_commands)));
-            Vec::new()
-        }
+        // The input layer opens the palette (`Action::OpenPalette`) with the keymap's
+        // words; the palette never offers itself.
+        Command::Palette => Vec::new(),
         Command::Escape => escape(state),
         Command::NextPane | Command::PrevPane => {
             navigation::cycle_pane(state, command == Command::NextPane);
@@ -424,7 +461,14 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             state.info("Loading demo data…");
             vec![Effect::LoadDemo]
         }
-        Command::Road1 | Command::Road2 | Command::Road3 | Command::Road4 => Vec::new(),
+        Command::Road1
+        | Command::Road2
+        | Command::Road3
+        | Command::Road4
+        | Command::Confirm
+        | Command::Cancel
+        | Command::NextField
+        | Command::PrevField => Vec::new(),
         Command::NextUnreviewed
         | Command::Comment
         | Command::Acknowledge
@@ -436,16 +480,13 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::ToggleCases
         | Command::CloseCase
         | Command::Refresh => {
-            state.info("That key works in the Review (F3) or Dashboard (F4) view.");
+            state.info("That works in the Review or Dashboard view.");
             Vec::new()
         }
     }
 }
 
 fn escape(state: &mut State) -> Vec<Effect> {
-    if state.overlay.is_some() {
-        return overlay::close(state);
-    }
     if state.focus == Pane::Notes && state.call.is_some() && !state.queue.filter_editing {
         state.focus = Pane::Road;
         return call::autosave(state);
@@ -470,7 +511,8 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.overlay.is_some() {
-        return overlay::key(state, key);
+        overlay::key(state, key);
+        return Vec::new();
     }
     if state.queue.filter_editing {
         return queue::filter_key(state, key);

@@ -1,11 +1,13 @@
 //! Overlays drawn over the views: the welcome screen, help, the command palette, the
 //! add-customer form and one-line prompts (a review reason, a filter, a closing note). An
-//! open overlay receives the keys first.
+//! open overlay receives the keys first. What an overlay produces (a command chosen in the
+//! palette, a prompt's text) goes back to the root, which routes it; the overlay calls no
+//! other reducer.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::{Command, Effect, State};
+use super::{Command, Effect, PaletteItem, State};
 use crate::domain::customer::FieldError;
 use crate::domain::{Id, NewCustomer, Road};
 
@@ -64,13 +66,6 @@ impl Prompt {
 }
 
 impl Overlay {
-    pub fn takes_text(&self) -> bool {
-        matches!(
-            self,
-            Overlay::Palette(_) | Overlay::AddCustomer(_) | Overlay::Prompt(_)
-        )
-    }
-
     pub(super) fn paste(&mut self, text: &str) {
         let line = text.replace('\n', " ");
         match self {
@@ -79,21 +74,20 @@ impl Overlay {
                 palette.refilter();
             }
             Overlay::AddCustomer(form) => {
-                form.fields[form.focused].insert_str(&line);
+                let changed = form.fields[form.focused].insert_str(&line);
+                if changed {
+                    form.edited();
+                }
             }
             Overlay::Prompt(prompt) => {
-                prompt.field.insert_str(&line);
+                let changed = prompt.field.insert_str(&line);
+                if changed {
+                    prompt.error = None;
+                }
             }
             _ => {}
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct PaletteItem {
-    pub command: Command,
-    pub description: String,
-    pub keys: String,
 }
 
 pub struct Palette {
@@ -107,16 +101,8 @@ pub struct Palette {
 }
 
 impl Palette {
-    pub fn new(commands: &[(Command, String, String)]) -> Palette {
-        let items = commands
-            .iter()
-            .filter(|(command, _, _)| !matches!(command, Command::Palette | Command::Escape))
-            .map(|(command, description, keys)| PaletteItem {
-                command: *command,
-                description: description.clone(),
-                keys: keys.clone(),
-            })
-            .collect::<Vec<_>>();
+    /// A palette of `items`: what can be done where it was opened.
+    pub fn new(items: Vec<PaletteItem>) -> Palette {
         let search_text = items
             .iter()
             .map(|item| format!("{:?} {}", item.command, item.description))
@@ -199,79 +185,183 @@ impl AddCustomerForm {
         }
     }
 
+    /// The focused field changed: its error no longer applies.
+    /// What the user is fixing no longer needs its old complaint, and changed details
+    /// may be someone new.
+    fn edited(&mut self) {
+        let label = FORM_FIELDS.get(self.focused).copied().unwrap_or_default();
+        self.errors.retain(|e| !e.field.eq_ignore_ascii_case(label));
+        self.duplicate_of = None;
+    }
+
     fn is_blank(&self) -> bool {
         (0..self.fields.len()).all(|i| self.value(i).trim().is_empty())
     }
 }
 
-pub(super) fn close(state: &mut State) -> Vec<Effect> {
+/// What an overlay hands back to the root.
+pub(super) enum Outcome {
+    /// Done here; these effects remain.
+    Done(Vec<Effect>),
+    /// Run this command where the overlay was opened (the palette's choice, a welcome
+    /// key).
+    Run(Command),
+    /// A prompt's text, for the reducer its purpose names; the prompt stays open until
+    /// the root closes it (or shows an error in it).
+    Submitted(PromptPurpose, String),
+    /// The overlay was closed without saving; a prompt says what it was for.
+    Closed(Option<PromptPurpose>),
+}
+
+/// The commands an overlay accepts (its keymap context's, and quitting).
+pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
+    match overlay {
+        Overlay::Welcome => vec![
+            Command::LoadDemo,
+            Command::AddCustomer,
+            Command::Cancel,
+            Command::Quit,
+        ],
+        Overlay::Help { .. } => vec![
+            Command::Up,
+            Command::Down,
+            Command::PageUp,
+            Command::PageDown,
+            Command::First,
+            Command::Cancel,
+            Command::Quit,
+        ],
+        Overlay::Palette(_) => vec![
+            Command::Confirm,
+            Command::Up,
+            Command::Down,
+            Command::Cancel,
+            Command::Quit,
+        ],
+        Overlay::AddCustomer(_) => vec![
+            Command::Confirm,
+            Command::NextField,
+            Command::PrevField,
+            Command::Cancel,
+            Command::Quit,
+        ],
+        Overlay::Prompt(_) => vec![Command::Confirm, Command::Cancel, Command::Quit],
+    }
+}
+
+/// Closes the overlay; a non-blank add-customer form is kept as a draft.
+pub(super) fn close(state: &mut State) -> Outcome {
     match state.overlay.take() {
         Some(Overlay::AddCustomer(form)) if !form.is_blank() => {
             state.customer_draft = Some(*form);
-            state.info("Form closed; your draft is kept. Press a to finish it.");
+            state.info("Form closed; your draft is kept for when you add a customer again.");
+            Outcome::Closed(None)
         }
-        Some(Overlay::Prompt(prompt)) => super::review::prompt_cancelled(state, &prompt),
-        _ => {}
+        Some(Overlay::Prompt(prompt)) => Outcome::Closed(Some(prompt.purpose)),
+        _ => Outcome::Closed(None),
     }
-    Vec::new()
 }
 
-pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+/// A prompt's text was refused: say why under the field.
+pub(super) fn prompt_error(state: &mut State, error: String) {
+    if let Some(Overlay::Prompt(prompt)) = &mut state.overlay {
+        prompt.error = Some(error);
+    }
+}
+
+/// A command for the open overlay.
+pub(super) fn command(state: &mut State, command: Command) -> Outcome {
     let Some(overlay) = &mut state.overlay else {
-        return Vec::new();
+        return Outcome::Done(Vec::new());
     };
+    if command == Command::Cancel {
+        return close(state);
+    }
     match overlay {
-        Overlay::Welcome => match key.code {
-            KeyCode::Char('d') => super::on_command(state, Command::LoadDemo),
-            KeyCode::Char('a') => {
+        Overlay::Welcome => match command {
+            Command::AddCustomer => {
                 state.overlay = None;
-                super::on_command(state, Command::AddCustomer)
+                Outcome::Run(command)
             }
-            KeyCode::Char('q') => super::on_command(state, Command::Quit),
-            KeyCode::Esc => close(state),
-            _ => Vec::new(),
+            // The welcome screen stays until the demo data has loaded.
+            Command::LoadDemo => Outcome::Run(command),
+            _ => Outcome::Done(Vec::new()),
         },
         Overlay::Help { scroll } => {
-            match key.code {
-                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
-                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                KeyCode::PageDown => *scroll += 10,
-                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-                KeyCode::Home => *scroll = 0,
-                KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::F(1) | KeyCode::Enter => {
-                    state.overlay = None;
-                }
-                _ => {}
-            }
-            Vec::new()
+            *scroll = match command {
+                Command::Down => *scroll + 1,
+                Command::Up => scroll.saturating_sub(1),
+                Command::PageDown => *scroll + 10,
+                Command::PageUp => scroll.saturating_sub(10),
+                Command::First => 0,
+                _ => *scroll,
+            };
+            Outcome::Done(Vec::new())
         }
-        Overlay::Palette(palette) => match key.code {
-            KeyCode::Esc => close(state),
-            KeyCode::Enter => {
+        Overlay::Palette(palette) => match command {
+            Command::Confirm => {
                 let chosen = palette
                     .visible
                     .get(palette.selected)
                     .map(|&i| palette.items[i].command);
                 state.overlay = None;
                 match chosen {
-                    Some(command) => super::on_command(state, command),
-                    None => Vec::new(),
+                    Some(command) => Outcome::Run(command),
+                    None => Outcome::Done(Vec::new()),
                 }
             }
-            KeyCode::Up => {
+            Command::Up => {
                 palette.selected = palette.selected.saturating_sub(1);
-                Vec::new()
+                Outcome::Done(Vec::new())
             }
-            KeyCode::Down => {
+            Command::Down => {
                 if palette.selected + 1 < palette.visible.len() {
                     palette.selected += 1;
                 }
-                Vec::new()
+                Outcome::Done(Vec::new())
             }
+            _ => Outcome::Done(Vec::new()),
+        },
+        Overlay::Prompt(prompt) => match command {
+            Command::Confirm => {
+                let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
+                Outcome::Submitted(prompt.purpose.clone(), text)
+            }
+            _ => Outcome::Done(Vec::new()),
+        },
+        Overlay::AddCustomer(form) => {
+            let count = form.fields.len();
+            match command {
+                Command::NextField => form.focused = (form.focused + 1) % count,
+                Command::PrevField => form.focused = (form.focused + count - 1) % count,
+                Command::Confirm => return Outcome::Done(submit(state)),
+                _ => {}
+            }
+            Outcome::Done(Vec::new())
+        }
+    }
+}
+
+/// A key that is no command here: text for the palette's query, a prompt or a form field.
+pub(super) fn key(state: &mut State, key: KeyEvent) {
+    let Some(overlay) = &mut state.overlay else {
+        return;
+    };
+    let typed = match key.code {
+        KeyCode::Char(c) => !c.is_control(),
+        // Line breaks and focus keys mean nothing inside a one-line field.
+        KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab | KeyCode::Esc => false,
+        _ => true,
+    };
+    if !typed {
+        return;
+    }
+    match overlay {
+        Overlay::Welcome | Overlay::Help { .. } => {}
+        Overlay::Palette(palette) => match key.code {
             KeyCode::Backspace => {
                 palette.query.pop();
                 palette.refilter();
-                Vec::new()
             }
             KeyCode::Char(c)
                 if !key
@@ -280,43 +370,17 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             {
                 palette.query.push(c);
                 palette.refilter();
-                Vec::new()
             }
-            _ => Vec::new(),
+            _ => {}
         },
-        Overlay::Prompt(prompt) => match key.code {
-            KeyCode::Esc => close(state),
-            KeyCode::Enter => super::review::prompt_submit(state),
-            KeyCode::Char(c) if c.is_control() => Vec::new(),
-            _ => {
-                prompt.field.input(key);
+        Overlay::Prompt(prompt) => {
+            if prompt.field.input(key) {
                 prompt.error = None;
-                Vec::new()
             }
-        },
+        }
         Overlay::AddCustomer(form) => {
-            let count = form.fields.len();
-            match key.code {
-                KeyCode::Esc => close(state),
-                KeyCode::Tab | KeyCode::Down => {
-                    form.focused = (form.focused + 1) % count;
-                    Vec::new()
-                }
-                KeyCode::BackTab | KeyCode::Up => {
-                    form.focused = (form.focused + count - 1) % count;
-                    Vec::new()
-                }
-                KeyCode::Enter => submit(state),
-                KeyCode::Char(c) if c.is_control() => Vec::new(),
-                _ => {
-                    if form.fields[form.focused].input(key) {
-                        // What the user is fixing no longer needs its old complaint.
-                        let label = FORM_FIELDS[form.focused];
-                        form.errors.retain(|e| !e.field.eq_ignore_ascii_case(label));
-                        form.duplicate_of = None;
-                    }
-                    Vec::new()
-                }
+            if form.fields[form.focused].input(key) {
+                form.edited();
             }
         }
     }

@@ -224,7 +224,7 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
 /// `i` (incoming call): the customer is on the line, ringing in (inbound).
 fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
     let Some(entry) = state.queue.selected_entry().cloned() else {
-        state.warn("No customer selected. Press a to add one.");
+        state.warn("No customer is selected; add one first.");
         return Vec::new();
     };
     if let Some(active) = &state.call
@@ -281,12 +281,68 @@ fn toggle_do_not_contact(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Enter => {
+/// What the queue pane accepts now.
+pub(super) fn accepts(state: &State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.queue.selected_entry().is_some() {
+        commands.extend([Command::StartCall, Command::IncomingCall]);
+    }
+    commands.extend([Command::Filter, Command::AddCustomer]);
+    if state.queue.loaded && state.queue.total() == 0 {
+        commands.push(Command::LoadDemo);
+    }
+    commands.extend([
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::First,
+        Command::Last,
+    ]);
+    commands
+}
+
+/// What the customer pane (beside the queue) accepts now.
+pub(super) fn customer_accepts(state: &State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.queue.selected_entry().is_some() {
+        commands.extend([Command::StartCall, Command::IncomingCall]);
+    }
+    if state.context.is_some() {
+        commands.push(Command::ToggleDoNotContact);
+    }
+    commands.extend([Command::Up, Command::Down]);
+    commands
+}
+
+/// What the filter line accepts while typing in it (beside the text itself).
+pub(super) fn filter_accepts() -> Vec<Command> {
+    vec![
+        Command::Confirm,
+        Command::Cancel,
+        Command::Up,
+        Command::Down,
+    ]
+}
+
+/// Confirm keeps the filter, Cancel clears it; both stop typing.
+pub(super) fn filter_command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Confirm => {
             state.queue.filter_editing = false;
             Vec::new()
         }
+        Command::Cancel => {
+            state.queue.clear_filter();
+            selection_changed(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Text typed into the filter line.
+pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
         KeyCode::Backspace => {
             if key.modifiers.contains(KeyModifiers::CONTROL)
                 || key.modifiers.contains(KeyModifiers::ALT)
@@ -297,9 +353,6 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             state.queue.apply_filter();
             selection_changed(state)
-        }
-        KeyCode::Up | KeyCode::Down => {
-            move_selection(state, if key.code == KeyCode::Up { -1 } else { 1 })
         }
         KeyCode::Char(c)
             if !key.modifiers.contains(KeyModifiers::CONTROL)

@@ -3,14 +3,14 @@
 //! with one key, and keeps open cases moving; an agent sees the reviews of their own calls
 //! and acknowledges them.
 
-use super::cases::{self, CaseChange};
+use super::cases;
 use super::overlay::{Prompt, PromptPurpose};
 use super::paged::Paged;
 use super::review_count::{self, MatchCountState};
 use super::review_filter::ReviewFilters;
-use super::{Command, Effect, Overlay, Pane, State};
+use super::{Command, Effect, Overlay, Pane, State, lead_only};
 use crate::domain::call::Role;
-use crate::domain::{Call, Road};
+use crate::domain::{Call, Id, Road};
 use crate::store::{CallDetail, CaseRow, ReviewPage, ReviewRow};
 
 /// Rows asked for per page.
@@ -207,7 +207,7 @@ fn ask_reason(state: &mut State, call: &Call, road: Road, comment: &str) {
             call.agent,
             road_text(call.road)
         ),
-        "A reason is required when your road differs · Enter saves · Esc leaves it owed",
+        "A reason is required when your road differs; closed without one, it stays owed",
         comment,
     ))));
 }
@@ -277,15 +277,16 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.overlay = Some(Overlay::Prompt(Box::new(Prompt::new(
                 PromptPurpose::Filter,
                 "Filter the review list".into(),
-                "#tag  customer:name  agent:name  from:YYYY-MM-DD  to:YYYY-MM-DD  words in the notes · Enter applies · Esc cancels",
+                "#tag  customer:name  agent:name  from:YYYY-MM-DD  to:YYYY-MM-DD  words in the notes",
                 &line,
             ))));
             Vec::new()
         }
-        Command::DueLater | Command::DueEarlier => {
+        Command::DueLater | Command::DueEarlier if state.review.tab == ReviewTab::Cases => {
             cases::move_due(state, command == Command::DueLater)
         }
-        Command::CloseCase => cases::close_or_reopen(state),
+        Command::CloseCase if state.review.tab == ReviewTab::Cases => cases::close_or_reopen(state),
+        Command::DueLater | Command::DueEarlier | Command::CloseCase => Vec::new(),
         _ => return None,
     };
     Some(effects)
@@ -318,14 +319,6 @@ fn next_unreviewed_from(state: &mut State, from: usize) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-pub(super) fn lead_only(state: &mut State, what: &str) -> bool {
-    if state.role == Role::Lead {
-        return true;
-    }
-    state.warn(format!("Only a team lead can {what}."));
-    false
 }
 
 fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
@@ -407,9 +400,9 @@ fn comment(state: &mut State) -> Vec<Effect> {
             crate::domain::text::possessive(&call.agent)
         ),
         if required {
-            "Your road differs from the agent's, so the comment is the reason · Enter saves · Esc cancels"
+            "Your road differs from the agent's, so the comment is the reason"
         } else {
-            "Optional · Enter saves · Esc cancels"
+            "Optional"
         },
         &review.comment,
     ))));
@@ -460,68 +453,107 @@ fn cycle_agent(state: &mut State) -> Vec<Effect> {
     reload_calls(state)
 }
 
-/// Enter in a prompt.
-pub(super) fn prompt_submit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::Prompt(prompt)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
-    match prompt.purpose.clone() {
-        PromptPurpose::Review {
-            call_id,
-            road,
-            required,
-        } => {
-            if required && text.is_empty() {
-                prompt.error =
-                    Some("A reason is required: your road differs from the agent's.".into());
-                return Vec::new();
+/// What the Review view accepts now on `tab`: a lead reviews, comments and manages
+/// cases; an agent sees and acknowledges the reviews of their own calls.
+pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
+    let lead = state.role == Role::Lead;
+    let mut commands = Vec::new();
+    match tab {
+        ReviewTab::Calls => {
+            if lead {
+                commands.extend([
+                    Command::Road1,
+                    Command::Road2,
+                    Command::Road3,
+                    Command::Road4,
+                ]);
             }
-            state.overlay = None;
-            vec![Effect::SaveReview {
-                call_id,
-                road,
-                comment: text,
-                lead: state.agent.clone(),
-                blind_pick: false,
-            }]
+            commands.push(Command::NextUnreviewed);
+            if lead {
+                commands.push(Command::Comment);
+            }
+            let own = state
+                .review
+                .selected_call()
+                .is_some_and(|call| call.agent == state.agent);
+            if own {
+                commands.push(Command::Acknowledge);
+            }
+            commands.extend([Command::Filter, Command::CyclePeriod]);
+            if lead {
+                commands.push(Command::CycleAgent);
+            }
+            commands.extend([
+                Command::CycleRoadFilter,
+                Command::ToggleUnreviewed,
+                Command::ToggleDisagreements,
+                Command::ToggleCases,
+                Command::Export,
+            ]);
         }
-        PromptPurpose::CloseCase { case_id } => {
-            if text.is_empty() {
-                prompt.error = Some("A note is required to close a case by hand.".into());
-                return Vec::new();
+        ReviewTab::Cases => {
+            // Alt-1…Alt-4 set the active call's road from the case list.
+            if state.call.is_some() {
+                commands.extend([
+                    Command::Road1,
+                    Command::Road2,
+                    Command::Road3,
+                    Command::Road4,
+                ]);
             }
-            state.overlay = None;
-            vec![Effect::ChangeCase {
-                case_id,
-                change: CaseChange::Close(text),
-                who: state.agent.clone(),
-            }]
-        }
-        PromptPurpose::Filter => {
-            let today = state.clock.today();
-            let agents = state.review.agents.clone();
-            match state.review.filters.apply_line(&text, &agents, today) {
-                Ok(()) => {
-                    state.overlay = None;
-                    reload_calls(state)
-                }
-                Err(error) => {
-                    prompt.error = Some(error);
-                    Vec::new()
-                }
+            if lead {
+                commands.extend([Command::DueLater, Command::DueEarlier, Command::CloseCase]);
             }
+            commands.push(Command::ToggleCases);
         }
     }
+    commands.extend([
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::First,
+        Command::Last,
+    ]);
+    commands
 }
 
-/// Esc in a prompt.
-pub(super) fn prompt_cancelled(state: &mut State, prompt: &Prompt) {
+/// The filter line's text: applied, or why not.
+pub(super) fn apply_filter(state: &mut State, text: &str) -> Result<Vec<Effect>, String> {
+    let today = state.clock.today();
+    let agents = state.review.agents.clone();
+    state.review.filters.apply_line(text, &agents, today)?;
+    Ok(reload_calls(state))
+}
+
+/// A lead's review comment: saved, or why not.
+pub(super) fn save_review(
+    state: &State,
+    call_id: Id,
+    road: Road,
+    required: bool,
+    text: String,
+) -> Result<Vec<Effect>, String> {
+    if required && text.is_empty() {
+        return Err("A reason is required: your road differs from the agent's.".into());
+    }
+    Ok(vec![Effect::SaveReview {
+        call_id,
+        road,
+        comment: text,
+        lead: state.agent.clone(),
+        blind_pick: false,
+    }])
+}
+
+/// A review prompt was closed without saving. A blind pick that differs is already saved
+/// with its reason owed; anything else was not saved.
+pub(super) fn prompt_cancelled(state: &mut State, purpose: &PromptPurpose) {
     let PromptPurpose::Review {
         call_id,
         required: true,
         ..
-    } = prompt.purpose
+    } = purpose
     else {
         return;
     };
@@ -530,10 +562,10 @@ pub(super) fn prompt_cancelled(state: &mut State, prompt: &Prompt) {
         .calls
         .rows
         .iter()
-        .find(|r| r.call.id == call_id)
+        .find(|r| r.call.id == *call_id)
         .is_some_and(|r| crate::domain::review::reason_owed(&r.call));
     if owed {
-        state.warn("Your road is saved; the reason is still owed: c adds it.");
+        state.warn("Your road is saved; the reason is still owed: add it as the comment.");
     } else {
         state.warn("Not saved: a road other than the agent's needs a reason.");
     }

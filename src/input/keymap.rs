@@ -2,28 +2,24 @@
 //! overrides merged over them, resolved by context.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use crate::app::{Command, Context};
+pub use super::chord::{KeyChord, UnknownKey};
+use crate::app::{CONTEXTS, Command, Context};
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
-/// A key with its modifiers, normalised so that the same key always compares equal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct KeyChord {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
-}
-
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum KeymapError {
-    #[error("unknown key \"{0}\" (examples: ctrl-e, alt-1, f2, shift-tab, enter, pagedown, x)")]
-    UnknownKey(String),
-    #[error("unknown context \"{0}\" (use global, normal, queue, road, customer or notes)")]
+    #[error(transparent)]
+    UnknownKey(#[from] UnknownKey),
+    #[error("unknown context \"{0}\" (use {names})", names = context_names())]
     UnknownContext(String),
+    #[error(
+        "\"{key}\" cannot be bound in [keys.{context}]: there it types text (use ctrl- or alt- with it)"
+    )]
+    TypedKey { key: String, context: &'static str },
     #[error(
         "unknown command \"{0}\" (see the help overlay for command names, or \"none\" to unbind)"
     )]
@@ -32,123 +28,9 @@ pub enum KeymapError {
     Default(String),
 }
 
-impl KeyChord {
-    pub fn new(code: KeyCode, mods: KeyModifiers) -> KeyChord {
-        let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
-        let mut code = code;
-        match code {
-            // Shift is already in the character itself ('A', '?', ':').
-            KeyCode::Char(_) => mods.remove(KeyModifiers::SHIFT),
-            KeyCode::BackTab => mods.insert(KeyModifiers::SHIFT),
-            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => code = KeyCode::BackTab,
-            _ => {}
-        }
-        if let KeyCode::Char(c) = code
-            && mods.contains(KeyModifiers::CONTROL)
-        {
-            code = KeyCode::Char(c.to_ascii_lowercase());
-        }
-        KeyChord { code, mods }
-    }
-
-    pub fn from_event(event: &KeyEvent) -> KeyChord {
-        KeyChord::new(event.code, event.modifiers)
-    }
-
-    pub fn parse(text: &str) -> Result<KeyChord, KeymapError> {
-        let unknown = || KeymapError::UnknownKey(text.to_string());
-        let mut mods = KeyModifiers::NONE;
-        let mut rest = text;
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            let (prefix, flag) = if lower.starts_with("ctrl-") {
-                ("ctrl-", KeyModifiers::CONTROL)
-            } else if lower.starts_with("alt-") {
-                ("alt-", KeyModifiers::ALT)
-            } else if lower.starts_with("shift-") {
-                ("shift-", KeyModifiers::SHIFT)
-            } else {
-                break;
-            };
-            if rest.len() == prefix.len() {
-                break;
-            }
-            mods.insert(flag);
-            rest = &rest[prefix.len()..];
-        }
-        let lower = rest.to_ascii_lowercase();
-        let code = match lower.as_str() {
-            "enter" | "return" => KeyCode::Enter,
-            "esc" | "escape" => KeyCode::Esc,
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "space" => KeyCode::Char(' '),
-            "backspace" => KeyCode::Backspace,
-            "delete" | "del" => KeyCode::Delete,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pageup" | "pgup" => KeyCode::PageUp,
-            "pagedown" | "pgdn" => KeyCode::PageDown,
-            f if f.starts_with('f')
-                && f.len() > 1
-                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
-            {
-                let n: u8 = f[1..].parse().map_err(|_| unknown())?;
-                if !(1..=24).contains(&n) {
-                    return Err(unknown());
-                }
-                KeyCode::F(n)
-            }
-            _ => {
-                let mut chars = rest.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => KeyCode::Char(c),
-                    _ => return Err(unknown()),
-                }
-            }
-        };
-        Ok(KeyChord::new(code, mods))
-    }
-}
-
-impl fmt::Display for KeyChord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.mods.contains(KeyModifiers::CONTROL) {
-            f.write_str("Ctrl-")?;
-        }
-        if self.mods.contains(KeyModifiers::ALT) {
-            f.write_str("Alt-")?;
-        }
-        if self.mods.contains(KeyModifiers::SHIFT) {
-            f.write_str("Shift-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
-                write!(f, "{}", c.to_ascii_uppercase())
-            }
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::F(n) => write!(f, "F{n}"),
-            KeyCode::Enter => f.write_str("Enter"),
-            KeyCode::Esc => f.write_str("Esc"),
-            KeyCode::Tab | KeyCode::BackTab => f.write_str("Tab"),
-            KeyCode::Backspace => f.write_str("Backspace"),
-            KeyCode::Delete => f.write_str("Del"),
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
-            KeyCode::Home => f.write_str("Home"),
-            KeyCode::End => f.write_str("End"),
-            KeyCode::PageUp => f.write_str("PgUp"),
-            KeyCode::PageDown => f.write_str("PgDn"),
-            other => write!(f, "{other:?}"),
-        }
-    }
+fn context_names() -> String {
+    let names: Vec<&str> = CONTEXTS.iter().map(|c| c.name()).collect();
+    names.join(", ")
 }
 
 /// One key bound to one command in one context.
@@ -158,6 +40,8 @@ pub struct Binding {
     pub key: KeyChord,
     pub command: Command,
     pub description: String,
+    /// The hint bar's short label.
+    pub hint: String,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +55,7 @@ struct BindingEntry {
     keys: Vec<String>,
     command: Command,
     description: String,
+    hint: String,
 }
 
 /// User overrides: `[keys.<context>]` tables of `"<key>" = "<command>"` (or `"none"`).
@@ -195,6 +80,7 @@ impl Keymap {
                     key: KeyChord::parse(key)?,
                     command: entry.command,
                     description: entry.description.clone(),
+                    hint: entry.hint.clone(),
                 });
             }
         }
@@ -212,7 +98,7 @@ impl Keymap {
     /// The defaults with the user's overrides merged over them.
     pub fn with_overrides(overrides: &KeyOverrides) -> Result<Keymap, KeymapError> {
         let defaults = Keymap::default_keymap()?;
-        let mut bindings = defaults.bindings;
+        let mut bindings = defaults.bindings.clone();
         for (context_name, keys) in overrides {
             let context = Context::parse(context_name)
                 .ok_or_else(|| KeymapError::UnknownContext(context_name.clone()))?;
@@ -222,19 +108,32 @@ impl Keymap {
                 if command_name == "none" {
                     continue;
                 }
+                if context.takes_text() && key.is_text() {
+                    return Err(KeymapError::TypedKey {
+                        key: key_text.clone(),
+                        context: context.name(),
+                    });
+                }
                 let command: Command = toml::Value::String(command_name.clone())
                     .try_into()
                     .map_err(|_| KeymapError::UnknownCommand(command_name.clone()))?;
-                let description = bindings
+                // Words from a default binding of the same command, in this context first.
+                let words = defaults
+                    .bindings
                     .iter()
-                    .find(|b| b.command == command)
-                    .map(|b| b.description.clone())
-                    .unwrap_or_else(|| command_name.replace('_', " "));
+                    .filter(|b| b.command == command)
+                    .min_by_key(|b| b.context != context)
+                    .map(|b| (b.description.clone(), b.hint.clone()));
+                let (description, hint) = words.unwrap_or_else(|| {
+                    let name = command_name.replace('_', " ");
+                    (name.clone(), name)
+                });
                 bindings.push(Binding {
                     context,
                     key,
                     command,
                     description,
+                    hint,
                 });
             }
         }
@@ -248,79 +147,106 @@ impl Keymap {
             .find_map(|context| self.lookup.get(&(*context, key)).copied())
     }
 
-    /// Keys that run `command` in any of `contexts`, in keymap order, for hints.
+    /// Keys that run `command` with `contexts` active, each once, most specific context
+    /// first and in keymap order within one: a key
+    /// that a more specific context binds to something else is left out.
     pub fn keys_for(&self, command: Command, contexts: &[Context]) -> Vec<KeyChord> {
-        self.bindings
-            .iter()
-            .filter(|b| b.command == command && contexts.contains(&b.context))
-            .map(|b| b.key)
-            .collect()
+        let mut keys: Vec<KeyChord> = Vec::new();
+        for context in contexts {
+            for binding in &self.bindings {
+                if binding.command == command
+                    && binding.context == *context
+                    && !keys.contains(&binding.key)
+                    && self.resolve(contexts, binding.key) == Some(command)
+                {
+                    keys.push(binding.key);
+                }
+            }
+        }
+        keys
     }
 
-    /// "Ctrl-Q/Ctrl-C": every key for a command, joined.
+    /// "Ctrl-Q/Ctrl-C": every key that runs a command here, once each, joined.
     pub fn key_label(&self, command: Command, contexts: &[Context]) -> String {
-        self.keys_for(command, contexts)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("/")
+        join_keys(&self.keys_for(command, contexts))
     }
 
-    /// The bindings of `contexts`, grouped by context and command, for the help overlay:
-    /// (context, keys label, description).
-    pub fn help_rows(&self, contexts: &[Context]) -> Vec<(Context, String, String)> {
+    /// The binding that speaks for `command` here: the first of `contexts` that binds it.
+    fn binding_for(&self, command: Command, contexts: &[Context]) -> Option<&Binding> {
+        contexts.iter().find_map(|context| {
+            self.bindings
+                .iter()
+                .find(|b| b.command == command && b.context == *context)
+        })
+    }
+
+    /// What `command` does, in the words of the binding that applies here.
+    /// A command no key runs here (the palette still offers it) takes the words of any
+    /// binding it has.
+    pub fn description(&self, command: Command, contexts: &[Context]) -> Option<&str> {
+        self.binding_for(command, contexts)
+            .or_else(|| self.bindings.iter().find(|b| b.command == command))
+            .map(|b| b.description.as_str())
+    }
+
+    /// The hint bar's label for `command` here.
+    pub fn hint(&self, command: Command, contexts: &[Context]) -> Option<&str> {
+        self.binding_for(command, contexts).map(|b| b.hint.as_str())
+    }
+
+    /// Rows for the help overlay from what each place accepts: (context the keys are
+    /// bound in, keys, description), grouped by context in `CONTEXTS` order, each
+    /// command once per context and each key once.
+    pub fn help_rows(
+        &self,
+        places: &[(Vec<Context>, Vec<Command>)],
+    ) -> Vec<(Context, String, String)> {
         let mut rows: Vec<(Context, Command, String, Vec<KeyChord>)> = Vec::new();
-        for binding in self
-            .bindings
-            .iter()
-            .filter(|b| contexts.contains(&b.context))
-        {
-            match rows
-                .iter_mut()
-                .find(|r| r.0 == binding.context && r.1 == binding.command)
-            {
-                Some(row) => row.3.push(binding.key),
-                None => rows.push((
-                    binding.context,
-                    binding.command,
-                    binding.description.clone(),
-                    vec![binding.key],
-                )),
+        for (contexts, commands) in places {
+            for binding in &self.bindings {
+                let runs_here = commands.contains(&binding.command)
+                    && contexts.contains(&binding.context)
+                    && self.resolve(contexts, binding.key) == Some(binding.command);
+                if !runs_here {
+                    continue;
+                }
+                let row = rows
+                    .iter_mut()
+                    .find(|r| r.0 == binding.context && r.1 == binding.command);
+                match row {
+                    Some(row) if !row.3.contains(&binding.key) => row.3.push(binding.key),
+                    Some(_) => {}
+                    None => rows.push((
+                        binding.context,
+                        binding.command,
+                        binding.description.clone(),
+                        vec![binding.key],
+                    )),
+                }
             }
         }
-        rows.sort_by_key(|r| contexts.iter().position(|c| *c == r.0));
+        rows.sort_by_key(|r| CONTEXTS.iter().position(|c| *c == r.0));
         rows.into_iter()
-            .map(|(context, _, description, keys)| {
-                let label = keys.iter().map(ToString::to_string).collect::<Vec<_>>();
-                (context, label.join("/"), description)
-            })
+            .map(|(context, _, description, keys)| (context, join_keys(&keys), description))
             .collect()
     }
+}
 
-    /// Every command with its description and keys, once each, for the palette.
-    pub fn commands(&self) -> Vec<(Command, String, String)> {
-        let mut seen: Vec<Command> = Vec::new();
-        let mut rows = Vec::new();
-        for binding in &self.bindings {
-            if seen.contains(&binding.command) {
-                continue;
-            }
-            seen.push(binding.command);
-            let keys = self
-                .bindings
-                .iter()
-                .filter(|b| b.command == binding.command)
-                .map(|b| b.key.to_string())
-                .collect::<Vec<_>>()
-                .join("/");
-            rows.push((binding.command, binding.description.clone(), keys));
-        }
-        rows
-    }
+/// "↑/k"; with the slash key among them, "/, q" so it cannot be misread.
+fn join_keys(keys: &[KeyChord]) -> String {
+    let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    let separator = if names.len() > 1 && names.iter().any(|n| n == "/") {
+        ", "
+    } else {
+        "/"
+    };
+    names.join(separator)
 }
 
 #[cfg(test)]
 mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
     use super::*;
 
     fn chord(text: &str) -> KeyChord {
@@ -424,5 +350,55 @@ mod tests {
         assert!(bad("queue", "ctrl-banana", "quit").contains("unknown key \"ctrl-banana\""));
         assert!(bad("kitchen", "x", "quit").contains("unknown context \"kitchen\""));
         assert!(bad("queue", "x", "fly").contains("unknown command \"fly\""));
+        // A plain letter where text is typed would steal it from the text.
+        assert!(bad("prompt", "x", "confirm").contains("cannot be bound in [keys.prompt]"));
+        assert!(bad("global", "q", "quit").contains("cannot be bound in [keys.global]"));
+        assert!(bad("notes", "space", "copy").contains("cannot be bound"));
+        // With a modifier, or where nothing is typed, it may.
+        let mut overrides = KeyOverrides::new();
+        overrides.insert(
+            "prompt".into(),
+            BTreeMap::from([("alt-x".to_string(), "confirm".to_string())]),
+        );
+        overrides.insert(
+            "help".into(),
+            BTreeMap::from([("x".to_string(), "cancel".to_string())]),
+        );
+        assert!(Keymap::with_overrides(&overrides).is_ok());
+    }
+
+    #[test]
+    fn every_default_binding_has_words_and_a_short_hint() {
+        let keymap = Keymap::default_keymap().unwrap();
+        for binding in &keymap.bindings {
+            assert!(!binding.description.is_empty(), "{binding:?}");
+            let hint = binding.hint.chars().count();
+            assert!((1..=16).contains(&hint), "{binding:?}");
+            assert!(
+                !(binding.context.takes_text() && binding.key.is_text()),
+                "{binding:?} would steal typed text"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_show_once_and_only_where_they_run_the_command() {
+        let keymap = Keymap::default_keymap().unwrap();
+        let queue = [Context::Global, Context::Queue, Context::Normal];
+        let road = [Context::Global, Context::Road, Context::Normal];
+        assert_eq!(keymap.key_label(Command::Up, &queue), "↑/k");
+        assert_eq!(keymap.key_label(Command::Road1, &road), "Alt-1/1");
+        // Enter starts a call in the queue but goes back to the notes in the road pane.
+        assert_eq!(keymap.key_label(Command::StartCall, &road), "");
+        assert_eq!(keymap.key_label(Command::EditNotes, &road), "Enter/e");
+        // A more specific context's binding hides the general one.
+        let mut overrides = KeyOverrides::new();
+        overrides.insert(
+            "queue".into(),
+            BTreeMap::from([("q".to_string(), "filter".to_string())]),
+        );
+        let keymap = Keymap::with_overrides(&overrides).unwrap();
+        assert_eq!(keymap.key_label(Command::Quit, &queue), "Ctrl-Q/Ctrl-C");
+        assert_eq!(keymap.key_label(Command::Filter, &queue), "/, q");
     }
 }

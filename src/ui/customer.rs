@@ -8,10 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
-use crate::app::{Pane, State};
+use crate::app::{Command, Context, Pane, State};
 use crate::domain::clock::days_between;
+use crate::input::Keymap;
 
-pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let block = pane_block("Customer", state, Pane::Customer, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -96,7 +97,17 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         theme.heading,
     ));
     if context.history.is_empty() {
-        lines.push(Line::styled("  no calls yet: Enter starts one", theme.dim));
+        let start = super::first_key(
+            keymap,
+            Command::StartCall,
+            &[Context::Global, Context::Queue, Context::Normal],
+        );
+        let text = if start.is_empty() {
+            "  no calls yet".to_string()
+        } else {
+            format!("  no calls yet: {start} starts one")
+        };
+        lines.push(Line::styled(text, theme.dim));
     }
     for summary in context.history.iter().skip(state.context_scroll) {
         let call = &summary.call;

@@ -1,203 +1,285 @@
-//! The hint bar: what the user can do now, with the keys taken from the keymap (so a
-//! user's override shows up here too).
+//! The hint bar: what can be done now (`app::available`) with keys and labels from the
+//! keymap alone, so a user's override shows up here too. Every command that changes data
+//! or what may be done next stays visible, on a second line when one is not enough;
+//! plain navigation gives way to "F1 more" (help lists it).
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::{Command, Overlay, Pane, ReviewTab, State, View};
+use crate::app::{Available, Command, State, available};
 use crate::input::Keymap;
 
-/// A short label for the hint bar.
-fn label(command: Command) -> &'static str {
-    match command {
-        Command::Quit => "quit",
-        Command::Help => "help",
-        Command::NextPane => "next pane",
-        Command::WrapUp => "wrap up",
-        Command::Escape => "stop typing",
-        Command::Palette => "commands",
-        Command::Filter => "filter",
-        Command::StartCall => "call",
-        Command::IncomingCall => "incoming",
-        Command::AddCustomer => "add customer",
-        Command::SentimentUp => "sentiment+",
-        Command::SentimentDown => "sentiment-",
-        Command::ToggleOutcome => "outcome",
-        Command::DueLater => "due+1d",
-        Command::DueEarlier => "due-1d",
-        Command::CycleStatus => "status",
-        Command::CycleReason => "reason",
-        Command::EditNotes => "notes",
-        Command::ToggleDoNotContact => "do-not-contact",
-        Command::Copy => "copy",
-        Command::ViewAgent => "agent view",
-        Command::NextUnreviewed => "next unreviewed",
-        Command::Comment => "comment",
-        Command::Acknowledge => "acknowledge",
-        Command::CyclePeriod => "period",
-        Command::CycleAgent => "agent",
-        Command::CycleRoadFilter => "road filter",
-        Command::ToggleUnreviewed => "unreviewed",
-        Command::ToggleDisagreements => "disagreements",
-        Command::ToggleCases => "calls/cases",
-        Command::CloseCase => "close/reopen",
-        Command::Refresh => "refresh",
-        Command::Down => "scroll",
-        Command::Export => "export",
-        _ => "",
+/// The bar never takes more lines than this.
+pub(super) const MAX_LINES: usize = 2;
+
+/// One hint: the keys and what they do.
+#[derive(Clone, Debug, PartialEq)]
+struct Pair {
+    keys: String,
+    label: String,
+}
+
+impl Pair {
+    /// " keys label ", as drawn.
+    fn width(&self) -> usize {
+        self.keys.chars().count() + self.label.chars().count() + 3
     }
 }
 
-pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
-    let pairs: Vec<(String, String)> = if let Some(overlay) = &state.overlay {
-        overlay_hints(overlay)
-    } else if state.queue.filter_editing {
-        vec![
-            ("type".into(), "filter".into()),
-            ("Enter".into(), "keep".into()),
-            ("Esc".into(), "clear".into()),
-            ("↑↓".into(), "move".into()),
-        ]
-    } else {
-        let contexts = state.key_contexts();
-        let mut pairs = Vec::new();
-        // "Alt-1…Alt-4/1…4": each way of setting a road, first key to last.
-        let road_keys = keymap
-            .keys_for(Command::Road1, &contexts)
-            .iter()
-            .zip(keymap.keys_for(Command::Road4, &contexts))
-            .map(|(first, last)| format!("{first}…{last}"))
-            .collect::<Vec<_>>()
-            .join("/");
-        let lead = state.role == crate::domain::call::Role::Lead;
-        let reviewing = state.view == View::Review && state.review.tab == ReviewTab::Calls;
-        let road_hint = (state.call.is_some() || (reviewing && lead)) && !road_keys.is_empty();
-        let commands: &[Command] = match (state.view, state.focus, state.call.is_some()) {
-            (View::Agent, Pane::Notes, true) => &[
-                Command::WrapUp,
-                Command::Escape,
-                Command::NextPane,
-                Command::Help,
-                Command::Quit,
-            ],
-            (View::Agent, Pane::Road, true) => &[
-                Command::WrapUp,
-                Command::EditNotes,
-                Command::SentimentUp,
-                Command::SentimentDown,
-                Command::ToggleOutcome,
-                Command::DueLater,
-                Command::CycleStatus,
-                Command::CycleReason,
-                Command::Help,
-            ],
-            (View::Agent, Pane::Customer, _) => &[
-                Command::StartCall,
-                Command::IncomingCall,
-                Command::ToggleDoNotContact,
-                Command::NextPane,
-                Command::Palette,
-                Command::Help,
-                Command::Quit,
-            ],
-            (View::Agent, _, _) => &[
-                Command::StartCall,
-                Command::IncomingCall,
-                Command::Filter,
-                Command::AddCustomer,
-                Command::NextPane,
-                Command::Palette,
-                Command::Help,
-                Command::Quit,
-            ],
-            (View::Review, _, _) => match (state.review.tab, lead) {
-                (ReviewTab::Calls, true) => &[
-                    Command::NextUnreviewed,
-                    Command::Comment,
-                    Command::Filter,
-                    Command::CyclePeriod,
-                    Command::CycleAgent,
-                    Command::CycleRoadFilter,
-                    Command::ToggleUnreviewed,
-                    Command::ToggleDisagreements,
-                    Command::ToggleCases,
-                    Command::Help,
-                ],
-                (ReviewTab::Calls, false) => &[
-                    Command::Acknowledge,
-                    Command::Filter,
-                    Command::CyclePeriod,
-                    Command::ToggleUnreviewed,
-                    Command::ToggleCases,
-                    Command::Help,
-                    Command::Quit,
-                ],
-                (ReviewTab::Cases, _) => &[
-                    Command::DueLater,
-                    Command::DueEarlier,
-                    Command::CloseCase,
-                    Command::ToggleCases,
-                    Command::Help,
-                    Command::Quit,
-                ],
-            },
-            _ => &[
-                Command::CyclePeriod,
-                Command::Down,
-                Command::Export,
-                Command::Refresh,
-                Command::ViewAgent,
-                Command::Help,
-                Command::Quit,
-            ],
+/// The hint bar's lines for `width` columns (one or two).
+pub(super) fn lines(
+    state: &State,
+    theme: &Theme,
+    keymap: &Keymap,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let now = available(state);
+    let (essential, other, help) = pairs(&now, keymap);
+    // "F1 more" stands in for whatever navigation does not fit (help lists it all).
+    let more = keymap
+        .keys_for(Command::Help, &now.contexts)
+        .first()
+        .filter(|_| now.accepts(Command::Help))
+        .map(|key| Pair {
+            keys: key.to_string(),
+            label: "more".into(),
+        });
+    let mut other = other;
+    other.extend(help);
+    let laid = layout(&essential, &other, more.as_ref(), usize::from(width));
+    laid.into_iter()
+        .map(|line| {
+            let spans: Vec<Span> = line
+                .into_iter()
+                .flat_map(|pair| {
+                    [
+                        Span::styled(format!(" {}", pair.keys), theme.key),
+                        Span::raw(format!(" {} ", pair.label)),
+                    ]
+                })
+                .collect();
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// Which navigation hints to keep first when not all fit: leaving a text field, the
+/// palette and the next pane before moving and switching views.
+fn rank(command: Command) -> u8 {
+    match command {
+        Command::Escape | Command::Copy => 0,
+        Command::Palette => 1,
+        Command::NextPane => 2,
+        Command::Up | Command::Down => 3,
+        Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => 4,
+        Command::Quit => 6,
+        _ => 5,
+    }
+}
+
+/// The hints of what is available: the essential ones, plain navigation (most useful
+/// first) and help, which comes last or gives way to "more".
+fn pairs(now: &Available, keymap: &Keymap) -> (Vec<Pair>, Vec<Pair>, Option<Pair>) {
+    let roads = [
+        Command::Road1,
+        Command::Road2,
+        Command::Road3,
+        Command::Road4,
+    ];
+    let road_range = road_range(now, keymap, &roads);
+    let up_down = up_down(now, keymap);
+    let mut essential = Vec::new();
+    let mut other = Vec::new();
+    let mut help = None;
+    let mut roads_done = false;
+    for &command in &now.commands {
+        let pair = if roads.contains(&command) && road_range.is_some() {
+            if roads_done {
+                continue;
+            }
+            roads_done = true;
+            road_range.clone()
+        } else if command == Command::Down && up_down.is_some() {
+            continue;
+        } else if command == Command::Up && up_down.is_some() {
+            up_down.clone()
+        } else {
+            let keys = keymap.key_label(command, &now.contexts);
+            (!keys.is_empty()).then(|| Pair {
+                keys,
+                label: keymap
+                    .hint(command, &now.contexts)
+                    .unwrap_or_default()
+                    .to_string(),
+            })
         };
-        if road_hint {
-            pairs.push((road_keys, "road".into()));
+        let Some(pair) = pair else { continue };
+        if command == Command::Help {
+            help = Some(pair);
+        } else if command.is_essential() {
+            essential.push(pair);
+        } else {
+            other.push((rank(command), pair));
         }
-        for command in commands {
-            let keys = keymap.key_label(*command, &contexts);
-            if !keys.is_empty() {
-                pairs.push((keys, label(*command).to_string()));
+    }
+    other.sort_by_key(|(rank, _)| *rank);
+    let other = other.into_iter().map(|(_, pair)| pair).collect();
+    (essential, other, help)
+}
+
+/// "Alt-1…4/1…4 road": the four roads as ranges, when each is bound the same way.
+fn road_range(now: &Available, keymap: &Keymap, roads: &[Command; 4]) -> Option<Pair> {
+    if !roads.iter().all(|road| now.accepts(*road)) {
+        return None;
+    }
+    let first = keymap.keys_for(roads[0], &now.contexts);
+    let last = keymap.keys_for(roads[3], &now.contexts);
+    let same_shape = roads
+        .iter()
+        .all(|road| keymap.keys_for(*road, &now.contexts).len() == first.len());
+    if first.is_empty() || !same_shape {
+        return None;
+    }
+    let keys = first
+        .iter()
+        .zip(&last)
+        .map(|(a, b)| {
+            let (a, b) = (a.to_string(), b.to_string());
+            // "Alt-1…Alt-4" reads as "Alt-1…4".
+            let shared = a.len() - a.chars().last().map_or(0, char::len_utf8);
+            if shared > 0 && b.len() == a.len() && a[..shared] == b[..shared] {
+                format!("{a}…{}", &b[shared..])
+            } else {
+                format!("{a}…{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(Pair {
+        keys,
+        label: keymap
+            .hint(roads[0], &now.contexts)
+            .unwrap_or("road")
+            .to_string(),
+    })
+}
+
+/// "↑↓/kj move": up and down as one hint, when each has as many keys as the other.
+fn up_down(now: &Available, keymap: &Keymap) -> Option<Pair> {
+    if !(now.accepts(Command::Up) && now.accepts(Command::Down)) {
+        return None;
+    }
+    let up = keymap.keys_for(Command::Up, &now.contexts);
+    let down = keymap.keys_for(Command::Down, &now.contexts);
+    if up.is_empty() || up.len() != down.len() {
+        return None;
+    }
+    let keys = up
+        .iter()
+        .zip(&down)
+        .map(|(u, d)| format!("{u}{d}"))
+        .collect::<Vec<_>>()
+        .join("/");
+    // "scroll up" and "scroll down" make "scroll"; "up" and "down", "move".
+    let up_hint = keymap.hint(Command::Up, &now.contexts).unwrap_or_default();
+    let down_hint = keymap
+        .hint(Command::Down, &now.contexts)
+        .unwrap_or_default();
+    let shared = up_hint.strip_suffix("up").map(str::trim);
+    let label = match shared {
+        Some(prefix) if down_hint.strip_suffix("down").map(str::trim) == Some(prefix) => {
+            if prefix.is_empty() { "move" } else { prefix }
+        }
+        _ => return None,
+    };
+    Some(Pair {
+        keys,
+        label: label.to_string(),
+    })
+}
+
+/// Wraps `pairs` into at most `max` lines of `width`, or None if they do not fit.
+fn wrap(pairs: &[Pair], width: usize, max: usize) -> Option<Vec<Vec<Pair>>> {
+    let mut lines: Vec<Vec<Pair>> = vec![Vec::new()];
+    let mut used = 0;
+    for pair in pairs {
+        if used + pair.width() > width && used > 0 {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        if pair.width() > width || lines.len() > max {
+            return None;
+        }
+        used += pair.width();
+        lines.last_mut()?.push(pair.clone());
+    }
+    Some(lines)
+}
+
+/// Everything on one line if it fits; otherwise the essential hints on as few lines as
+/// they need, then as much navigation as fits, then "more".
+fn layout(essential: &[Pair], other: &[Pair], more: Option<&Pair>, width: usize) -> Vec<Vec<Pair>> {
+    let all: Vec<Pair> = essential.iter().chain(other).cloned().collect();
+    for max in 1..=MAX_LINES {
+        if let Some(lines) = wrap(&all, width, max) {
+            return lines;
+        }
+        for kept in (0..other.len()).rev() {
+            let mut pairs: Vec<Pair> = essential.iter().chain(&other[..kept]).cloned().collect();
+            pairs.extend(more.cloned());
+            if let Some(lines) = wrap(&pairs, width, max) {
+                return lines;
             }
         }
-        pairs
-    };
-    let mut spans = Vec::new();
+    }
+    // Too narrow for every essential hint: as many as fit.
+    let mut lines = vec![Vec::new()];
     let mut used = 0;
-    for (keys, what) in pairs {
-        let width = keys.chars().count() + what.chars().count() + 3;
-        if used + width > usize::from(area.width) {
+    for pair in essential {
+        if used + pair.width() > width {
             break;
         }
-        used += width;
-        spans.push(Span::styled(format!(" {keys}"), theme.key));
-        spans.push(Span::raw(format!(" {what} ")));
+        used += pair.width();
+        lines[0].push(pair.clone());
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    lines
 }
 
-fn overlay_hints(overlay: &Overlay) -> Vec<(String, String)> {
-    let pairs: &[(&str, &str)] = match overlay {
-        Overlay::Welcome => &[("d", "demo data"), ("a", "add customer"), ("q", "quit")],
-        Overlay::Help { .. } => &[("↑↓", "scroll"), ("Esc", "close")],
-        Overlay::Palette(_) => &[
-            ("type", "search"),
-            ("↑↓", "choose"),
-            ("Enter", "run"),
-            ("Esc", "close"),
-        ],
-        Overlay::AddCustomer(_) => &[
-            ("Tab/↑↓", "field"),
-            ("Enter", "save"),
-            ("Esc", "close, keep draft"),
-        ],
-        Overlay::Prompt(_) => &[("type", "text"), ("Enter", "save"), ("Esc", "cancel")],
-    };
-    pairs
-        .iter()
-        .map(|(k, w)| (k.to_string(), w.to_string()))
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(keys: &str, label: &str) -> Pair {
+        Pair {
+            keys: keys.into(),
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn navigation_gives_way_to_more_before_a_second_line() {
+        let essential = vec![pair("a", "add customer")];
+        let other = vec![
+            pair("Tab", "next pane"),
+            pair("F1", "help"),
+            pair("q", "quit"),
+        ];
+        let more = pair("F1", "more");
+        let all: Vec<Pair> = essential.iter().chain(&other).cloned().collect();
+        assert_eq!(layout(&essential, &other, Some(&more), 80), vec![all]);
+        // 16 + 15 + 9 + 9 columns do not fit in 45: the last two give way to "more".
+        let narrow = layout(&essential, &other, Some(&more), 45);
+        assert_eq!(
+            narrow,
+            vec![vec![essential[0].clone(), other[0].clone(), more.clone()]]
+        );
+    }
+
+    #[test]
+    fn essential_hints_wrap_to_a_second_line_rather_than_vanish() {
+        let essential: Vec<Pair> = (0..6).map(|i| pair(&i.to_string(), "something")).collect();
+        let laid = layout(&essential, &[], None, 40);
+        assert_eq!(laid.len(), 2);
+        assert_eq!(laid.concat(), essential);
+    }
 }

@@ -19,7 +19,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::{Level, Pane, State, View};
+use crate::app::{Command, Context, Level, Pane, State, View};
 use crate::input::Keymap;
 use queue::pad;
 pub use theme::Theme;
@@ -30,27 +30,45 @@ pub(crate) fn safe(text: &str) -> Cow<'_, str> {
 }
 
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
+    let hint_lines = hints::lines(state, theme, keymap, frame.area().width);
+    let hint_height = hint_lines.len().clamp(1, hints::MAX_LINES) as u16;
     let [title, main, message, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(hint_height),
     ])
     .areas(frame.area());
-    render_title(frame, title, state, theme);
+    render_title(frame, title, state, theme, keymap);
     match state.view {
-        View::Agent => render_agent(frame, main, state, theme),
+        View::Agent => render_agent(frame, main, state, theme, keymap),
         View::Review => review::render(frame, main, state, theme),
         View::Dashboard => dashboard::render(frame, main, state, theme),
     }
     render_message(frame, message, state, theme);
-    hints::render(frame, hints, state, theme, keymap);
+    frame.render_widget(Paragraph::new(hint_lines), hints);
     overlays::render(frame, state, theme, keymap);
 }
 
-fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let tab = |label: &str, key: &str, active: bool| {
-        let text = format!(" {key} {label} ");
+/// The first key that runs `command` in `contexts` ("" when none does), for text that
+/// names a key.
+pub(crate) fn first_key(keymap: &Keymap, command: Command, contexts: &[Context]) -> String {
+    keymap
+        .keys_for(command, contexts)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
+    let global = [Context::Global];
+    let tab = |label: &str, command: Command, active: bool| {
+        let key = first_key(keymap, command, &global);
+        let text = if key.is_empty() {
+            format!(" {label} ")
+        } else {
+            format!(" {key} {label} ")
+        };
         if active {
             Span::styled(
                 text,
@@ -63,9 +81,13 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = vec![
         Span::styled(" fourroads ", theme.title),
         Span::raw(" "),
-        tab("Agent", "F2", state.view == View::Agent),
-        tab("Review", "F3", state.view == View::Review),
-        tab("Dashboard", "F4", state.view == View::Dashboard),
+        tab("Agent", Command::ViewAgent, state.view == View::Agent),
+        tab("Review", Command::ViewReview, state.view == View::Review),
+        tab(
+            "Dashboard",
+            Command::ViewDashboard,
+            state.view == View::Dashboard,
+        ),
     ];
     // A callback whose time has come is the one reminder that outranks the name.
     let due = state.queue.callback_due(state.clock.now);
@@ -95,14 +117,14 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_agent(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+fn render_agent(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let queue_width = (area.width * 2 / 5).clamp(30.min(area.width), 56);
     let [left, right] =
         Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(20)]).areas(area);
-    queue::render(frame, left, state, theme);
+    queue::render(frame, left, state, theme, keymap);
     match &state.call {
         Some(active) => call::render(frame, right, state, active, theme),
-        None => customer::render(frame, right, state, theme),
+        None => customer::render(frame, right, state, theme, keymap),
     }
 }
 

@@ -8,15 +8,17 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::queue::pad;
 use super::{Theme, centered, safe};
-use crate::app::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, State};
+use crate::app::{
+    AddCustomerForm, Command, Context, FORM_FIELDS, Overlay, Palette, Prompt, State, available,
+    available_at, view_places,
+};
 use crate::input::Keymap;
 
 /// Keys of the notes editor itself (ratatui-textarea), listed in help beside the keymap.
-const EDITOR_KEYS: [(&str, &str); 8] = [
+const EDITOR_KEYS: [(&str, &str); 7] = [
     ("Ctrl-U / Ctrl-R", "undo / redo"),
     ("Alt-← / Alt-→ (Ctrl-←/→)", "move by word"),
     ("Shift-arrows", "select"),
-    ("Alt-C", "copy the selection"),
     ("Ctrl-X", "cut the selection"),
     ("Ctrl-Y", "paste"),
     ("Ctrl-K / Ctrl-W", "delete to end of line / word before"),
@@ -32,7 +34,7 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
     };
     let screen = frame.area();
     match overlay {
-        Overlay::Welcome => welcome(frame, screen, state, theme),
+        Overlay::Welcome => welcome(frame, screen, state, theme, keymap),
         Overlay::Help { scroll } => help(frame, screen, state, theme, keymap, *scroll),
         Overlay::Palette(palette) => palette_box(frame, screen, palette, theme),
         Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
@@ -40,6 +42,7 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
     }
 }
 
+/// The keys of a prompt and of the form are in the hint bar, which they leave visible.
 fn prompt_box(frame: &mut Frame, screen: Rect, prompt: &Prompt, theme: &Theme) {
     let area = centered(screen, 90.min(screen.width.saturating_sub(2)), 7);
     let inner = framed(frame, area, &safe(&prompt.title), theme);
@@ -72,16 +75,10 @@ fn framed(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
     inner
 }
 
-fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
+fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = centered(screen, 72, 17);
     let inner = framed(frame, area, "Welcome to fourroads", theme);
-    let key = |k: &str, what: &str| {
-        Line::from(vec![
-            Span::styled(format!("  {k:<3}"), theme.key),
-            Span::raw(what.to_string()),
-        ])
-    };
-    let lines = vec![
+    let mut lines = vec![
         Line::raw("Take notes during calls and put every call on one of four roads:"),
         Line::styled("  1 Learn   2 Care   3 Teach   4 Go away", theme.heading),
         Line::raw(""),
@@ -90,12 +87,26 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
             safe(&state.store_label)
         )),
         Line::raw(""),
-        key(
-            "d",
-            "load the demo data: 44 customers, 8 weeks of calls by 4 agents",
-        ),
-        key("a", "add your first customer"),
-        key("q", "quit"),
+    ];
+    let now = available(state);
+    for command in [Command::LoadDemo, Command::AddCustomer, Command::Quit] {
+        // The first key (the welcome screen's own comes first); the hint bar lists all.
+        let Some(key) = keymap.keys_for(command, &now.contexts).first().copied() else {
+            continue;
+        };
+        if !now.accepts(command) {
+            continue;
+        }
+        let keys = key.to_string();
+        let what = keymap
+            .description(command, &now.contexts)
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<3}"), theme.key),
+            Span::raw(what.to_string()),
+        ]));
+    }
+    lines.extend([
         Line::raw(""),
         Line::styled(
             "Or import your customer list (CSV with a name column) from a shell:",
@@ -103,8 +114,17 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme) {
         ),
         Line::styled("  fourroads import customers FILE.csv", theme.dim),
         Line::raw(""),
-        Line::styled("F1 or ? shows every key at any time.", theme.dim),
-    ];
+    ]);
+    let help_keys = keymap.key_label(Command::Help, &[Context::Global, Context::Normal]);
+    if !help_keys.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "{} shows every key at any time.",
+                help_keys.replace('/', " or ")
+            ),
+            theme.dim,
+        ));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -117,27 +137,24 @@ fn help(
     scroll: usize,
 ) {
     let area = centered(screen, 90, screen.height.saturating_sub(2));
-    let inner = framed(frame, area, "Keys (Esc closes, ↑↓ scroll)", theme);
-    let mut contexts = vec![crate::app::Context::Global, crate::app::Context::Normal];
-    match state.view {
-        crate::app::View::Review => {
-            contexts.extend([crate::app::Context::Review, crate::app::Context::Cases]);
-        }
-        crate::app::View::Dashboard => contexts.push(crate::app::Context::Dashboard),
-        crate::app::View::Agent => {}
-    }
-    if state.view == crate::app::View::Agent {
-        contexts.extend([
-            crate::app::Context::Queue,
-            crate::app::Context::Customer,
-            crate::app::Context::Road,
-            crate::app::Context::Notes,
-        ]);
-    }
+    let own = available(state);
+    let close = keymap.keys_for(Command::Cancel, &own.contexts);
+    let title = match close.first() {
+        Some(key) => format!("Keys ({key} closes)"),
+        None => "Keys".to_string(),
+    };
+    let inner = framed(frame, area, &title, theme);
+    let places: Vec<_> = view_places(state)
+        .into_iter()
+        .map(|place| {
+            let now = available_at(state, place);
+            (now.contexts, now.commands)
+        })
+        .collect();
     let key_width = 22;
     let mut lines = Vec::new();
     let mut current = None;
-    for (context, keys, description) in keymap.help_rows(&contexts) {
+    for (context, keys, description) in keymap.help_rows(&places) {
         if current != Some(context) {
             if current.is_some() {
                 lines.push(Line::raw(""));
@@ -254,28 +271,18 @@ fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &The
             );
         }
     }
-    let footer_y = inner.y + inner.height.saturating_sub(1);
-    let footer = match &form.duplicate_of {
-        Some((_, name)) => Span::styled(
+    if let Some((_, name)) = &form.duplicate_of {
+        let footer = Span::styled(
             format!(
-                "! {} is already a customer (same name and phone or email). Enter selects them; change a field to add someone new.",
+                "! {} is already a customer (same name and phone or email). Save again to select them; change a field to add someone new.",
                 safe(name)
             ),
             theme.warning,
-        ),
-        None => Span::styled(
-            "Enter saves · Tab next field · Esc closes (keeps the draft)",
-            theme.dim,
-        ),
-    };
-    let footer_height = if form.duplicate_of.is_some() { 2 } else { 1 };
-    frame.render_widget(
-        Paragraph::new(footer).wrap(Wrap { trim: true }),
-        Rect::new(
-            inner.x,
-            footer_y.saturating_sub(footer_height - 1),
-            inner.width,
-            footer_height,
-        ),
-    );
+        );
+        let footer_y = inner.y + inner.height.saturating_sub(2);
+        frame.render_widget(
+            Paragraph::new(footer).wrap(Wrap { trim: true }),
+            Rect::new(inner.x, footer_y, inner.width, 2),
+        );
+    }
 }

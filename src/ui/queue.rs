@@ -7,13 +7,14 @@ use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{Theme, pane_block, safe};
-use crate::app::{Pane, State};
+use crate::app::{Command, Context, Pane, State};
 use crate::domain::Urgency;
+use crate::input::Keymap;
 
 const BADGE_WIDTH: usize = 14;
 const STATUS_WIDTH: usize = 8;
 
-pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let queue = &state.queue;
     let title = if queue.filter.is_empty() {
         format!("Queue ({})", queue.total())
@@ -26,29 +27,27 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if queue.filter_editing || !queue.filter.is_empty() {
+        // What keeps and clears it is in the hint bar, from the keymap.
         let cursor = if queue.filter_editing { "▏" } else { "" };
-        let hint = if queue.filter_editing {
-            "  Enter keeps · Esc clears"
-        } else {
-            "  (Esc clears)"
-        };
         lines.push(Line::from(vec![
             Span::styled("/", theme.key),
             Span::raw(format!("{}{cursor}", safe(&queue.filter))),
-            Span::styled(hint, theme.dim),
         ]));
     }
     if !queue.loaded {
         lines.push(Line::styled("Loading customers…", theme.dim));
     } else if queue.visible.is_empty() {
-        lines.push(Line::styled(
-            if queue.total() == 0 {
-                "No customers yet. Press a to add one."
-            } else {
-                "No customer matches the filter."
-            },
-            theme.dim,
-        ));
+        let add = super::first_key(
+            keymap,
+            Command::AddCustomer,
+            &[Context::Global, Context::Queue, Context::Normal],
+        );
+        let text = match (queue.total(), add.is_empty()) {
+            (0, false) => format!("No customers yet. Press {add} to add one."),
+            (0, true) => "No customers yet.".to_string(),
+            _ => "No customer matches the filter.".to_string(),
+        };
+        lines.push(Line::styled(text, theme.dim));
     }
     let rows = usize::from(inner.height).saturating_sub(lines.len());
     let today = state.clock.today();

@@ -72,7 +72,6 @@ impl Harness {
         let keymap = Keymap::default_keymap().unwrap();
         let mut state = State::new(name, role, "/tmp/store", Clock::fixed(fixed_now()));
         state.export_dir = dir.path().join("exports");
-        state.palette_commands = keymap.commands();
         let mut harness = Harness {
             store,
             state,

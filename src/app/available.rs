@@ -1,0 +1,193 @@
+//! What the user can do now: the place keys go to (a pane, the queue's filter line or an
+//! overlay), the keymap contexts that apply there, and the commands its reducer accepts.
+//! The hint bar, the help overlay and the palette are drawn from this and the keymap
+//! alone; an overlay runs only the commands it accepts.
+
+use super::{
+    Command, Context, Pane, ReviewTab, State, View, call, dashboard, overlay, queue, review,
+};
+
+/// Where keys go now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Welcome,
+    Help,
+    Palette,
+    Form,
+    Prompt,
+    /// Typing in the queue's `/` filter line.
+    QueueFilter,
+    Queue,
+    Customer,
+    Notes,
+    Road,
+    ReviewCalls,
+    ReviewCases,
+    Dashboard,
+}
+
+/// The commands of a place, most important first, with the contexts its keys come from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Available {
+    pub place: Place,
+    /// Keymap contexts, most specific first.
+    pub contexts: Vec<Context>,
+    pub commands: Vec<Command>,
+}
+
+impl Available {
+    pub fn accepts(&self, command: Command) -> bool {
+        self.commands.contains(&command)
+    }
+}
+
+impl Place {
+    /// The place of the current state.
+    pub fn of(state: &State) -> Place {
+        use super::Overlay;
+        match &state.overlay {
+            Some(Overlay::Welcome) => return Place::Welcome,
+            Some(Overlay::Help { .. }) => return Place::Help,
+            Some(Overlay::Palette(_)) => return Place::Palette,
+            Some(Overlay::AddCustomer(_)) => return Place::Form,
+            Some(Overlay::Prompt(_)) => return Place::Prompt,
+            None => {}
+        }
+        if state.queue.filter_editing {
+            return Place::QueueFilter;
+        }
+        match (state.view, state.focus, state.call.is_some()) {
+            (View::Agent, Pane::Notes, true) => Place::Notes,
+            (View::Agent, Pane::Road, true) => Place::Road,
+            (View::Agent, Pane::Customer, _) => Place::Customer,
+            (View::Agent, _, _) => Place::Queue,
+            (View::Review, _, _) if state.review.tab == ReviewTab::Cases => Place::ReviewCases,
+            (View::Review, _, _) => Place::ReviewCalls,
+            (View::Dashboard, _, _) => Place::Dashboard,
+        }
+    }
+
+    /// The keymap contexts that apply here, most specific first.
+    pub fn contexts(self) -> Vec<Context> {
+        let own = match self {
+            Place::Welcome => Context::Welcome,
+            Place::Help => Context::Help,
+            Place::Palette => Context::Palette,
+            Place::Form => Context::Form,
+            Place::Prompt => Context::Prompt,
+            Place::QueueFilter => Context::Filter,
+            Place::Notes => Context::Notes,
+            Place::Queue => Context::Queue,
+            Place::Customer => Context::Customer,
+            Place::Road => Context::Road,
+            Place::ReviewCalls => Context::Review,
+            Place::ReviewCases => Context::Cases,
+            Place::Dashboard => Context::Dashboard,
+        };
+        if self.takes_text() || self.is_overlay() {
+            vec![own, Context::Global]
+        } else {
+            vec![Context::Global, own, Context::Normal]
+        }
+    }
+
+    pub fn is_overlay(self) -> bool {
+        matches!(
+            self,
+            Place::Welcome | Place::Help | Place::Palette | Place::Form | Place::Prompt
+        )
+    }
+
+    /// Whether keys here type text (plain characters are never commands then).
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Place::Palette | Place::Form | Place::Prompt | Place::QueueFilter | Place::Notes
+        )
+    }
+}
+
+/// What the user can do now.
+pub fn available(state: &State) -> Available {
+    available_at(state, Place::of(state))
+}
+
+/// What the user could do in `place` of the current view (the notes and road panes
+/// assume a call, as they exist only during one).
+pub fn available_at(state: &State, place: Place) -> Available {
+    Available {
+        place,
+        contexts: place.contexts(),
+        commands: accepts(state, place),
+    }
+}
+
+/// Every place of the current view, for the help overlay.
+pub fn view_places(state: &State) -> Vec<Place> {
+    match state.view {
+        View::Agent => vec![Place::Queue, Place::Customer, Place::Notes, Place::Road],
+        View::Review => vec![Place::ReviewCalls, Place::ReviewCases],
+        View::Dashboard => vec![Place::Dashboard],
+    }
+}
+
+const ROADS: [Command; 4] = [
+    Command::Road1,
+    Command::Road2,
+    Command::Road3,
+    Command::Road4,
+];
+
+fn accepts(state: &State, place: Place) -> Vec<Command> {
+    if place.is_overlay() {
+        return state
+            .overlay
+            .as_ref()
+            .map(overlay::accepts)
+            .unwrap_or_default();
+    }
+    let in_call = state.call.is_some() || matches!(place, Place::Notes | Place::Road);
+    let mut commands = Vec::new();
+    // The active call's road follows the call everywhere but the Review view, whose
+    // road keys review the selected call instead.
+    if in_call && state.view != View::Review {
+        commands.extend(ROADS);
+    }
+    if in_call {
+        commands.push(Command::WrapUp);
+    }
+    commands.extend(match place {
+        Place::QueueFilter => queue::filter_accepts(),
+        Place::Queue => queue::accepts(state),
+        Place::Customer => queue::customer_accepts(state),
+        // The call's reducer (app/call.rs) handles these.
+        Place::Notes => vec![Command::Copy],
+        Place::Road => call::road_accepts(state),
+        Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
+        Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
+        Place::Dashboard => dashboard::accepts(),
+        Place::Welcome | Place::Help | Place::Palette | Place::Form | Place::Prompt => Vec::new(),
+    });
+    let clears = !state.queue.filter.is_empty() || state.message.is_some();
+    if place == Place::Notes || (place != Place::QueueFilter && clears) {
+        commands.push(Command::Escape);
+    }
+    if !place.takes_text() {
+        commands.push(Command::Palette);
+    }
+    if state.panes().len() > 1 {
+        commands.extend([Command::NextPane, Command::PrevPane]);
+    }
+    let views = [
+        (View::Agent, Command::ViewAgent),
+        (View::Review, Command::ViewReview),
+        (View::Dashboard, Command::ViewDashboard),
+    ];
+    for (view, command) in views {
+        if view != state.view {
+            commands.push(command);
+        }
+    }
+    commands.extend([Command::Help, Command::Quit]);
+    commands
+}
