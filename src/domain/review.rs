@@ -29,10 +29,7 @@ pub struct Viewer<'a> {
 impl Viewer<'_> {
     /// Whether the agent's road of `call` is hidden from this viewer.
     pub fn hides_agent_road(&self, call: &Call) -> bool {
-        self.blind
-            && self.role == Role::Lead
-            && call.agent != self.name
-            && !self.has_reviewed(call)
+        self.blind && self.role == Role::Lead && call.agent != self.name && !self.has_reviewed(call)
     }
 
     /// Whether this viewer has saved a road of their own for `call`.
@@ -74,7 +71,7 @@ pub fn check_review(
     if call.agent == lead {
         return Err(ReviewRefusal::OwnCall);
     }
-    let first_pick = blind_pick && !call.review.as_ref().is_some_and(|r| r.lead == lead);
+    let first_pick = blind_pick && call.review.as_ref().is_none_or(|r| r.lead != lead);
     if call.road != Some(road) && comment.trim().is_empty() && !first_pick {
         return Err(ReviewRefusal::ReasonRequired);
     }

@@ -8,6 +8,7 @@ mod codec;
 pub mod demo;
 mod keys;
 pub mod reports;
+pub mod search;
 mod sled_store;
 
 use std::path::PathBuf;
@@ -19,10 +20,11 @@ pub use reports::{
     AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, PageCursor, ReviewPage, ReviewQuery,
     ReviewRow, Story, road4_share,
 };
+pub use search::{CallHit, CustomerHit, SearchResults};
 pub use sled_store::{Erased, SledStore};
 
 /// The schema version this build writes; older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -196,4 +198,8 @@ pub trait Store: Send + Sync {
         to: jiff::civil::Date,
         today: jiff::civil::Date,
     ) -> StoreResult<Dashboard>;
+    /// Customers then calls whose text holds every word of `query` (see
+    /// `domain::search`), newest first, at most `limit` of each. Reads the full-text
+    /// index, never every record.
+    fn search(&self, query: &str, limit: usize) -> StoreResult<SearchResults>;
 }

@@ -7,6 +7,7 @@ mod derived;
 mod queries;
 mod records;
 mod reports;
+mod search;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 20] = [
+const TREE_NAMES: [&str; 21] = [
     "customers",
     "calls",
     "notes",
@@ -41,6 +42,7 @@ const TREE_NAMES: [&str; 20] = [
     "idx_unreviewed_by_agent",
     "daily",
     "idx_disagreement",
+    "idx_search",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -65,9 +67,11 @@ const T_UNREVIEWED_BY_AGENT: usize = 17;
 const T_DAILY: usize = 18;
 /// Reviewed calls where the lead chose another road than the agent, by time.
 const T_DISAGREEMENT: usize = 19;
+/// The full-text index of customers and notes (see `search`).
+const T_SEARCH: usize = 20;
 
 /// Trees derived from the records, rebuilt by a migration.
-const DERIVED_TREES: [usize; 13] = [
+const DERIVED_TREES: [usize; 14] = [
     T_COUNTERS,
     T_CALL_BY_CUSTOMER,
     T_CALL_BY_TIME,
@@ -81,6 +85,7 @@ const DERIVED_TREES: [usize; 13] = [
     T_OPEN_CASE_BY_OPENED,
     T_UNREVIEWED_BY_AGENT,
     T_DISAGREEMENT,
+    T_SEARCH,
 ];
 
 pub struct SledStore {
@@ -188,9 +193,10 @@ impl SledStore {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 0 is a store created before any record was written. Versions 1 and
-            // 2 had fewer indexes and tallies: rebuild everything derived.
-            if found == 1 || found == 2 {
+            // Version 0 is a store created before any record was written. Versions 1 to
+            // 3 had fewer indexes and tallies (3 had no search index): rebuild everything
+            // derived.
+            if (1..=3).contains(&found) {
                 tracing::info!(from = found, "migrating the store: rebuilding indexes");
                 notice(&format!(
                     "updating the store at {} to this version of fourroads: rebuilding its indexes (once; a large store takes minutes)…",

@@ -146,9 +146,9 @@ impl Store for SledStore {
     }
 
     fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()> {
-        self.tree(T_NOTES)
-            .insert(keys::id(call_id), crate::store::codec::encode_text(text))?;
-        self.tree(T_NOTES).flush()?;
+        // With the search index's difference, in one transaction.
+        self.transaction(|tx| tx.put_notes(call_id, text))?;
+        self.db.flush()?;
         Ok(())
     }
 
@@ -422,5 +422,9 @@ impl Store for SledStore {
         today: jiff::civil::Date,
     ) -> StoreResult<crate::store::Dashboard> {
         self.dashboard_impl(from, to, today)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> StoreResult<crate::store::SearchResults> {
+        self.search_impl(query, limit)
     }
 }

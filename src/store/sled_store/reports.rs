@@ -102,7 +102,7 @@ fn passes(query: &ReviewQuery, call: &Call) -> bool {
         return false;
     }
     if let Some(lead) = &query.reviewed_by
-        && !call.review.as_ref().is_some_and(|r| r.lead == *lead)
+        && call.review.as_ref().is_none_or(|r| r.lead != *lead)
     {
         return false;
     }
