@@ -8,7 +8,7 @@ use super::{CaseChange, Command};
 use crate::domain::{Call, CallReason, Customer, Id, QueueEntry, Road};
 use crate::store::{
     CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    WrapUpResult,
+    SearchResults, WrapUpResult,
 };
 
 /// Every user intent and every result of async work.
@@ -67,6 +67,12 @@ pub enum Action {
         generation: u64,
     },
     NotesSaved,
+    /// The answer to a search; an older generation's is dropped.
+    SearchLoaded {
+        query: String,
+        results: Box<SearchResults>,
+        generation: u64,
+    },
     Exported {
         path: std::path::PathBuf,
         period: String,
@@ -143,6 +149,11 @@ pub enum Effect {
         to: jiff::civil::Date,
         dir: std::path::PathBuf,
         templates: Option<std::path::PathBuf>,
+    },
+    /// Search customers and notes (results come back as `SearchLoaded`).
+    Search {
+        query: String,
+        generation: u64,
     },
     /// Flush everything and leave; the runtime restores the terminal.
     Quit,

@@ -13,6 +13,7 @@ pub enum Command {
     ViewAgent,
     ViewReview,
     ViewDashboard,
+    ViewSearch,
     #[serde(rename = "road_1")]
     Road1,
     #[serde(rename = "road_2")]
@@ -56,6 +57,8 @@ pub enum Command {
     CloseCase,
     Refresh,
     Export,
+    /// Enter on a search result: the customer or the call.
+    OpenResult,
 }
 
 impl Command {
@@ -84,6 +87,7 @@ pub enum Context {
     Review,
     Cases,
     Dashboard,
+    Search,
 }
 
 impl Context {
@@ -102,6 +106,7 @@ impl Context {
             Context::Review => "Review: calls",
             Context::Cases => "Review: open cases",
             Context::Dashboard => "Dashboard",
+            Context::Search => "Search (F5)",
         }
     }
 }

@@ -15,6 +15,7 @@ mod paged;
 mod queue;
 mod review;
 mod review_filter;
+mod search;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -35,12 +36,15 @@ pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
 pub use review::{PAGE_SIZE, ReviewState, ReviewTab};
 pub use review_filter::{ReviewFilters, RoadFilter};
+pub use search::{SEARCH_LIMIT, SearchState, Selected};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Agent,
     Review,
     Dashboard,
+    /// Search across customers and notes (F5).
+    Search,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +97,7 @@ pub struct State {
     pub palette_commands: Vec<(Command, String, String)>,
     pub review: ReviewState,
     pub dashboard: DashboardState,
+    pub search: SearchState,
     /// The Agent view's focus, restored when coming back to it.
     agent_focus: Pane,
     /// Where `:export` writes summaries, and where user templates live.
@@ -122,6 +127,7 @@ impl State {
             palette_commands: Vec::new(),
             review: ReviewState::default(),
             dashboard: DashboardState::default(),
+            search: SearchState::default(),
             agent_focus: Pane::Queue,
             export_dir: std::path::PathBuf::from("exports"),
             templates_dir: None,
@@ -147,12 +153,16 @@ impl State {
         self.overlay.as_ref().is_some_and(Overlay::takes_text)
             || self.queue.filter_editing
             || (self.focus == Pane::Notes && self.call.is_some() && self.view == View::Agent)
+            || (self.view == View::Search && self.search.detail.is_none())
     }
 
     /// The keymap contexts that apply now, most specific first.
     pub fn key_contexts(&self) -> Vec<Context> {
         if self.focus == Pane::Notes && self.call.is_some() && self.view == View::Agent {
             return vec![Context::Notes, Context::Global];
+        }
+        if self.view == View::Search && self.overlay.is_none() && self.search.detail.is_none() {
+            return vec![Context::Global, Context::Search];
         }
         if self.is_typing() {
             return vec![Context::Global];
@@ -164,6 +174,7 @@ impl State {
             (View::Review, _) if self.review.tab == ReviewTab::Cases => Some(Context::Cases),
             (View::Review, _) => Some(Context::Review),
             (View::Dashboard, _) => Some(Context::Dashboard),
+            (View::Search, _) => Some(Context::Search),
             _ => None,
         };
         let mut contexts = vec![Context::Global];
@@ -179,6 +190,7 @@ impl State {
             (View::Agent, false) => vec![Pane::Queue, Pane::Customer],
             (View::Review, _) => vec![Pane::List, Pane::Detail],
             (View::Dashboard, _) => vec![Pane::List],
+            (View::Search, _) => vec![Pane::List],
         }
     }
 
@@ -268,7 +280,17 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             review::page_loaded(state, page, generation)
         }
         Action::CallDetailLoaded(detail) => {
-            review::detail_loaded(state, *detail);
+            if let Some(detail) = search::detail_loaded(state, *detail) {
+                review::detail_loaded(state, detail);
+            }
+            Vec::new()
+        }
+        Action::SearchLoaded {
+            query,
+            results,
+            generation,
+        } => {
+            search::loaded(state, query, *results, generation);
             Vec::new()
         }
         Action::ReviewSaved(call) => review::review_saved(state, *call),
@@ -311,6 +333,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     let routed = match state.view {
         View::Review => review::command(state, command),
         View::Dashboard => dashboard::command(state, command),
+        View::Search => search::command(state, command),
         View::Agent => None,
     };
     if let Some(effects) = routed {
@@ -334,7 +357,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             navigation::cycle_pane(state, command == Command::NextPane);
             navigation::autosave_on_leave(state)
         }
-        Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => {
+        Command::ViewAgent | Command::ViewReview | Command::ViewDashboard | Command::ViewSearch => {
             navigation::switch_view(state, command)
         }
         Command::Export => {
@@ -395,6 +418,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             vec![Effect::LoadDemo]
         }
         Command::Road1 | Command::Road2 | Command::Road3 | Command::Road4 => Vec::new(),
+        Command::OpenResult => Vec::new(),
         Command::NextUnreviewed
         | Command::Comment
         | Command::Acknowledge
@@ -442,6 +466,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.overlay.is_some() {
         return overlay::key(state, key);
     }
+    if state.view == View::Search {
+        return search::key(state, key);
+    }
     if state.queue.filter_editing {
         return queue::filter_key(state, key);
     }
@@ -456,6 +483,9 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if let Some(overlay) = &mut state.overlay {
         overlay.paste(&clean);
         return Vec::new();
+    }
+    if state.view == View::Search {
+        return search::paste(state, &clean);
     }
     if state.queue.filter_editing {
         state.queue.filter.push_str(&clean.replace('\n', " "));

@@ -33,6 +33,7 @@ fn label(command: Command) -> &'static str {
         Command::ToggleDoNotContact => "do-not-contact",
         Command::Copy => "copy",
         Command::ViewAgent => "agent view",
+        Command::ViewSearch => "search",
         Command::NextUnreviewed => "next unreviewed",
         Command::Comment => "comment",
         Command::Acknowledge => "acknowledge",
@@ -53,6 +54,29 @@ fn label(command: Command) -> &'static str {
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let pairs: Vec<(String, String)> = if let Some(overlay) = &state.overlay {
         overlay_hints(overlay)
+    } else if state.view == View::Search {
+        // The query line takes every other key, so the hints are spelled out.
+        let pairs: &[(&str, &str)] = if state.search.detail.is_some() {
+            &[
+                ("↑↓", "scroll"),
+                ("Esc", "back to results"),
+                ("F1", "help"),
+                ("F2", "agent view"),
+            ]
+        } else {
+            &[
+                ("type", "search"),
+                ("↑↓", "move"),
+                ("Enter", "open"),
+                ("Esc", "clear / back"),
+                ("F1", "help"),
+                ("F2", "agent view"),
+            ]
+        };
+        pairs
+            .iter()
+            .map(|(k, w)| (k.to_string(), w.to_string()))
+            .collect()
     } else if state.queue.filter_editing {
         vec![
             ("type".into(), "filter".into()),

@@ -9,6 +9,7 @@ mod hints;
 mod overlays;
 mod queue;
 mod review;
+mod search;
 pub mod theme;
 
 use std::borrow::Cow;
@@ -40,6 +41,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) 
         View::Agent => render_agent(frame, main, state, theme),
         View::Review => review::render(frame, main, state, theme),
         View::Dashboard => dashboard::render(frame, main, state, theme),
+        View::Search => search::render(frame, main, state, theme),
     }
     render_message(frame, message, state, theme);
     hints::render(frame, hints, state, theme, keymap);
@@ -65,6 +67,10 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         tab("Review", "F3", state.view == View::Review),
         tab("Dashboard", "F4", state.view == View::Dashboard),
     ];
+    // Shown only while searching, so the title other views draw is unchanged.
+    if state.view == View::Search {
+        spans.push(tab("Search", "F5", true));
+    }
     let who = format!(" {} ({}) ", safe(&state.agent), state.role.as_str());
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
@@ -101,7 +107,11 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         spans.push(Span::styled(
             format!(
                 "  [{} skipped]",
-                crate::domain::text::plural(state.skipped_records, "damaged record", "damaged records")
+                crate::domain::text::plural(
+                    state.skipped_records,
+                    "damaged record",
+                    "damaged records"
+                )
             ),
             theme.warning,
         ));

@@ -124,6 +124,7 @@ fn help(
             contexts.extend([crate::app::Context::Review, crate::app::Context::Cases]);
         }
         crate::app::View::Dashboard => contexts.push(crate::app::Context::Dashboard),
+        crate::app::View::Search => contexts.push(crate::app::Context::Search),
         crate::app::View::Agent => {}
     }
     if state.view == crate::app::View::Agent {

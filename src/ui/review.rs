@@ -20,7 +20,9 @@ use crate::store::{CaseRow, ReviewRow};
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // Every active filter stays in view: the line wraps rather than cut one off.
     let described = filter_text(state).chars().count() + " Calls: ".len();
-    let filter_rows = described.div_ceil(usize::from(area.width.max(1))).clamp(1, 3) as u16;
+    let filter_rows = described
+        .div_ceil(usize::from(area.width.max(1)))
+        .clamp(1, 3) as u16;
     let [filters, body] =
         Layout::vertical([Constraint::Length(filter_rows), Constraint::Min(4)]).areas(area);
     render_filters(frame, filters, state, theme);
@@ -135,9 +137,13 @@ fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wid
     );
     let rows_height = usize::from(inner.height).saturating_sub(1);
     let mut lines = vec![Line::styled(pad(&header, width), theme.dim)];
-    lines.extend(visible_lines(list, rows_height, width, theme, |row, width| {
-        call_row(row, state, theme, width, wide)
-    }));
+    lines.extend(visible_lines(
+        list,
+        rows_height,
+        width,
+        theme,
+        |row, width| call_row(row, state, theme, width, wide),
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -220,7 +226,27 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         return;
     };
     // The row holds the latest review (saved since the detail was read).
-    let call = selected;
+    let lines = call_detail_lines(selected, detail, state, theme);
+    let scroll = state
+        .review
+        .detail_scroll
+        .min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// A call read-only: customer, times, sentiment and outcome, roads (the agent's hidden
+/// from a lead in blind review), tags, the full notes and the road changes.
+pub(super) fn call_detail_lines<'a>(
+    call: &Call,
+    detail: &crate::store::CallDetail,
+    state: &State,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let hidden = state.hides_agent_road(call);
     let clock = &state.clock;
     let mut lines = Vec::new();
@@ -272,16 +298,7 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     }
     lines.push(Line::styled("Road changes", theme.heading));
     lines.extend(audit_lines(&detail.audit, hidden, state, theme));
-    let scroll = state
-        .review
-        .detail_scroll
-        .min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    lines
 }
 
 fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {
