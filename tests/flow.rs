@@ -269,10 +269,7 @@ fn control_characters_in_customer_text_never_reach_the_screen() {
     assert!(!screen.contains("Mal[2Jlory"), "{screen}");
     app.press("tab");
     let screen = app.render(120, 40);
-    assert!(
-        screen.contains("\u{FFFD}gnp.exe"),
-        "the bidi override is shown: {screen}"
-    );
+    assert!(screen.contains("\u{FFFD}gnp.exe"), "the bidi override is shown: {screen}");
 }
 
 #[test]
@@ -290,21 +287,13 @@ fn the_due_date_keys_skip_weekends_in_the_road_pane_as_in_the_case_list() {
     }
     assert_eq!(due(&app), jiff::civil::date(2026, 11, 27), "Friday");
     app.press("]");
-    assert_eq!(
-        due(&app),
-        jiff::civil::date(2026, 11, 30),
-        "Monday, not Saturday"
-    );
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 30), "Monday, not Saturday");
     app.press("[");
     assert_eq!(due(&app), jiff::civil::date(2026, 11, 27), "back to Friday");
     for _ in 0..10 {
         app.press("[");
     }
-    assert_eq!(
-        due(&app),
-        jiff::civil::date(2026, 11, 20),
-        "never before today"
-    );
+    assert_eq!(due(&app), jiff::civil::date(2026, 11, 20), "never before today");
     assert!(app.message().contains("past"), "{}", app.message());
 }
 
@@ -341,11 +330,7 @@ fn adding_the_same_customer_twice_offers_the_existing_one() {
     app.press("enter");
     assert!(app.state.overlay.is_none());
     assert_eq!(app.state.queue.selected_id(), Some(existing.customer_id));
-    assert_eq!(
-        app.store.counters().unwrap().customers,
-        before,
-        "no copy added"
-    );
+    assert_eq!(app.store.counters().unwrap().customers, before, "no copy added");
     // A different phone is a different person: added.
     app.press("a");
     app.type_text(&existing.name);
@@ -371,10 +356,7 @@ fn at_80x24_do_not_contact_and_the_call_header_stay_visible() {
     // Every do-not-contact customer on screen carries its marker, however long the name.
     let shown: Vec<&str> = screen
         .lines()
-        .filter(|l| {
-            dnc.iter()
-                .any(|e| l.contains(&e.name[..e.name.len().min(8)]))
-        })
+        .filter(|l| dnc.iter().any(|e| l.contains(&e.name[..e.name.len().min(8)])))
         .collect();
     assert!(!shown.is_empty(), "{screen}");
     for line in shown {

@@ -144,11 +144,7 @@ fn escape_from_the_reason_keeps_the_blind_pick_and_the_reason_owed() {
     app.press(&key_for(mine));
     app.press("esc");
     assert!(app.state.overlay.is_none());
-    assert!(
-        app.message().contains("reason is still owed"),
-        "{}",
-        app.message()
-    );
+    assert!(app.message().contains("reason is still owed"), "{}", app.message());
     let stored = app.store.call(call.id).unwrap().unwrap();
     assert_eq!(stored.review.as_ref().unwrap().road, mine);
     let screen = app.render(120, 40);
@@ -258,10 +254,7 @@ fn a_lead_cannot_review_their_own_call() {
         .store
         .review_call(call.id, call.road.unwrap(), "", &actor)
         .unwrap_err();
-    assert!(
-        refused.to_string().contains("you took this call"),
-        "{refused}"
-    );
+    assert!(refused.to_string().contains("you took this call"), "{refused}");
     assert!(app.store.blind_pick(call.id, Road::Care, &actor).is_err());
 }
 
@@ -299,10 +292,7 @@ fn filters_are_set_from_the_keyboard_and_shown_in_words() {
     app.press("d");
     app.press("g");
     let agent = app.state.review.filters.agent.clone().unwrap();
-    assert!(
-        !app.state.review.calls.rows.is_empty(),
-        "an empty list passes any .all()"
-    );
+    assert!(!app.state.review.calls.rows.is_empty(), "an empty list passes any .all()");
     assert!(
         app.state
             .review

@@ -5,8 +5,8 @@ use super::overlay::{Prompt, PromptPurpose};
 use super::review::{ReviewTab, lead_only};
 use super::{Effect, Overlay, State};
 use crate::domain::CaseStatus;
-use crate::domain::clock::shift_due;
 use crate::domain::text::{possessive, sanitize_line};
+use crate::domain::clock::shift_due;
 use crate::store::{CasePage, CaseRow};
 
 /// A change a lead makes to a case.

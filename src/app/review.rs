@@ -61,8 +61,8 @@ impl ReviewState {
 /// Entering the view: fresh pages (the agent view may have added calls).
 pub(super) fn enter(state: &mut State) -> Vec<Effect> {
     state.focus = Pane::List;
-    state.review.filters.blind_lead =
-        (state.role == Role::Lead && state.review.blind).then(|| state.agent.clone());
+    state.review.filters.blind_lead = (state.role == Role::Lead && state.review.blind)
+        .then(|| state.agent.clone());
     if state.role == Role::Agent {
         state.review.filters.agent = Some(state.agent.clone());
         if !state.review.calls.loaded {
@@ -164,11 +164,7 @@ pub(super) fn review_saved(state: &mut State, call: Call) -> Vec<Effect> {
             let verdict = if call.road == Some(review.road) {
                 format!("you agree with {} ({})", call.agent, road_text(call.road))
             } else {
-                format!(
-                    "{} chose {}; reason recorded",
-                    call.agent,
-                    road_text(call.road)
-                )
+                format!("{} chose {}; reason recorded", call.agent, road_text(call.road))
             };
             state.info(format!(
                 "Reviewed: {}, {verdict}. n: next unreviewed · c: comment",

@@ -134,18 +134,14 @@ pub fn same_person(
     other_phone: Option<&str>,
     other_email: Option<&str>,
 ) -> bool {
-    let words = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     if words(name) != words(other_name) {
         return false;
     }
     let same_phone = matches!((phone, other_phone), (Some(a), Some(b)) if !digits(a).is_empty() && digits(a) == digits(b));
-    let same_email = matches!((email, other_email), (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()));
+    let same_email =
+        matches!((email, other_email), (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()));
     same_phone || same_email
 }
 
@@ -253,11 +249,7 @@ mod tests {
         assert!(same("Ann Lee", None, Some("ANN@example.com ")));
         assert!(!same("Ann Lee", None, None), "a name alone is not enough");
         assert!(!same("Ann Leigh", Some("+44 20 7946 0000"), None));
-        assert!(!same(
-            "Ann Lee",
-            Some("+44 20 7946 0001"),
-            Some("ann.lee@example.com")
-        ));
+        assert!(!same("Ann Lee", Some("+44 20 7946 0001"), Some("ann.lee@example.com")));
     }
 
     fn form(name: &str, phone: &str, email: &str, status: &str) -> NewCustomer {

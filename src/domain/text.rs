@@ -195,10 +195,7 @@ mod tests {
         assert_eq!(plural(0u64, "call", "calls"), "0 calls");
         assert_eq!(plural(2u32, "case", "cases"), "2 cases");
         assert_eq!(possessive("Dana Okafor"), "Dana Okafor's");
-        assert_eq!(
-            possessive("Harcourt & Vale Solicitors"),
-            "Harcourt & Vale Solicitors'"
-        );
+        assert_eq!(possessive("Harcourt & Vale Solicitors"), "Harcourt & Vale Solicitors'");
     }
 
     #[test]

@@ -37,17 +37,11 @@ pub(super) fn render(
 fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
     let call = &active.call;
     let width = usize::from(area.width);
-    let elapsed = format!(
-        "  ⏱ {}",
-        format_duration(call.duration_seconds(state.clock.now))
-    );
+    let elapsed = format!("  ⏱ {}", format_duration(call.duration_seconds(state.clock.now)));
     let status = format!("  {}", active.customer.status.as_str());
     // The name gives way first: the timer and the status always show.
     let fixed = " ● ON CALL ".len() + status.chars().count() + elapsed.chars().count();
-    let name = pad(
-        &safe(&active.customer.name),
-        width.saturating_sub(fixed).max(4),
-    );
+    let name = pad(&safe(&active.customer.name), width.saturating_sub(fixed).max(4));
     let first = vec![
         Span::styled(" ● ON CALL ", theme.urgent),
         Span::styled(name.trim_end().to_string(), theme.heading),
@@ -70,11 +64,7 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCa
     let about = if dnc_text.len() + long.chars().count() + saved.len() + 2 <= width {
         long
     } else {
-        format!(
-            " {} · {}{resumed}",
-            call.direction.as_str(),
-            call.reason.as_str()
-        )
+        format!(" {} · {}{resumed}", call.direction.as_str(), call.reason.as_str())
     };
     let mut second = Vec::new();
     if dnc {
@@ -118,12 +108,9 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
                 style,
             ),
             Span::styled(
-                pad(
-                    road.definition(),
-                    usize::from(inner.width).saturating_sub(11),
-                )
-                .trim_end()
-                .to_string(),
+                pad(road.definition(), usize::from(inner.width).saturating_sub(11))
+                    .trim_end()
+                    .to_string(),
                 theme.dim,
             ),
         ]));

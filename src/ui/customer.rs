@@ -150,14 +150,8 @@ mod tests {
 
     #[test]
     fn parts_are_packed_whole_onto_lines() {
-        let parts = [
-            "Customer since 2021-05-30".to_string(),
-            "at-risk since 2026-11-03".into(),
-        ];
-        assert_eq!(
-            pack(&parts, "; ", 80),
-            ["Customer since 2021-05-30; at-risk since 2026-11-03"]
-        );
+        let parts = ["Customer since 2021-05-30".to_string(), "at-risk since 2026-11-03".into()];
+        assert_eq!(pack(&parts, "; ", 80), ["Customer since 2021-05-30; at-risk since 2026-11-03"]);
         assert_eq!(
             pack(&parts, "; ", 46),
             ["Customer since 2021-05-30", "at-risk since 2026-11-03"]
