@@ -199,6 +199,20 @@ impl SledStore {
     }
 }
 
+impl SledStore {
+    /// How many entries the full-text index holds and their keys' bytes (for the
+    /// benchmarks' size figures; reads the whole index).
+    pub fn search_index_size(&self) -> StoreResult<(u64, u64)> {
+        let mut entries = 0;
+        let mut bytes = 0;
+        for key in self.tree(T_SEARCH).iter().keys() {
+            entries += 1;
+            bytes += key?.len() as u64;
+        }
+        Ok((entries, bytes))
+    }
+}
+
 fn keep_going(more: &mut bool, found: usize, limit: usize, checked: usize) -> bool {
     if found >= limit || checked >= CHECK_BUDGET {
         *more = true;
