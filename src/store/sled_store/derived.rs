@@ -187,9 +187,13 @@ impl SledStore {
         for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
             self.tree(tree).clear()?;
         }
-        let write_index = |derived: &mut Derived| -> StoreResult<()> {
+        /// Full-text entries are many and small: they are gathered in larger batches and
+        /// written in key order, which costs sled far fewer page writes and flushes.
+        const SEARCH_BATCH: usize = 200_000;
+        let write = |entries: &mut Vec<super::records::IndexEntry>| -> StoreResult<()> {
+            entries.sort_unstable();
             let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
-            for (tree, key, value) in derived.index.drain(..) {
+            for (tree, key, value) in entries.drain(..) {
                 batches.entry(tree).or_default().insert(key, value);
             }
             for (tree, batch) in batches {
@@ -199,13 +203,24 @@ impl SledStore {
             self.db.flush()?;
             Ok(())
         };
+        let mut search = Vec::new();
         let mut derived = self.derive(&mut agents, &mut |derived| {
             if derived.index.len() >= INDEX_BATCH {
-                write_index(derived)?;
+                let (text, other): (Vec<_>, Vec<_>) =
+                    derived.index.drain(..).partition(|e| e.0 == T_SEARCH);
+                search.extend(text);
+                derived.index = other;
+                if derived.index.len() >= INDEX_BATCH {
+                    write(&mut derived.index)?;
+                }
+                if search.len() >= SEARCH_BATCH {
+                    write(&mut search)?;
+                }
             }
             Ok(())
         })?;
-        write_index(&mut derived)?;
+        write(&mut derived.index)?;
+        write(&mut search)?;
         for (name, number) in &agents {
             self.tree(T_AGENTS)
                 .insert(name.as_bytes(), &i64::from(*number).to_be_bytes())?;
