@@ -157,3 +157,19 @@ fn the_search_key_is_in_the_help_and_the_palette() {
     app.press("enter");
     assert_eq!(app.state.view, View::Search);
 }
+
+#[test]
+fn queue_commands_from_the_palette_do_not_reach_the_queue_while_searching() {
+    let mut app = Harness::with_demo();
+    let (_, _) = finished_call(&app, "Priya Shah", "Refund RF-55501 sent.");
+    app.press("f5");
+    app.type_text("RF-55501");
+    app.press("enter");
+    assert!(app.state.search.detail.is_some());
+    app.press(":");
+    app.type_text("filter customers");
+    app.press("enter");
+    assert!(!app.state.queue.filter_editing, "{}", app.message());
+    assert_eq!(app.state.view, View::Search);
+    assert!(app.message().contains("Agent view"));
+}

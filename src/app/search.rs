@@ -141,6 +141,17 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
         // One pane at a time: the results, or the call opened from them.
         Command::NextPane | Command::PrevPane => Some(Vec::new()),
         Command::Escape if state.overlay.is_none() => Some(escape(state)),
+        // Queue and call keys reached through the palette belong to the Agent view.
+        Command::Filter
+        | Command::First
+        | Command::Last
+        | Command::StartCall
+        | Command::AddCustomer
+        | Command::ToggleDoNotContact
+        | Command::EditNotes => {
+            state.info("That works in the Agent view (F2).");
+            Some(Vec::new())
+        }
         // A found call is read-only; roads are set in the Agent view.
         c if c.road().is_some() => {
             state.info("Roads are set in the Agent view (F2) or the Review view (F3).");
