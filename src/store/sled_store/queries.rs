@@ -146,8 +146,9 @@ impl Store for SledStore {
     }
 
     fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()> {
-        // With the search index's difference, in one transaction.
-        self.transaction(|tx| tx.put_notes(call_id, text))?;
+        // With the search index's difference, in one transaction over those two trees
+        // only: autosave runs this at every pause in typing.
+        self.save_notes_indexed(call_id, text)?;
         self.db.flush()?;
         Ok(())
     }

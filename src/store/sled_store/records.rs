@@ -177,16 +177,13 @@ impl<'a> Tx<'a> {
         let old = self.notes_index(call)?;
         self.put(T_NOTES, &keys::id(call), &encode_text(text))?;
         let new = super::search::notes_entries(call, text);
-        // Both are sorted: write only what changed (autosave runs this every pause).
-        for (tree, key, _) in &old {
-            if new.binary_search_by(|n| n.1.cmp(key)).is_err() {
-                self.del(*tree, key)?;
-            }
+        // Both are sorted: write only what changed.
+        let (gone, added) = super::search::difference(&old, &new);
+        for key in gone {
+            self.del(T_SEARCH, key)?;
         }
-        for (tree, key, value) in &new {
-            if old.binary_search_by(|o| o.1.cmp(key)).is_err() {
-                self.put(*tree, key, value)?;
-            }
+        for key in added {
+            self.put(T_SEARCH, key, &[])?;
         }
         Ok(())
     }

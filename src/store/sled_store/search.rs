@@ -199,7 +199,61 @@ impl SledStore {
     }
 }
 
+/// The keys to remove and to add to move the index from `old` entries to `new` (both
+/// sorted, as `notes_entries` gives them).
+pub(super) fn difference<'a>(
+    old: &'a [IndexEntry],
+    new: &'a [IndexEntry],
+) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
+    let gone = old
+        .iter()
+        .filter(|o| new.binary_search_by(|n| n.1.cmp(&o.1)).is_err())
+        .map(|o| o.1.as_slice())
+        .collect();
+    let added = new
+        .iter()
+        .filter(|n| old.binary_search_by(|o| o.1.cmp(&n.1)).is_err())
+        .map(|n| n.1.as_slice())
+        .collect();
+    (gone, added)
+}
+
 impl SledStore {
+    /// Writes a call's notes and moves its full-text entries by the difference, in one
+    /// transaction over the notes and the index (what `Tx::put_notes` does inside a
+    /// larger one).
+    pub(super) fn save_notes_indexed(&self, call: Id, text: &str) -> StoreResult<()> {
+        use crate::store::codec::{decode_text, encode_text};
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let trees = [self.tree(T_NOTES).clone(), self.tree(T_SEARCH).clone()];
+        let key = keys::id(call);
+        let new = notes_entries(call, text);
+        let encoded = encode_text(text);
+        let result = trees[..].transaction(|t| {
+            let old = match t[0].get(key)? {
+                Some(bytes) => notes_entries(
+                    call,
+                    &decode_text(&bytes).map_err(ConflictableTransactionError::Abort)?,
+                ),
+                None => Vec::new(),
+            };
+            t[0].insert(&key, encoded.as_slice())?;
+            let (gone, added) = difference(&old, &new);
+            for key in gone {
+                t[1].remove(key)?;
+            }
+            for key in added {
+                t[1].insert(key, &[])?;
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        }
+    }
+
     /// How many entries the full-text index holds and their keys' bytes (for the
     /// benchmarks' size figures; reads the whole index).
     pub fn search_index_size(&self) -> StoreResult<(u64, u64)> {
