@@ -188,8 +188,6 @@ impl SledStore {
             self.tree(tree).clear()?;
         }
         let write_index = |derived: &mut Derived| -> StoreResult<()> {
-            // In key order, which costs sled fewer page writes.
-            derived.index.sort_unstable();
             let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
             for (tree, key, value) in derived.index.drain(..) {
                 batches.entry(tree).or_default().insert(key, value);
