@@ -35,6 +35,21 @@ struct Size {
 
 fn sizes() -> [Size; 2] {
     let quick = std::env::var("FOURROADS_BENCH").is_ok_and(|v| v == "quick");
+    // FOURROADS_BENCH=100k: a tenth of the full size, for a figure between the two.
+    if std::env::var("FOURROADS_BENCH").is_ok_and(|v| v == "100k") {
+        return [
+            Size {
+                label: "1k",
+                customers: 1_000,
+                calls: 1_000,
+            },
+            Size {
+                label: "100k",
+                customers: 10_000,
+                calls: 100_000,
+            },
+        ];
+    }
     [
         Size {
             label: "1k",
@@ -599,6 +614,67 @@ fn export(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledS
     std::hint::black_box(text);
 }
 
+/// Full-text search (F5): the store's part, as the worker runs it, and the UI's part of
+/// a keystroke in the query line.
+fn search(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
+    // A reference only one call holds, as an agent would look for it.
+    let newest = store.search("refund", 1).unwrap();
+    if let Some(hit) = newest.calls.first() {
+        let notes = store.notes(hit.call.id).unwrap();
+        if !notes.contains("RF-20931") {
+            store
+                .save_notes(hit.call.id, &format!("{notes}\nRefund RF-20931 sent."))
+                .unwrap();
+        }
+    }
+    let name = store
+        .all_customers()
+        .unwrap()
+        .into_iter()
+        .next()
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let queries = [
+        ("search: a word, first 50 (refund)", "refund".to_string()),
+        (
+            "search: two words (refund engineer)",
+            "refund engineer".into(),
+        ),
+        ("search: a reference, phrase (RF-20931)", "RF-20931".into()),
+        (
+            "search: a phrase of common words",
+            "\"nobody called me back\"".into(),
+        ),
+        ("search: a customer's full name", name),
+    ];
+    for (label, query) in queries {
+        let stats = sample(200, || {
+            std::hint::black_box(store.search(&query, fourroads::app::SEARCH_LIMIT).unwrap());
+        });
+        report(results, label, size.label, stats);
+    }
+    let mut app = App::new(Role::Agent);
+    app.run(store, vec![Effect::LoadQueue]);
+    app.press(store, KeyCode::F(5));
+    app.press(store, KeyCode::Char('r'));
+    let mut chars = "efund engineer visit ".chars().cycle();
+    let stats = sample(2_000, || {
+        let c = chars.next().unwrap_or('x');
+        app.keystroke_to_frame(KeyCode::Char(c), KeyModifiers::NONE);
+    });
+    report(
+        results,
+        "keystroke→frame: search query line",
+        size.label,
+        stats,
+    );
+    let (entries, bytes) = store.search_index_size().unwrap();
+    println!(
+        "search index: {entries} entries, {:.1} MB of keys",
+        bytes as f64 / 1e6
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not run this.
     if !std::env::args().any(|a| a == "--bench") {
@@ -607,7 +683,7 @@ fn main() {
     std::fs::create_dir_all(bench_dir()).unwrap();
     let mut results = Vec::new();
     let sizes = sizes();
-    // FOURROADS_BENCH_ONLY=open,keys,notes,queries,backup,export runs some groups only.
+    // FOURROADS_BENCH_ONLY=open,keys,notes,queries,backup,export,search runs some groups only.
     let only = std::env::var("FOURROADS_BENCH_ONLY").unwrap_or_default();
     let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g == group);
     for size in &sizes {
@@ -636,6 +712,9 @@ fn main() {
         }
         if wanted("export") {
             export(&mut results, size, &store);
+        }
+        if wanted("search") {
+            search(&mut results, size, &store);
         }
     }
     println!("\n== large ÷ small (median, p99) ==");

@@ -117,6 +117,9 @@ impl Store for Failing<'_> {
         self.write()?;
         self.inner.acknowledge_review(call_id, actor)
     }
+    fn search(&self, query: &str, limit: usize) -> StoreResult<fourroads::store::SearchResults> {
+        self.inner.search(query, limit)
+    }
     fn count_review_matches(
         &self,
         query: &fourroads::store::ReviewQuery,

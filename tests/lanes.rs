@@ -147,6 +147,9 @@ impl Store for Faulty {
     ) -> StoreResult<Call> {
         self.inner.blind_pick(id, road, actor)
     }
+    fn search(&self, query: &str, limit: usize) -> StoreResult<fourroads::store::SearchResults> {
+        self.inner.search(query, limit)
+    }
     fn count_review_matches(
         &self,
         query: &fourroads::store::ReviewQuery,

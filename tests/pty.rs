@@ -881,6 +881,41 @@ fn a_resized_terminal_is_redrawn_at_its_new_size() {
 }
 
 #[test]
+fn search_a_generated_store_and_open_a_call() {
+    const F5: &[u8] = b"\x1b[15~";
+    const ESC: &[u8] = b"\x1b";
+    with_deadline(TEST_LIMIT, |sandbox| {
+        let output = sandbox.run(&["gen", "--customers", "100", "--calls", "800", "--seed", "7"]);
+        assert!(
+            output.status.success(),
+            "`fourroads gen` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut tui = sandbox.open_tui(100, 30);
+        tui.wait_for_text("Queue (100)");
+        tui.send(F5);
+        tui.wait_for_text("Search customers and notes");
+        // `q` and digits are commands elsewhere; here they are typed.
+        tui.type_text("q");
+        tui.wait_for_text("› q");
+        tui.send(b"\x7f");
+        tui.type_text("refund");
+        let screen = tui.wait_for("a call with its match marked", |s| {
+            s.contains("Calls (") && s.contains("»") && s.contains("«")
+        });
+        assert!(screen.contains("› refund"), "{screen}");
+        tui.send(ENTER);
+        tui.wait_for("the call opened with its notes", |s| {
+            s.contains("Call (read-only)") && s.contains("Sentiment") && s.contains("Notes")
+        });
+        tui.send(ESC);
+        tui.wait_for_text("Calls (");
+        tui.send(CTRL_Q);
+        assert_eq!(tui.wait_exit(), ExitCode(0));
+    });
+}
+
+#[test]
 fn without_colour_the_cursor_shows_at_the_end_of_a_line() {
     with_deadline(TEST_LIMIT, |sandbox| {
         sandbox.load_demo();

@@ -8,7 +8,7 @@ use super::{CaseChange, Command, PaletteItem};
 use crate::domain::{Call, CallReason, Case, Customer, Direction, Id, QueueEntry, Road};
 use crate::store::{
     CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    WrapUpResult,
+    SearchResults, WrapUpResult,
 };
 
 /// Every user intent and every result of async work.
@@ -100,6 +100,12 @@ pub enum Action {
         /// Whether it is the lane that saves notes and other small writes.
         writes: bool,
     },
+    /// The answer to a search; an older generation's is dropped.
+    SearchLoaded {
+        query: String,
+        results: Box<SearchResults>,
+        generation: u64,
+    },
     Exported {
         path: std::path::PathBuf,
         period: String,
@@ -187,6 +193,11 @@ pub enum Effect {
         to: jiff::civil::Date,
         dir: std::path::PathBuf,
         templates: Option<std::path::PathBuf>,
+    },
+    /// Search customers and notes (results come back as `SearchLoaded`).
+    Search {
+        query: String,
+        generation: u64,
     },
     /// Flush everything and leave; the runtime restores the terminal (within a deadline,
     /// rescuing notes it could not save).

@@ -24,6 +24,10 @@ pub enum Place {
     ReviewCalls,
     ReviewCases,
     Dashboard,
+    /// Typing a search query (F5), results below.
+    Search,
+    /// A call opened read-only from the search results.
+    SearchCall,
 }
 
 /// The commands of a place, most important first, with the contexts its keys come from.
@@ -64,6 +68,8 @@ impl Place {
             (View::Review, _, _) if state.review.tab == ReviewTab::Cases => Place::ReviewCases,
             (View::Review, _, _) => Place::ReviewCalls,
             (View::Dashboard, _, _) => Place::Dashboard,
+            (View::Search, _, _) if state.search.detail.is_some() => Place::SearchCall,
+            (View::Search, _, _) => Place::Search,
         }
     }
 
@@ -83,6 +89,7 @@ impl Place {
             Place::ReviewCalls => Context::Review,
             Place::ReviewCases => Context::Cases,
             Place::Dashboard => Context::Dashboard,
+            Place::Search | Place::SearchCall => Context::Search,
         };
         if self.takes_text() || self.is_overlay() {
             vec![own, Context::Global]
@@ -102,7 +109,12 @@ impl Place {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Place::Palette | Place::Form | Place::Prompt | Place::QueueFilter | Place::Notes
+            Place::Palette
+                | Place::Form
+                | Place::Prompt
+                | Place::QueueFilter
+                | Place::Notes
+                | Place::Search
         )
     }
 }
@@ -128,6 +140,7 @@ pub fn view_places(state: &State) -> Vec<Place> {
         View::Agent => vec![Place::Queue, Place::Customer, Place::Notes, Place::Road],
         View::Review => vec![Place::ReviewCalls, Place::ReviewCases],
         View::Dashboard => vec![Place::Dashboard],
+        View::Search => vec![Place::Search, Place::SearchCall],
     }
 }
 
@@ -166,10 +179,26 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
         Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
         Place::Dashboard => dashboard::accepts(),
+        Place::Search => vec![
+            Command::OpenResult,
+            Command::Up,
+            Command::Down,
+            Command::PageUp,
+            Command::PageDown,
+            Command::Escape,
+        ],
+        Place::SearchCall => vec![
+            Command::Up,
+            Command::Down,
+            Command::PageUp,
+            Command::PageDown,
+            Command::Escape,
+        ],
         Place::Welcome | Place::Help | Place::Palette | Place::Form | Place::Prompt => Vec::new(),
     });
     let clears = !state.queue.filter.is_empty() || state.message.is_some();
-    if place == Place::Notes || (place != Place::QueueFilter && clears) {
+    let own_escape = matches!(place, Place::Search | Place::SearchCall);
+    if !own_escape && (place == Place::Notes || (place != Place::QueueFilter && clears)) {
         commands.push(Command::Escape);
     }
     if !place.takes_text() {
@@ -182,6 +211,7 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         (View::Agent, Command::ViewAgent),
         (View::Review, Command::ViewReview),
         (View::Dashboard, Command::ViewDashboard),
+        (View::Search, Command::ViewSearch),
     ];
     for (view, command) in views {
         if view != state.view {

@@ -13,6 +13,7 @@ pub enum Command {
     ViewAgent,
     ViewReview,
     ViewDashboard,
+    ViewSearch,
     #[serde(rename = "road_1")]
     Road1,
     #[serde(rename = "road_2")]
@@ -69,6 +70,8 @@ pub enum Command {
     Cancel,
     NextField,
     PrevField,
+    /// Enter on a search result: the customer or the call.
+    OpenResult,
 }
 
 impl Command {
@@ -100,6 +103,7 @@ impl Command {
                 | Command::ViewAgent
                 | Command::ViewReview
                 | Command::ViewDashboard
+                | Command::ViewSearch
                 | Command::Help
                 | Command::Palette
                 | Command::Quit
@@ -138,10 +142,11 @@ pub enum Context {
     Palette,
     Prompt,
     Form,
+    Search,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 15] = [
+pub const CONTEXTS: [Context; 16] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -157,6 +162,7 @@ pub const CONTEXTS: [Context; 15] = [
     Context::Palette,
     Context::Prompt,
     Context::Form,
+    Context::Search,
 ];
 
 impl Context {
@@ -181,6 +187,7 @@ impl Context {
             Context::Palette => "Command palette",
             Context::Prompt => "One-line prompts (a reason, a note, the review filter)",
             Context::Form => "Add-customer form",
+            Context::Search => "Search (F5)",
         }
     }
 
@@ -197,6 +204,7 @@ impl Context {
             Context::Cases => "cases",
             Context::Dashboard => "dashboard",
             Context::Filter => "filter",
+            Context::Search => "search",
             Context::Welcome => "welcome",
             Context::Help => "help",
             Context::Palette => "palette",

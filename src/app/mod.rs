@@ -19,6 +19,7 @@ mod review;
 mod review_count;
 mod review_filter;
 mod saving;
+mod search;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -39,12 +40,15 @@ pub use queue::QueueState;
 pub use review::{PAGE_SIZE, ReviewState, ReviewTab};
 pub use review_count::MatchCountState;
 pub use review_filter::{ReviewFilters, RoadFilter};
+pub use search::{SEARCH_LIMIT, SearchState, Selected};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Agent,
     Review,
     Dashboard,
+    /// Search across customers and notes (F5).
+    Search,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +99,7 @@ pub struct State {
     pub page_rows: usize,
     pub review: ReviewState,
     pub dashboard: DashboardState,
+    pub search: SearchState,
     /// The Agent view's focus, restored when coming back to it.
     agent_focus: Pane,
     /// Where `:export` writes summaries, and where user templates live.
@@ -123,6 +128,7 @@ impl State {
             page_rows: 10,
             review: ReviewState::default(),
             dashboard: DashboardState::default(),
+            search: SearchState::default(),
             agent_focus: Pane::Queue,
             export_dir: std::path::PathBuf::from("exports"),
             templates_dir: None,
@@ -155,6 +161,7 @@ impl State {
             (View::Agent, false) => vec![Pane::Queue, Pane::Customer],
             (View::Review, _) => vec![Pane::List, Pane::Detail],
             (View::Dashboard, _) => vec![Pane::List],
+            (View::Search, _) => vec![Pane::List],
         }
     }
 
@@ -277,7 +284,17 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             generation,
         } => review_count::counted(state, matches, next, generation),
         Action::CallDetailLoaded(detail) => {
-            review::detail_loaded(state, *detail);
+            if let Some(detail) = search::detail_loaded(state, *detail) {
+                review::detail_loaded(state, detail);
+            }
+            Vec::new()
+        }
+        Action::SearchLoaded {
+            query,
+            results,
+            generation,
+        } => {
+            search::loaded(state, query, *results, generation);
             Vec::new()
         }
         Action::ReviewSaved(call) => review::review_saved(state, *call),
@@ -371,6 +388,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
     let routed = match state.view {
         View::Review => review::command(state, command),
         View::Dashboard => dashboard::command(state, command),
+        View::Search => search::command(state, command),
         View::Agent => None,
     };
     if let Some(effects) = routed {
@@ -393,7 +411,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
             navigation::cycle_pane(state, command == Command::NextPane);
             navigation::autosave_on_leave(state)
         }
-        Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => {
+        Command::ViewAgent | Command::ViewReview | Command::ViewDashboard | Command::ViewSearch => {
             navigation::switch_view(state, command)
         }
         Command::Export => {
@@ -468,7 +486,8 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Confirm
         | Command::Cancel
         | Command::NextField
-        | Command::PrevField => Vec::new(),
+        | Command::PrevField
+        | Command::OpenResult => Vec::new(),
         Command::NextUnreviewed
         | Command::Comment
         | Command::Acknowledge
@@ -514,6 +533,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         overlay::key(state, key);
         return Vec::new();
     }
+    if state.view == View::Search {
+        return search::key(state, key);
+    }
     if state.queue.filter_editing {
         return queue::filter_key(state, key);
     }
@@ -537,6 +559,9 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if let Some(overlay) = &mut state.overlay {
         overlay.paste(&clean);
         return Vec::new();
+    }
+    if state.view == View::Search {
+        return search::paste(state, &clean);
     }
     if state.queue.filter_editing {
         state.queue.filter.push_str(&clean.replace('\n', " "));

@@ -1,7 +1,7 @@
 //! Moving around: switching views (F2/F3/F4), cycling panes, scrolling the customer
 //! context, and saving the notes when focus leaves them.
 
-use super::{Command, Effect, Pane, State, View, call, dashboard, review};
+use super::{Command, Effect, Pane, State, View, call, dashboard, review, search};
 
 /// F2 / F3 / F4: leaving the notes saves them; the Review and Dashboard views load fresh
 /// figures each time they are entered.
@@ -9,6 +9,7 @@ pub(super) fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
     let target = match command {
         Command::ViewReview => View::Review,
         Command::ViewDashboard => View::Dashboard,
+        Command::ViewSearch => View::Search,
         _ => View::Agent,
     };
     state.overlay = None;
@@ -32,6 +33,7 @@ pub(super) fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
         }
         View::Review => effects.extend(review::enter(state)),
         View::Dashboard => effects.extend(dashboard::enter(state)),
+        View::Search => effects.extend(search::enter(state)),
     }
     effects
 }

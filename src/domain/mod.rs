@@ -13,6 +13,7 @@ pub mod period;
 pub mod queue;
 pub mod review;
 pub mod road;
+pub mod search;
 pub mod stats;
 pub mod text;
 pub mod wrap_up;

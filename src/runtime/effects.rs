@@ -155,6 +155,16 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 generation,
             }])
         }
+        Effect::Search { query, generation } => {
+            let results = store
+                .search(&query, crate::app::SEARCH_LIMIT)
+                .map_err(|e| format!("Could not search: {e}"))?;
+            Ok(vec![Action::SearchLoaded {
+                query,
+                results: Box::new(results),
+                generation,
+            }])
+        }
         Effect::LoadCallDetail(call_id) => {
             match store
                 .call_detail(call_id)

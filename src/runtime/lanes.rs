@@ -56,7 +56,8 @@ pub fn lane_of(effect: &Effect) -> Option<LaneId> {
         | Effect::LoadReviewPage { .. }
         | Effect::LoadCallDetail(_)
         | Effect::LoadCases { .. }
-        | Effect::LoadAgents => LaneId::Loads,
+        | Effect::LoadAgents
+        | Effect::Search { .. } => LaneId::Loads,
         // Counting the review list's matches may walk an index a stretch at a time.
         Effect::LoadDashboard { .. }
         | Effect::ExportSummary { .. }
@@ -84,6 +85,7 @@ pub fn describe(effect: &Effect) -> &'static str {
         Effect::LoadCases { .. } => "Loading the open cases",
         Effect::ChangeCase { .. } => "Saving the case",
         Effect::LoadAgents => "Listing the agents",
+        Effect::Search { .. } => "Searching",
         Effect::LoadDashboard { .. } => "Computing the dashboard",
         Effect::ExportSummary { .. } => "Writing the summary",
         Effect::CountReviewMatches { .. } => "Counting the matching calls",

@@ -8,6 +8,7 @@ mod codec;
 pub mod demo;
 mod keys;
 pub mod reports;
+pub mod search;
 mod sled_store;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ pub use reports::{
     AgentFigures, CallDetail, CasePage, CaseRow, Dashboard, MatchCount, PageCursor, ReviewPage,
     ReviewQuery, ReviewRow, Story, road4_share,
 };
+pub use search::{CallHit, CustomerHit, SearchResults};
 pub use sled_store::{Erased, SledStore};
 
 /// The schema version this build writes; older stores are migrated on open.
@@ -247,6 +249,10 @@ pub trait Store: Send + Sync {
         to: jiff::civil::Date,
         today: jiff::civil::Date,
     ) -> StoreResult<Dashboard>;
+    /// Customers then calls whose text holds every word of `query` (see
+    /// `domain::search`), newest first, at most `limit` of each. Reads the full-text
+    /// index, never every record.
+    fn search(&self, query: &str, limit: usize) -> StoreResult<SearchResults>;
     /// How many calls `review_page` would list for `query`, page after page. From the
     /// daily tallies when the filters allow (period, agent, roads, reviewed state);
     /// otherwise by reading the same index range a bounded stretch at a time: start with

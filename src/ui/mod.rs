@@ -10,6 +10,7 @@ mod notes;
 mod overlays;
 mod queue;
 mod review;
+mod search;
 pub mod theme;
 
 use std::borrow::Cow;
@@ -44,6 +45,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) 
         View::Agent => render_agent(frame, main, state, theme, keymap),
         View::Review => review::render(frame, main, state, theme),
         View::Dashboard => dashboard::render(frame, main, state, theme),
+        View::Search => search::render(frame, main, state, theme),
     }
     render_message(frame, message, state, theme);
     frame.render_widget(Paragraph::new(hint_lines), hints);
@@ -89,6 +91,10 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
             state.view == View::Dashboard,
         ),
     ];
+    // Shown only while searching, so the title other views draw is unchanged.
+    if state.view == View::Search {
+        spans.push(tab("Search", Command::ViewSearch, true));
+    }
     // A callback whose time has come is the one reminder that outranks the name.
     let due = state.queue.callback_due(state.clock.now);
     let who = match due {

@@ -247,7 +247,27 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         return;
     };
     // The row holds the latest review (saved since the detail was read).
-    let call = selected;
+    let lines = call_detail_lines(selected, detail, state, theme);
+    let scroll = state
+        .review
+        .detail_scroll
+        .min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// A call read-only: customer, times, sentiment and outcome, roads (the agent's hidden
+/// from a lead in blind review), tags, the full notes and the road changes.
+pub(super) fn call_detail_lines<'a>(
+    call: &Call,
+    detail: &crate::store::CallDetail,
+    state: &State,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let hidden = state.hides_agent_road(call);
     let clock = &state.clock;
     let mut lines = Vec::new();
@@ -299,16 +319,7 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     }
     lines.push(Line::styled("Road changes", theme.heading));
     lines.extend(audit_lines(&detail.audit, hidden, state, theme));
-    let scroll = state
-        .review
-        .detail_scroll
-        .min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    lines
 }
 
 fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {

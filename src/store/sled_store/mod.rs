@@ -7,6 +7,7 @@ mod derived;
 mod queries;
 mod records;
 mod reports;
+mod search;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 21] = [
+const TREE_NAMES: [&str; 22] = [
     "customers",
     "calls",
     "notes",
@@ -42,6 +43,7 @@ const TREE_NAMES: [&str; 21] = [
     "daily",
     "idx_disagreement",
     "idx_callback_by_time",
+    "idx_search",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -68,9 +70,11 @@ const T_DAILY: usize = 18;
 const T_DISAGREEMENT: usize = 19;
 /// Open cases with a callback time, by that time (value: the customer), for the queue.
 const T_CALLBACK_BY_TIME: usize = 20;
+/// The full-text index of customers and notes (see `search`).
+const T_SEARCH: usize = 21;
 
 /// Trees derived from the records, rebuilt by a migration.
-const DERIVED_TREES: [usize; 14] = [
+const DERIVED_TREES: [usize; 15] = [
     T_COUNTERS,
     T_CALL_BY_CUSTOMER,
     T_CALL_BY_TIME,
@@ -85,6 +89,7 @@ const DERIVED_TREES: [usize; 14] = [
     T_UNREVIEWED_BY_AGENT,
     T_DISAGREEMENT,
     T_CALLBACK_BY_TIME,
+    T_SEARCH,
 ];
 
 pub struct SledStore {

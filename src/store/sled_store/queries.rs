@@ -158,9 +158,10 @@ impl Store for SledStore {
     }
 
     fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()> {
-        self.tree(T_NOTES)
-            .insert(keys::id(call_id), crate::store::codec::encode_text(text))?;
-        self.tree(T_NOTES).flush()?;
+        // With the search index's difference, in one transaction over those two trees
+        // only: autosave runs this at every pause in typing.
+        self.save_notes_indexed(call_id, text)?;
+        self.db.flush()?;
         Ok(())
     }
 
@@ -433,5 +434,9 @@ impl Store for SledStore {
         after: Option<&[u8]>,
     ) -> StoreResult<crate::store::MatchCount> {
         self.count_review_matches_impl(query, after)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> StoreResult<crate::store::SearchResults> {
+        self.search_impl(query, limit)
     }
 }

@@ -14,7 +14,7 @@ use super::*;
 use crate::domain::call::AuditEntry;
 use crate::domain::stats::customer_events;
 use crate::domain::{Call, Case, CaseStatus, Customer, new_id};
-use crate::store::codec::{decode, encode, encode_text};
+use crate::store::codec::{decode, decode_text, encode, encode_text};
 use crate::store::{Actor, keys};
 
 /// A tree index, a key and a value.
@@ -172,8 +172,28 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Writes a call's notes, moving the search index by the difference of their terms.
     pub(super) fn put_notes(&self, call: crate::domain::Id, text: &str) -> StoreResult<()> {
-        self.put(T_NOTES, &keys::id(call), &encode_text(text))
+        let old = self.notes_index(call)?;
+        self.put(T_NOTES, &keys::id(call), &encode_text(text))?;
+        let new = super::search::notes_entries(call, text);
+        // Both are sorted: write only what changed.
+        let (gone, added) = super::search::difference(&old, &new);
+        for key in gone {
+            self.del(T_SEARCH, key)?;
+        }
+        for key in added {
+            self.put(T_SEARCH, key, &[])?;
+        }
+        Ok(())
+    }
+
+    /// The search entries of the call's stored notes.
+    fn notes_index(&self, call: crate::domain::Id) -> StoreResult<Vec<IndexEntry>> {
+        Ok(match self.get(T_NOTES, &keys::id(call))? {
+            Some(bytes) => super::search::notes_entries(call, &decode_text(&bytes)?),
+            None => Vec::new(),
+        })
     }
 
     pub(super) fn put_case(&self, old: Option<&Case>, new: &Case) -> StoreResult<()> {
@@ -197,6 +217,7 @@ impl<'a> Tx<'a> {
     /// Removes a call and its notes with their index entries, counters and tallies.
     pub(super) fn remove_call(&self, old: &Call) -> StoreResult<()> {
         let agent = self.agent_number(&old.agent)?;
+        self.reindex(&self.notes_index(old.id)?, &[])?;
         self.del(T_CALLS, &keys::id(old.id))?;
         self.del(T_NOTES, &keys::id(old.id))?;
         self.reindex(&call_index(old, agent), &[])?;
@@ -239,11 +260,13 @@ pub(super) fn read_counter(bytes: &[u8]) -> i64 {
 }
 
 pub(super) fn customer_index(customer: &Customer) -> Vec<IndexEntry> {
-    vec![(
+    let mut entries = vec![(
         T_CUSTOMER_BY_STATUS,
         keys::join(&[&[customer.status.code()], &keys::id(customer.id)]),
         Vec::new(),
-    )]
+    )];
+    entries.extend(super::search::customer_entries(customer));
+    entries
 }
 
 pub(super) fn customer_counters(customer: &Customer) -> Vec<Vec<u8>> {
@@ -438,6 +461,10 @@ impl Derived {
         Derived::tally(&mut self.counters, call_counters(call));
         Derived::tally(&mut self.daily, call_daily(call, agent, tz));
         self.index.extend(call_index(call, agent));
+    }
+
+    pub fn notes(&mut self, call: crate::domain::Id, text: &str) {
+        self.index.extend(super::search::notes_entries(call, text));
     }
 
     pub fn case(&mut self, case: &Case) {

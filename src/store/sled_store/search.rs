@@ -1,0 +1,309 @@
+//! The full-text index: one tree whose keys are term, 0, kind, id (customers and calls
+//! apart), empty values. It is derived data like every other index: a customer's entries
+//! come with `records::customer_index`, a call's from its notes in `Tx::put_notes`, and
+//! `rebuild_derived` / `check_consistency` recount it from the records.
+//!
+//! A search walks the posting lists of the query's terms together from the newest id
+//! down (ids are UUIDv7, so byte order is time order), seeking each list to the current
+//! candidate, so a rare term next to a common one costs a few seeks, not a scan. A
+//! phrase is then checked against the record's text itself.
+
+use std::collections::HashMap;
+
+use super::records::IndexEntry;
+use super::*;
+use crate::domain::search::{Query, distinct_terms, line_around};
+use crate::domain::{Call, Customer, Id};
+use crate::store::keys;
+use crate::store::search::{CallHit, CustomerHit, SearchResults};
+
+pub(super) const KIND_CUSTOMER: u8 = 1;
+pub(super) const KIND_CALL: u8 = 2;
+
+/// Records read and checked per kind before a search gives up looking for more (a
+/// phrase of common words may match few of the records holding all its words).
+const CHECK_BUDGET: usize = 2_000;
+
+fn prefix(term: &str, kind: u8) -> Vec<u8> {
+    keys::join(&[term.as_bytes(), &[0, kind]])
+}
+
+fn entries(terms: Vec<String>, kind: u8, id: Id) -> Vec<IndexEntry> {
+    terms
+        .into_iter()
+        .map(|term| {
+            (
+                T_SEARCH,
+                keys::join(&[&prefix(&term, kind), &keys::id(id)]),
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// The texts of a customer that search looks in.
+pub(super) fn customer_fields(customer: &Customer) -> Vec<String> {
+    let mut fields = vec![customer.name.clone()];
+    fields.extend(customer.phone.clone());
+    fields.extend(customer.email.clone());
+    fields.extend(customer.segment.clone());
+    fields.extend(customer.external_id.clone());
+    // The phone as bare digits, so a number typed without spaces finds it.
+    if let Some(phone) = &customer.phone {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 4 {
+            fields.push(digits);
+        }
+    }
+    fields
+}
+
+pub(super) fn customer_entries(customer: &Customer) -> Vec<IndexEntry> {
+    let mut terms: Vec<String> = customer_fields(customer)
+        .iter()
+        .flat_map(|field| distinct_terms(field))
+        .collect();
+    terms.sort();
+    terms.dedup();
+    entries(terms, KIND_CUSTOMER, customer.id)
+}
+
+pub(super) fn notes_entries(call_id: Id, text: &str) -> Vec<IndexEntry> {
+    entries(distinct_terms(text), KIND_CALL, call_id)
+}
+
+impl SledStore {
+    /// Calls `visit` with each id of `kind` whose records hold every term, newest first,
+    /// until it returns false.
+    fn each_match(
+        &self,
+        kind: u8,
+        terms: &[String],
+        visit: &mut dyn FnMut(Id) -> StoreResult<bool>,
+    ) -> StoreResult<()> {
+        let tree = self.tree(T_SEARCH);
+        let prefixes: Vec<Vec<u8>> = terms.iter().map(|t| prefix(t, kind)).collect();
+        if prefixes.is_empty() {
+            return Ok(());
+        }
+        // The highest id at or below `bound` in the posting list under `prefix`.
+        let seek = |prefix: &[u8], bound: Option<u128>| -> StoreResult<Option<u128>> {
+            let last = match bound {
+                Some(bound) => {
+                    let upper = keys::join(&[prefix, &bound.to_be_bytes()]);
+                    tree.range(prefix.to_vec()..=upper).next_back()
+                }
+                None => tree.scan_prefix(prefix).next_back(),
+            };
+            let Some((key, _)) = last.transpose()? else {
+                return Ok(None);
+            };
+            Ok(key
+                .get(prefix.len()..)
+                .and_then(keys::id_from)
+                .map(|id| id.as_u128()))
+        };
+        let mut bound = None;
+        loop {
+            let Some(mut candidate) = seek(&prefixes[0], bound)? else {
+                return Ok(());
+            };
+            let mut agreed = 1;
+            let mut at = 1 % prefixes.len();
+            while agreed < prefixes.len() {
+                let Some(found) = seek(&prefixes[at], Some(candidate))? else {
+                    return Ok(());
+                };
+                if found == candidate {
+                    agreed += 1;
+                } else {
+                    candidate = found;
+                    agreed = 1;
+                }
+                at = (at + 1) % prefixes.len();
+            }
+            if !visit(Id::from_u128(candidate))? || candidate == 0 {
+                return Ok(());
+            }
+            bound = Some(candidate - 1);
+        }
+    }
+
+    /// Customers then calls matching `text` (see `domain::search`), newest first, at
+    /// most `limit` of each.
+    pub(super) fn search_impl(&self, text: &str, limit: usize) -> StoreResult<SearchResults> {
+        let query = Query::parse(text);
+        let mut results = SearchResults::default();
+        if query.is_empty() || limit == 0 {
+            return Ok(results);
+        }
+        let terms = query.terms();
+        let mut checked = 0;
+        self.each_match(KIND_CUSTOMER, &terms, &mut |id| {
+            checked += 1;
+            let Some(customer) = self.load::<Customer>(T_CUSTOMERS, id)? else {
+                return Ok(true);
+            };
+            let fields = customer_fields(&customer);
+            let texts: Vec<&str> = fields.iter().map(String::as_str).collect();
+            if let Some((field, start, end)) = query.find(&texts) {
+                results.customers.push(CustomerHit {
+                    line: fields[field].clone(),
+                    mark: (start, end),
+                    customer,
+                });
+            }
+            Ok(keep_going(
+                &mut results.more,
+                results.customers.len(),
+                limit,
+                checked,
+            ))
+        })?;
+        let mut names: HashMap<Id, String> = HashMap::new();
+        let mut checked = 0;
+        self.each_match(KIND_CALL, &terms, &mut |id| {
+            checked += 1;
+            let Some(call) = self.load::<Call>(T_CALLS, id)? else {
+                return Ok(true);
+            };
+            let notes = crate::store::Store::notes(self, id)?;
+            if let Some((_, start, end)) = query.find(&[&notes]) {
+                let (line, start, end) = line_around(&notes, start, end);
+                let customer_name = match names.get(&call.customer_id) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name = self
+                            .load::<Customer>(T_CUSTOMERS, call.customer_id)?
+                            .map(|c| c.name)
+                            .unwrap_or_default();
+                        names.insert(call.customer_id, name.clone());
+                        name
+                    }
+                };
+                results.calls.push(CallHit {
+                    call,
+                    customer_name,
+                    line,
+                    mark: (start, end),
+                });
+            }
+            Ok(keep_going(
+                &mut results.more,
+                results.calls.len(),
+                limit,
+                checked,
+            ))
+        })?;
+        Ok(results)
+    }
+}
+
+/// The keys to remove and to add to move the index from `old` entries to `new` (both
+/// sorted, as `notes_entries` gives them).
+pub(super) fn difference<'a>(
+    old: &'a [IndexEntry],
+    new: &'a [IndexEntry],
+) -> (Vec<&'a [u8]>, Vec<&'a [u8]>) {
+    let gone = old
+        .iter()
+        .filter(|o| new.binary_search_by(|n| n.1.cmp(&o.1)).is_err())
+        .map(|o| o.1.as_slice())
+        .collect();
+    let added = new
+        .iter()
+        .filter(|n| old.binary_search_by(|o| o.1.cmp(&n.1)).is_err())
+        .map(|n| n.1.as_slice())
+        .collect();
+    (gone, added)
+}
+
+impl SledStore {
+    /// Writes a call's notes and moves its full-text entries by the difference, in one
+    /// transaction over the notes and the index (what `Tx::put_notes` does inside a
+    /// larger one).
+    pub(super) fn save_notes_indexed(&self, call: Id, text: &str) -> StoreResult<()> {
+        use crate::store::codec::{decode_text, encode_text};
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let trees = [self.tree(T_NOTES).clone(), self.tree(T_SEARCH).clone()];
+        let key = keys::id(call);
+        let new = notes_entries(call, text);
+        let encoded = encode_text(text);
+        let result = trees[..].transaction(|t| {
+            let old = match t[0].get(key)? {
+                Some(bytes) => notes_entries(
+                    call,
+                    &decode_text(&bytes).map_err(ConflictableTransactionError::Abort)?,
+                ),
+                None => Vec::new(),
+            };
+            t[0].insert(&key, encoded.as_slice())?;
+            let (gone, added) = difference(&old, &new);
+            for key in gone {
+                t[1].remove(key)?;
+            }
+            for key in added {
+                t[1].insert(key, &[])?;
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        }
+    }
+
+    /// How many entries the full-text index holds and their keys' bytes (for the
+    /// benchmarks' size figures; reads the whole index).
+    pub fn search_index_size(&self) -> StoreResult<(u64, u64)> {
+        let mut entries = 0;
+        let mut bytes = 0;
+        for key in self.tree(T_SEARCH).iter().keys() {
+            entries += 1;
+            bytes += key?.len() as u64;
+        }
+        Ok((entries, bytes))
+    }
+}
+
+fn keep_going(more: &mut bool, found: usize, limit: usize, checked: usize) -> bool {
+    if found >= limit || checked >= CHECK_BUDGET {
+        *more = true;
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Clock;
+    use crate::store::{SCHEMA_VERSION, Store, demo};
+
+    #[test]
+    fn a_schema_3_store_gains_its_search_index_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        {
+            let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+            let now = "2026-11-20T15:00:00Z".parse().unwrap();
+            demo::load(&store, &Clock::fixed(now)).unwrap();
+            assert!(!store.search("refund", 5).unwrap().is_empty());
+            // What a version-3 store looked like: no search index.
+            store.tree(T_SEARCH).clear().unwrap();
+            store
+                .db
+                .insert(b"schema_version", &3u32.to_be_bytes())
+                .unwrap();
+            assert!(store.search("refund", 5).unwrap().is_empty());
+            assert!(!store.check_consistency().unwrap().is_empty());
+            store.db.flush().unwrap();
+        }
+        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        assert!(!store.search("refund", 5).unwrap().is_empty());
+        let version = store.db.get(b"schema_version").unwrap().unwrap();
+        assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+    }
+}
