@@ -602,6 +602,7 @@ fn export(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledS
         agent: None,
         road: None,
         calls: false,
+        blind_lead: None,
     };
     let started = Instant::now();
     let text = summary(store, &templates, &request, &clock()).unwrap();

@@ -411,6 +411,7 @@ fn export(
                 agent,
                 road: road.and_then(fourroads::domain::Road::from_number),
                 calls,
+                blind_lead: None,
             };
             summary::summary(&store, &templates, &request, &clock)?
         }

@@ -33,6 +33,7 @@ fn an_erased_customer_leaves_no_trace() {
         agent: None,
         road: None,
         calls: true,
+        blind_lead: None,
     };
     let clock = Clock::fixed(fixed_now());
     let markdown =
@@ -88,6 +89,7 @@ fn an_erased_customer_leaves_no_trace() {
         agent: None,
         road: None,
         calls: true,
+        blind_lead: None,
     };
     let markdown = fourroads::export::summary::summary(
         &store,

@@ -130,6 +130,7 @@ fn request(calls: bool) -> SummaryRequest {
         agent: None,
         road: None,
         calls,
+        blind_lead: None,
     }
 }
 
@@ -293,6 +294,7 @@ fn app_exports_go_beside_the_store_owner_only_and_never_overwrite() {
             to: date(2026, 11, 20),
             dir: exports.clone(),
             templates: None,
+            blind_lead: None,
         };
         let actions =
             fourroads::runtime::effects::execute(&store, effect, &Clock::fixed(fixed_now()));

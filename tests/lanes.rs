@@ -426,6 +426,7 @@ fn a_stuck_export_and_stuck_loads_do_not_delay_notes_or_quitting() {
         to,
         dir: app.dir.path().join("exports"),
         templates: None,
+        blind_lead: None,
     });
     app.lanes.submit(Effect::LoadDashboard {
         from,

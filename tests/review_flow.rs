@@ -497,3 +497,68 @@ fn at_80x24_the_review_filter_line_shows_every_active_filter() {
         assert!(joined.contains(part), "{part} missing:\n{screen}");
     }
 }
+
+#[test]
+fn an_export_from_the_review_view_quotes_no_road_hidden_from_the_lead() {
+    // Alex has reviewed nothing: every road-1 story would reveal an agent's road.
+    let mut app = Harness::with_demo_as("Alex Morgan", Role::Lead);
+    app.press("f3");
+    app.press("e");
+    let dir = app.state.export_dir.clone();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .expect("the summary was written")
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("Blind review"), "{text}");
+    let learned = text
+        .split("## What we learned")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(
+        !learned.contains('“') && !learned.contains("> "),
+        "{learned}"
+    );
+    // The lead of the demo has reviewed calls: their summary quotes those.
+    let mut jordan = lead();
+    jordan.press("f3");
+    jordan.press("e");
+    let dir = jordan.state.export_dir.clone();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("Blind review"), "{text}");
+}
+
+#[test]
+fn the_dashboards_stories_name_no_road_to_a_blind_lead() {
+    let mut app = Harness::with_demo_as("Alex Morgan", Role::Lead);
+    app.press("f4");
+    let figures = app.state.dashboard.figures.clone().unwrap();
+    assert!(!figures.stories.is_empty());
+    let mut screen = String::new();
+    for _ in 0..12 {
+        screen.push_str(&app.render(120, 40));
+        app.press("pagedown");
+    }
+    let story = &figures.stories[0];
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&story.customer) && l.contains(&app.state.clock.date_time(story.at)))
+        .unwrap_or_else(|| panic!("the story's line:\n{screen}"));
+    for road in Road::ALL {
+        assert!(!line.contains(&road.label()), "{line}");
+    }
+    let mut open = Harness::with_demo_as("Alex Morgan", Role::Agent);
+    open.press("f4");
+    assert!(open.state.dashboard.figures.is_some());
+}

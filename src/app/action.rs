@@ -193,6 +193,8 @@ pub enum Effect {
         to: jiff::civil::Date,
         dir: std::path::PathBuf,
         templates: Option<std::path::PathBuf>,
+        /// The lead whose blind review limits what the summary quotes by road.
+        blind_lead: Option<String>,
     },
     /// Search customers and notes (results come back as `SearchLoaded`).
     Search {

@@ -422,6 +422,8 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
                 to,
                 dir: state.export_dir.clone(),
                 templates: state.templates_dir.clone(),
+                blind_lead: (state.role == Role::Lead && state.review.blind)
+                    .then(|| state.agent.clone()),
             }]
         }
         Command::WrapUp => call::wrap_up(state),

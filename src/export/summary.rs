@@ -22,6 +22,10 @@ pub struct SummaryRequest {
     pub road: Option<Road>,
     /// Add the appendix of every call.
     pub calls: bool,
+    /// A lead under blind review exporting from the app: calls whose agent road is
+    /// hidden from them are not quoted by road ("what we learned", disagreements), or the
+    /// export would reveal it. `None` for the command line and for agents.
+    pub blind_lead: Option<String>,
 }
 
 const PAGE: usize = 1_000;
@@ -128,6 +132,7 @@ pub fn summary(
     // What we learned: the latest stories of road-1 calls, and their most used tags.
     let learn_query = ReviewQuery {
         agent_road: Some(Road::Learn),
+        reviewed_by: request.blind_lead.clone(),
         ..base.clone()
     };
     let mut learned = Vec::new();
@@ -192,6 +197,7 @@ pub fn summary(
         store,
         &ReviewQuery {
             disagreements_only: true,
+            reviewed_by: request.blind_lead.clone(),
             ..base.clone()
         },
     )?
@@ -248,6 +254,7 @@ pub fn summary(
             start => math.start, end => math.end(), arrived => math.arrived(),
         },
         learned => learned,
+        blind => request.blind_lead.is_some(),
         learned_tags => learned_tags,
         cases => cases,
         agents => agents,

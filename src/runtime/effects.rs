@@ -241,6 +241,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             to,
             dir,
             templates,
+            blind_lead,
         } => {
             let fail = |e: String| format!("Could not export the summary: {e}");
             let templates = crate::export::Templates::load(templates.as_deref(), true)
@@ -251,6 +252,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 agent: None,
                 road: None,
                 calls: false,
+                blind_lead,
             };
             let text = crate::export::summary::summary(store, &templates, &request, clock)
                 .map_err(|e| fail(e.to_string()))?;

@@ -308,11 +308,18 @@ fn cases_and_themes(figures: &Dashboard, state: &State, theme: &Theme) -> Vec<Li
             format!("  “{}”", safe(&story.text)),
             theme.highlight,
         ));
+        // Under blind review a lead sees no agent's road here: the story's call may be
+        // one they have not reviewed yet.
+        let blind = state.review.blind && state.role == crate::domain::call::Role::Lead;
+        let road = if blind {
+            String::new()
+        } else {
+            format!("{}, ", story.road.map_or("no road".into(), |r| r.label()))
+        };
         lines.push(Line::styled(
             format!(
-                "    {}, {}, {}",
+                "    {}, {road}{}",
                 safe(&story.customer),
-                story.road.map_or("no road".into(), |r| r.label()),
                 state.clock.date_time(story.at)
             ),
             theme.dim,
