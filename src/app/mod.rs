@@ -412,7 +412,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
             navigation::autosave_on_leave(state)
         }
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard | Command::ViewSearch => {
-            navigation::switch_view(state, command)
+            switch_view(state, command)
         }
         Command::Export => {
             let (from, to) = state.dashboard.period.range(state.clock.today());
@@ -580,4 +580,39 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// F2 / F3 / F4: leaving the notes saves them; the Review and Dashboard views load fresh
+/// figures each time they are entered.
+pub(super) fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
+    let target = match command {
+        Command::ViewReview => View::Review,
+        Command::ViewDashboard => View::Dashboard,
+        Command::ViewSearch => View::Search,
+        _ => View::Agent,
+    };
+    state.overlay = None;
+    state.queue.filter_editing = false;
+    let mut effects = Vec::new();
+    if state.view == View::Agent {
+        if state.focus == Pane::Notes {
+            state.focus = Pane::Road;
+            effects.extend(call::autosave(state));
+        }
+        state.agent_focus = state.focus;
+    }
+    state.view = target;
+    match target {
+        View::Agent => {
+            state.focus = if state.call.is_none() && state.agent_focus == Pane::Road {
+                Pane::Queue
+            } else {
+                state.agent_focus
+            };
+        }
+        View::Review => effects.extend(review::enter(state)),
+        View::Dashboard => effects.extend(dashboard::enter(state)),
+        View::Search => effects.extend(search::enter(state)),
+    }
+    effects
 }

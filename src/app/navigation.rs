@@ -1,42 +1,7 @@
-//! Moving around: switching views (F2/F3/F4), cycling panes, scrolling the customer
-//! context, and saving the notes when focus leaves them.
+//! Moving around within a view: cycling panes, scrolling the customer context, and
+//! saving the notes when focus leaves them. (Switching views is the root's `switch_view`.)
 
-use super::{Command, Effect, Pane, State, View, call, dashboard, review, search};
-
-/// F2 / F3 / F4: leaving the notes saves them; the Review and Dashboard views load fresh
-/// figures each time they are entered.
-pub(super) fn switch_view(state: &mut State, command: Command) -> Vec<Effect> {
-    let target = match command {
-        Command::ViewReview => View::Review,
-        Command::ViewDashboard => View::Dashboard,
-        Command::ViewSearch => View::Search,
-        _ => View::Agent,
-    };
-    state.overlay = None;
-    state.queue.filter_editing = false;
-    let mut effects = Vec::new();
-    if state.view == View::Agent {
-        if state.focus == Pane::Notes {
-            state.focus = Pane::Road;
-            effects.extend(call::autosave(state));
-        }
-        state.agent_focus = state.focus;
-    }
-    state.view = target;
-    match target {
-        View::Agent => {
-            state.focus = if state.call.is_none() && state.agent_focus == Pane::Road {
-                Pane::Queue
-            } else {
-                state.agent_focus
-            };
-        }
-        View::Review => effects.extend(review::enter(state)),
-        View::Dashboard => effects.extend(dashboard::enter(state)),
-        View::Search => effects.extend(search::enter(state)),
-    }
-    effects
-}
+use super::{Effect, Pane, State, call};
 
 pub(super) fn scroll_context(state: &mut State, down: bool) {
     let len = state.context.as_ref().map_or(0, |c| c.history.len());

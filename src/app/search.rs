@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Command, Effect, Pane, State, View, navigation, queue};
+use super::{Command, Effect, Pane, State, View, queue};
 use crate::store::{CallDetail, SearchResults};
 
 /// Results asked for, per group (customers, calls).
@@ -188,7 +188,7 @@ fn escape(state: &mut State) -> Vec<Effect> {
         state.search.query.clear();
         return changed(state);
     }
-    navigation::switch_view(state, Command::ViewAgent)
+    super::switch_view(state, Command::ViewAgent)
 }
 
 /// Enter: a customer opens in the Agent view, selected in the queue; a call opens here,
@@ -207,7 +207,7 @@ fn open(state: &mut State) -> Vec<Effect> {
         }
         Some(Selected::Customer(hit)) => hit.customer.id,
     };
-    let mut effects = navigation::switch_view(state, Command::ViewAgent);
+    let mut effects = super::switch_view(state, Command::ViewAgent);
     state.focus = Pane::Queue;
     if !state.queue.select_id(customer_id) {
         state.queue.clear_filter();

@@ -92,6 +92,9 @@ const DERIVED_TREES: [usize; 15] = [
     T_SEARCH,
 ];
 
+/// One index entry a record declares: (tree, key, value).
+pub(super) type IndexEntry = (usize, Vec<u8>, Vec<u8>);
+
 pub struct SledStore {
     path: PathBuf,
     db: sled::Db,

@@ -18,7 +18,7 @@ use crate::store::codec::{decode, decode_text, encode, encode_text};
 use crate::store::{Actor, keys};
 
 /// A tree index, a key and a value.
-pub(super) type IndexEntry = (usize, Vec<u8>, Vec<u8>);
+pub(super) use super::IndexEntry;
 
 pub(super) struct Tx<'a> {
     trees: &'a [TransactionalTree],

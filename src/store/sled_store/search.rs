@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::records::IndexEntry;
+use super::IndexEntry;
 use super::*;
 use crate::domain::search::{Query, distinct_terms, line_around};
 use crate::domain::{Call, Customer, Id};
