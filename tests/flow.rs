@@ -51,7 +51,7 @@ fn filter_start_call_type_road_wrap_up_persists_and_opens_a_case() {
     let message = app.message();
     assert!(message.contains("wrapped up: road 3 Teach"), "{message}");
     // Helen already had an open case: the follow-up goes to it, not to a copy.
-    assert!(message.contains("added to the case"), "{message}");
+    assert!(message.contains("on its open case"), "{message}");
 
     let stored = app.store.call(call_id).unwrap().unwrap();
     assert_eq!(stored.road, Some(Road::Teach));

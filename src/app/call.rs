@@ -464,13 +464,7 @@ pub(super) fn wrapped_up(
     }
     if let Some(case) = &result.updated_case {
         text.push_str(&format!(
-            ", added to the case \"{}\" (due {})",
-            sanitize_line(
-                &crate::domain::text::first_line(&case.summary)
-                    .chars()
-                    .take(40)
-                    .collect::<String>()
-            ),
+            ", on its open case (due {})",
             case.due.strftime("%a %-d %b")
         ));
     }
