@@ -165,3 +165,29 @@ fn a_callback_comes_due_at_its_time_in_the_queue_and_the_header() {
     assert_eq!(first.name, "Lucas Ferreira");
     assert!(screen.contains("CALL BACK NOW"), "{screen}");
 }
+
+#[test]
+fn enter_on_a_case_calls_the_customer_about_that_case() {
+    let mut app = Harness::with_demo_as("Jordan Reyes", fourroads::domain::call::Role::Lead);
+    app.press("f3");
+    app.press("o");
+    let row = app.state.review.cases.selected_row().unwrap().clone();
+    app.press("enter");
+    assert_eq!(app.state.view, fourroads::app::View::Agent);
+    let call = app
+        .state
+        .call
+        .as_ref()
+        .expect("a call started")
+        .call
+        .clone();
+    assert_eq!(call.customer_id, row.case.customer_id);
+    assert_eq!(
+        call.case_id,
+        Some(row.case.id),
+        "the call is about that case"
+    );
+    assert_eq!(app.state.focus, fourroads::app::Pane::Notes);
+    let screen = app.render(120, 40);
+    assert!(screen.contains("stays open"), "{screen}");
+}

@@ -126,3 +126,54 @@ pub(super) fn close_with_note(
         who: state.agent.clone(),
     }])
 }
+
+/// Enter on a case: the Agent view, the customer selected, and a call about that case
+/// (an outbound follow-up; the customer's open call is resumed if there is one).
+pub(super) fn call_about(state: &mut State) -> Vec<Effect> {
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status != CaseStatus::Open {
+        state.warn("This case is closed; reopen it before calling about it.");
+        return Vec::new();
+    }
+    let customer_id = row.case.customer_id;
+    let entry = state
+        .queue
+        .entries
+        .iter()
+        .find(|e| e.customer_id == customer_id)
+        .cloned();
+    if entry
+        .as_ref()
+        .is_some_and(|e| e.do_not_contact && !e.open_call)
+    {
+        state.warn(format!(
+            "{} asked not to be contacted: no calls out.",
+            sanitize_line(&row.customer)
+        ));
+        return Vec::new();
+    }
+    let mut effects = super::switch_view(state, super::Command::ViewAgent);
+    state.queue.clear_filter();
+    state.queue.select_id(customer_id);
+    state.queue.keep_visible(state.page_rows);
+    if state
+        .call
+        .as_ref()
+        .is_some_and(|active| active.call.customer_id == customer_id)
+    {
+        state.focus = super::Pane::Notes;
+        return effects;
+    }
+    effects.extend(super::call::park(state));
+    effects.push(Effect::OpenCall {
+        customer_id,
+        direction: crate::domain::Direction::Outbound,
+        reason: crate::domain::CallReason::FollowUp,
+        case_id: Some(row.case.id),
+        agent: state.agent.clone(),
+        at: state.clock.now,
+    });
+    effects
+}

@@ -258,6 +258,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
         }
         Command::Comment => comment(state),
         Command::Acknowledge => acknowledge(state),
+        Command::StartCall if state.review.tab == ReviewTab::Cases => cases::call_about(state),
         Command::CyclePeriod => {
             state.review.filters.period = state.review.filters.period.next();
             reload_calls(state)
@@ -503,6 +504,9 @@ pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
             }
             if lead {
                 commands.extend([Command::DueLater, Command::DueEarlier, Command::CloseCase]);
+            }
+            if state.review.cases.selected_row().is_some() {
+                commands.push(Command::StartCall);
             }
             commands.push(Command::ToggleCases);
         }

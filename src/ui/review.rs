@@ -534,12 +534,22 @@ fn render_case_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
                 ""
             }
         )),
+        Line::raw(format!(
+            "Owner: {} · {} since it opened{}",
+            if case.owner.is_empty() {
+                "not set".to_string()
+            } else {
+                safe(&case.owner).into_owned()
+            },
+            crate::domain::text::plural(case.calls.len(), "call", "calls"),
+            case.callback_at
+                .map(|at| format!(" · callback {}", clock.date_time(at)))
+                .unwrap_or_default()
+        )),
         Line::raw(match case.status {
-            CaseStatus::Open => {
-                "Open: ] / [ move the due date · x closes it with a note".to_string()
-            }
+            CaseStatus::Open => "Open".to_string(),
             CaseStatus::Closed => format!(
-                "Closed{}: x reopens it",
+                "Closed{}",
                 case.closed_at
                     .map(|at| format!(" on {}", clock.date_time(at)))
                     .unwrap_or_default()
