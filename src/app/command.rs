@@ -74,6 +74,16 @@ pub enum Command {
     OpenResult,
 }
 
+/// The commands that move in a list, as every list accepts them.
+pub const LIST_MOVES: [Command; 6] = [
+    Command::Up,
+    Command::Down,
+    Command::PageUp,
+    Command::PageDown,
+    Command::First,
+    Command::Last,
+];
+
 impl Command {
     pub fn road(self) -> Option<crate::domain::Road> {
         use crate::domain::Road;

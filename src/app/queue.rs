@@ -291,14 +291,7 @@ pub(super) fn accepts(state: &State) -> Vec<Command> {
     if state.queue.loaded && state.queue.total() == 0 {
         commands.push(Command::LoadDemo);
     }
-    commands.extend([
-        Command::Up,
-        Command::Down,
-        Command::PageUp,
-        Command::PageDown,
-        Command::First,
-        Command::Last,
-    ]);
+    commands.extend(super::command::LIST_MOVES);
     commands
 }
 

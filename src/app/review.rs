@@ -511,14 +511,7 @@ pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
             commands.push(Command::ToggleCases);
         }
     }
-    commands.extend([
-        Command::Up,
-        Command::Down,
-        Command::PageUp,
-        Command::PageDown,
-        Command::First,
-        Command::Last,
-    ]);
+    commands.extend(super::command::LIST_MOVES);
     commands
 }
 

@@ -248,16 +248,7 @@ fn render_call_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     };
     // The row holds the latest review (saved since the detail was read).
     let lines = call_detail_lines(selected, detail, state, theme);
-    let scroll = state
-        .review
-        .detail_scroll
-        .min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    render_scrolled(frame, inner, lines, state.review.detail_scroll);
 }
 
 /// A call read-only: customer, times, sentiment and outcome, roads (the agent's hidden
@@ -562,4 +553,15 @@ fn render_case_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
     lines.push(Line::styled("Changes", theme.heading));
     lines.extend(audit_lines(&row.audit, false, state, theme));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Wrapped lines scrolled down by `scroll` rows (never past the last line).
+pub(super) fn render_scrolled(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, scroll: usize) {
+    let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
 }

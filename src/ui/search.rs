@@ -30,16 +30,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         let inner = block.inner(body);
         frame.render_widget(block, body);
         let lines = super::review::call_detail_lines(&detail.call, detail, state, theme);
-        let scroll = state
-            .search
-            .detail_scroll
-            .min(lines.len().saturating_sub(1)) as u16;
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            inner,
-        );
+        super::review::render_scrolled(frame, inner, lines, state.search.detail_scroll);
         return;
     }
     render_results(frame, body, state, theme);
