@@ -29,6 +29,18 @@ fn agent_view_during_a_call() {
     app.advance_ms(95_000);
     assert_snapshot!("call_80x24", app.render(80, 24));
     assert_snapshot!("call_120x40", app.render(120, 40));
+    assert_snapshot!("call_160x50", app.render(160, 50));
+}
+
+#[test]
+fn call_with_context_toggled_at_80x24() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    app.press("enter");
+    app.type_text("Refund RF-20931 still not on the card");
+    app.render(80, 24);
+    app.press("f6");
+    assert_snapshot!("call_context_80x24", app.render(80, 24));
 }
 
 #[test]

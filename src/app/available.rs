@@ -169,6 +169,10 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
     if in_call {
         commands.push(Command::WrapUp);
     }
+    // The customer's context is always beside the notes on a large screen.
+    if in_call && state.view == View::Agent && !super::call_context::always_shown(state) {
+        commands.push(Command::ToggleContext);
+    }
     commands.extend(match place {
         Place::QueueFilter => queue::filter_accepts(),
         Place::Queue => queue::accepts(state),

@@ -10,7 +10,7 @@ use super::{Command, Effect, Pane, State};
 use crate::domain::clock::{add_working_days, shift_due};
 use crate::domain::text::{extract_tags, sanitize_line, sanitize_multiline};
 use crate::domain::{Call, Case, Customer, Outcome, Road};
-use crate::store::WrapUpResult;
+use crate::store::{CustomerContext, WrapUpResult};
 
 /// Save this long after typing stops…
 pub const AUTOSAVE_QUIET_MS: i64 = 150;
@@ -29,6 +29,8 @@ pub struct ActiveCall {
     pub resumed: bool,
     /// The customer's open cases when the call started (to link the call to one).
     pub open_cases: Vec<Case>,
+    /// The customer's open cases and recent calls, shown beside the notes.
+    pub context: Option<CustomerContext>,
     /// Counts edits of the notes (and masking); a save names the revision it holds.
     revision: u64,
     /// The newest revision the store confirmed on disk.
@@ -72,6 +74,7 @@ impl ActiveCall {
             last_edit: None,
             resumed,
             open_cases: Vec::new(),
+            context: None,
             revision: 0,
             saved_revision: 0,
             trouble: None,
@@ -169,6 +172,11 @@ pub(super) fn opened(
     let customer_id = customer.id;
     let mut active = ActiveCall::new(call, customer, notes, resumed);
     active.open_cases = open_cases;
+    // The context of the call's customer, never the queue's selection (it may move).
+    active.context = state
+        .context
+        .clone()
+        .filter(|context| context.customer.id == customer_id);
     state.call = Some(active);
     state.focus = Pane::Notes;
     state.view = super::View::Agent;

@@ -72,6 +72,8 @@ pub enum Command {
     PrevField,
     /// Enter on a search result: the customer or the call.
     OpenResult,
+    /// Show or hide the customer's context during a call on a small screen.
+    ToggleContext,
 }
 
 /// The commands that move in a list, as every list accepts them.
@@ -119,6 +121,7 @@ impl Command {
                 | Command::Quit
                 | Command::Escape
                 | Command::Copy
+                | Command::ToggleContext
         )
     }
 }

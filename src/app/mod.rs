@@ -6,6 +6,7 @@
 mod action;
 mod available;
 mod call;
+pub mod call_context;
 mod cases;
 mod command;
 mod dashboard;
@@ -105,6 +106,10 @@ pub struct State {
     /// Where `:export` writes summaries, and where user templates live.
     pub export_dir: std::path::PathBuf,
     pub templates_dir: Option<std::path::PathBuf>,
+    /// The terminal's size (columns, rows), from the latest resize.
+    pub screen: (u16, u16),
+    /// On a small screen, whether the call shows the customer's context (F6).
+    pub call_context_shown: bool,
 }
 
 impl State {
@@ -132,6 +137,8 @@ impl State {
             agent_focus: Pane::Queue,
             export_dir: std::path::PathBuf::from("exports"),
             templates_dir: None,
+            screen: (0, 0),
+            call_context_shown: false,
         }
     }
 
@@ -215,7 +222,8 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         }
         Action::Key(key) => on_key(state, key),
         Action::Paste(text) => on_paste(state, &text),
-        Action::Resize { height, .. } => {
+        Action::Resize { width, height } => {
+            state.screen = (width, height);
             // Title, pane borders, header row, message and hint lines.
             state.page_rows = usize::from(height.saturating_sub(7)).max(1);
             state.queue.keep_visible(state.page_rows);
@@ -236,6 +244,7 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         } => saving::store_slow(state, &what, seconds, writes),
         Action::QueueLoaded { entries, skipped } => queue::loaded(state, entries, skipped),
         Action::ContextLoaded(context) => {
+            call_context::loaded(state, &context);
             let selected = state.queue.selected_id();
             if selected == Some(context.customer.id) || state.context.is_none() {
                 state.context = Some(*context);
@@ -427,6 +436,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
             }]
         }
         Command::WrapUp => call::wrap_up(state),
+        Command::ToggleContext => call_context::toggle(state),
         Command::Copy => {
             if let Some(call) = &mut state.call {
                 if call.notes.copy() {

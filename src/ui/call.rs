@@ -1,11 +1,12 @@
-//! The active call: header (customer, status, reason, running timer), the notes editor
-//! and the road pane.
+//! The active call: header (customer, status, reason, running timer), the notes editor,
+//! the road pane and the customer's context (ui/call_context.rs).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::call_context;
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
 use crate::app::{ActiveCall, NotesStatus, Pane, SaveTrouble, State};
@@ -21,18 +22,53 @@ pub(super) fn render(
 ) {
     let [header, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
     render_header(frame, header, state, active, theme);
-    let (notes, road) = if body.width >= 100 {
-        let [notes, road] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(46)]).areas(body);
-        (notes, road)
+    let show = crate::app::call_context::shown(state);
+    // The road pane keeps its place when focused; a context panel that has no room of
+    // its own stands in for it otherwise.
+    let instead_of_road = show && state.focus != Pane::Road;
+    if body.width >= 100 {
+        let side = if show && body.width >= 130 { 60 } else { 46 };
+        let [notes, side] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(side)]).areas(body);
+        render_notes(frame, notes, state, active, theme);
+        if show && side.height >= ROAD_HEIGHT + 4 {
+            let [road, context] =
+                Layout::vertical([Constraint::Length(ROAD_HEIGHT), Constraint::Min(4)]).areas(side);
+            render_road(frame, road, state, active, theme);
+            call_context::render(frame, context, state, active, theme, false);
+        } else if instead_of_road {
+            call_context::render(frame, side, state, active, theme, true);
+        } else {
+            render_road(frame, side, state, active, theme);
+        }
+    } else if show && body.height >= ROAD_HEIGHT + 14 {
+        // Notes keep at least half of what the road leaves.
+        let context = ((body.height - ROAD_HEIGHT) / 2)
+            .min(12)
+            .min(call_context::wanted_rows(active));
+        let [notes, context, road] = Layout::vertical([
+            Constraint::Min(7),
+            Constraint::Length(context),
+            Constraint::Length(ROAD_HEIGHT),
+        ])
+        .areas(body);
+        render_notes(frame, notes, state, active, theme);
+        call_context::render(frame, context, state, active, theme, false);
+        render_road(frame, road, state, active, theme);
     } else {
         let [notes, road] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(11)]).areas(body);
-        (notes, road)
-    };
-    render_notes(frame, notes, state, active, theme);
-    render_road(frame, road, state, active, theme);
+            Layout::vertical([Constraint::Min(4), Constraint::Length(ROAD_HEIGHT)]).areas(body);
+        render_notes(frame, notes, state, active, theme);
+        if instead_of_road {
+            call_context::render(frame, road, state, active, theme, true);
+        } else {
+            render_road(frame, road, state, active, theme);
+        }
+    }
 }
+
+/// The road pane's height: four roads, sentiment, outcome, case, status and borders.
+const ROAD_HEIGHT: u16 = 11;
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
     let call = &active.call;

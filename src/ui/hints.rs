@@ -68,7 +68,7 @@ pub(super) fn lines(
 fn rank(command: Command) -> u8 {
     match command {
         Command::Escape | Command::Copy => 0,
-        Command::Palette => 1,
+        Command::Palette | Command::ToggleContext => 1,
         Command::NextPane => 2,
         Command::Up | Command::Down => 3,
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => 4,

@@ -3,6 +3,7 @@
 //! came from customers or files always passes through `safe` before it is drawn.
 
 mod call;
+mod call_context;
 mod customer;
 mod dashboard;
 mod hints;

@@ -1,0 +1,133 @@
+//! The customer's context during a call: open cases (due or overdue) then recent calls
+//! (date, agent, road, first line), newest first. Only the rows that fit are built.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::queue::pad;
+use super::{Theme, safe};
+use crate::app::{ActiveCall, State};
+use crate::domain::clock::days_between;
+
+/// How many rows the panel wants for `active`'s context (borders included).
+pub(super) fn wanted_rows(active: &ActiveCall) -> u16 {
+    let rows = active.context.as_ref().map_or(1, |context| {
+        context.open_cases.len()
+            + context
+                .history
+                .iter()
+                .filter(|summary| summary.call.id != active.call.id)
+                .count()
+    });
+    u16::try_from(rows.max(1))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+}
+
+/// `with_road`: the panel stands in for the road pane, so its title names the road.
+pub(super) fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    active: &ActiveCall,
+    theme: &Theme,
+    with_road: bool,
+) {
+    let mut title = " Context".to_string();
+    if let Some(context) = &active.context {
+        let calls = context
+            .history
+            .iter()
+            .filter(|summary| summary.call.id != active.call.id)
+            .count();
+        title.push_str(&format!(
+            ": {} open · {} {}",
+            context.open_cases.len(),
+            calls,
+            if calls == 1 { "call" } else { "calls" }
+        ));
+    }
+    if with_road {
+        match active.call.road {
+            Some(road) => title.push_str(&format!(" · road {}", road.name())),
+            None => title.push_str(" · road not set"),
+        }
+    }
+    title.push(' ');
+    let block = Block::bordered()
+        .border_style(theme.border_for(false))
+        .title(Span::styled(title, theme.dim));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = lines(state, active, theme, inner);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> Vec<Line<'a>> {
+    let rows = usize::from(area.height);
+    let width = usize::from(area.width);
+    let Some(context) = &active.context else {
+        return vec![Line::styled("Loading…", theme.dim)];
+    };
+    let clock = &state.clock;
+    let today = clock.today();
+    let mut lines = Vec::with_capacity(rows);
+    for case in context.open_cases.iter().take(rows) {
+        let late = days_between(case.due, today);
+        let (when, style) = if late > 0 {
+            (format!("OVERDUE {late}d"), theme.urgent)
+        } else {
+            (
+                format!("due {}", case.due.strftime("%a %-d %b")),
+                theme.attention,
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{when:<14} "), style),
+            Span::raw(pad(&safe(&case.summary), width.saturating_sub(15))),
+        ]));
+    }
+    let earlier = context
+        .history
+        .iter()
+        .filter(|summary| summary.call.id != active.call.id);
+    for summary in earlier.take(rows.saturating_sub(lines.len())) {
+        let call = &summary.call;
+        let hidden = state.hides_agent_road(call);
+        let road = match (call.is_open(), call.road) {
+            (true, _) => "open".to_string(),
+            // Blind review: a lead sees it once they have reviewed the call in F3.
+            (false, Some(_)) if hidden => "hidden".to_string(),
+            (false, Some(road)) => road.label(),
+            (false, None) => "-".to_string(),
+        };
+        // A wide panel names the agent in full; a narrow one by first name.
+        let agent = safe(&call.agent);
+        let (agent, agent_width) = if width >= 60 {
+            (agent.as_ref(), 14)
+        } else {
+            (agent.split_whitespace().next().unwrap_or_default(), 8)
+        };
+        let head = format!(
+            "{} {} {} ",
+            clock.date_of(call.started_at).strftime("%d %b"),
+            pad(agent, agent_width),
+            pad(&road, 9)
+        );
+        let rest = width.saturating_sub(head.chars().count());
+        let style = call
+            .road
+            .filter(|_| !hidden)
+            .map_or(theme.dim, |r| theme.road(r));
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::raw(pad(&safe(&summary.first_line), rest)),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("No open cases, no earlier calls.", theme.dim));
+    }
+    lines
+}
