@@ -72,6 +72,8 @@ pub enum Command {
     PrevField,
     /// Enter on a search result: the customer or the call.
     OpenResult,
+    /// While typing notes: pick a note snippet to insert at the cursor.
+    Snippets,
 }
 
 impl Command {
@@ -143,10 +145,12 @@ pub enum Context {
     Prompt,
     Form,
     Search,
+    /// The note-snippet picker (Ctrl-T while typing notes).
+    Snippets,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 16] = [
+pub const CONTEXTS: [Context; 17] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -162,6 +166,7 @@ pub const CONTEXTS: [Context; 16] = [
     Context::Palette,
     Context::Prompt,
     Context::Form,
+    Context::Snippets,
     Context::Search,
 ];
 
@@ -188,6 +193,7 @@ impl Context {
             Context::Prompt => "One-line prompts (a reason, a note, the review filter)",
             Context::Form => "Add-customer form",
             Context::Search => "Search (F5)",
+            Context::Snippets => "Note snippets (Ctrl-T while typing notes)",
         }
     }
 
@@ -210,6 +216,7 @@ impl Context {
             Context::Palette => "palette",
             Context::Prompt => "prompt",
             Context::Form => "form",
+            Context::Snippets => "snippets",
         }
     }
 
@@ -224,6 +231,7 @@ impl Context {
                 | Context::Palette
                 | Context::Prompt
                 | Context::Form
+                | Context::Snippets
         )
     }
 }
