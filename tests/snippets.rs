@@ -96,3 +96,39 @@ fn the_picker_at_80x24() {
     app.type_text("ref");
     assert_snapshot!("snippets_80x24", app.render(80, 24));
 }
+
+#[test]
+fn the_picker_keys_follow_the_users_overrides() {
+    let mut app = Harness::with_demo();
+    let mut keys = fourroads::input::keymap::KeyOverrides::new();
+    keys.insert(
+        "notes".into(),
+        [("alt-s".to_string(), "snippets".to_string())].into(),
+    );
+    keys.insert(
+        "snippets".into(),
+        [
+            ("enter".to_string(), "none".to_string()),
+            ("ctrl-s".to_string(), "confirm".to_string()),
+        ]
+        .into(),
+    );
+    app.keymap = fourroads::input::Keymap::with_overrides(&keys).unwrap();
+    app.press("enter");
+    app.press("alt-s");
+    assert!(app.state.overlay.is_some(), "alt-s opens the picker");
+    app.type_text("no answer");
+    app.press("enter");
+    assert!(
+        app.state.overlay.is_some(),
+        "Enter is unbound in the picker"
+    );
+    app.press("ctrl-s");
+    assert!(app.state.overlay.is_none());
+    assert_eq!(
+        app.state.call.as_ref().unwrap().text(),
+        "Called, no answer; left a voicemail with our number."
+    );
+    let screen = app.render(80, 24);
+    assert!(screen.contains("Alt-S snippet"), "{screen}");
+}
