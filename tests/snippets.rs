@@ -132,3 +132,30 @@ fn the_picker_keys_follow_the_users_overrides() {
     let screen = app.render(80, 24);
     assert!(screen.contains("Alt-S snippet"), "{screen}");
 }
+
+#[test]
+fn control_characters_in_a_leads_file_never_reach_the_screen_or_the_notes() {
+    let mut app = Harness::with_demo();
+    app.state.snippets = fourroads::app::snippets::parse(
+        "[[snippet]]\nname = \"evil\\u001b[2J\"\ntext = \"wipe\\u001b]52;c;aGk=\\u0007 done\"\n",
+    )
+    .unwrap();
+    app.press("enter");
+    app.press("ctrl-t");
+    let screen = app.render(80, 24);
+    assert!(screen.contains("evil"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen:?}"
+    );
+    app.press("enter");
+    let notes = app.state.call.as_ref().unwrap().text();
+    assert!(
+        notes.starts_with("wipe") && notes.ends_with(" done"),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.contains('\u{1b}') && !notes.contains('\u{7}'),
+        "{notes:?}"
+    );
+}
