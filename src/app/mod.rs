@@ -348,7 +348,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             overlay::Outcome::Done(effects) => effects,
             overlay::Outcome::Run(command) => run_command(state, command),
             overlay::Outcome::Submitted(purpose, text) => prompt_submitted(state, purpose, &text),
-            overlay::Outcome::Insert(text) => insert_snippet(state, &text),
+            overlay::Outcome::Insert(text) => snippets::insert(state, &text),
             overlay::Outcome::Closed(purpose) => {
                 if let Some(purpose) = purpose {
                     review::prompt_cancelled(state, &purpose);
@@ -387,38 +387,6 @@ fn prompt_submitted(state: &mut State, purpose: PromptPurpose, text: &str) -> Ve
             Vec::new()
         }
     }
-}
-
-/// The chosen snippet goes into the notes at the cursor, as an edit (autosave follows).
-fn insert_snippet(state: &mut State, text: &str) -> Vec<Effect> {
-    let now = state.clock.now;
-    if state.view == View::Agent
-        && state.focus == Pane::Notes
-        && let Some(call) = &mut state.call
-    {
-        match call.notes.paste(text) {
-            Ok(true) => call.edited(now),
-            Ok(false) => {}
-            Err(too_large) => state.warn(too_large.message()),
-        }
-    }
-    Vec::new()
-}
-
-/// Ctrl-T while typing notes: the snippet picker.
-fn open_snippets(state: &mut State) -> Vec<Effect> {
-    if state.call.is_none() || state.focus != Pane::Notes || state.view != View::Agent {
-        state.info("Snippets go into the notes: start a call and type notes first.");
-        return Vec::new();
-    }
-    if state.snippets.is_empty() {
-        state.info("There are no note snippets.");
-        return Vec::new();
-    }
-    state.overlay = Some(Overlay::Snippets(Box::new(snippets::Picker::new(
-        state.snippets.clone(),
-    ))));
-    Vec::new()
 }
 
 fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
@@ -464,7 +432,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
             }]
         }
         Command::WrapUp => call::wrap_up(state),
-        Command::Snippets => open_snippets(state),
+        Command::Snippets => snippets::open(state),
         Command::Copy => {
             if let Some(call) = &mut state.call {
                 if call.notes.copy() {

@@ -1,10 +1,12 @@
 //! Note snippets: short phrases agents type many times a day, picked by name while
 //! typing notes (Ctrl-T) and inserted at the cursor. The defaults come with the program
 //! (`assets/snippets.toml`); a lead's `snippets.toml` beside `config.toml` replaces them.
-//! This module only parses text and keeps the picker; reading the file is the caller's.
+//! This module parses the text, keeps the picker, opens it and puts its choice in the
+//! notes; reading the file is the caller's (`config::load_snippets`).
 
 use serde::Deserialize;
 
+use super::{Effect, Overlay, Pane, State, View};
 use crate::domain::text::{sanitize_line, sanitize_multiline};
 
 /// The snippets that come with the program.
@@ -112,6 +114,38 @@ impl Picker {
             self.selected += 1;
         }
     }
+}
+
+/// The chosen snippet goes into the notes at the cursor, as an edit (autosave follows).
+pub(super) fn insert(state: &mut State, text: &str) -> Vec<Effect> {
+    let now = state.clock.now;
+    if state.view == View::Agent
+        && state.focus == Pane::Notes
+        && let Some(call) = &mut state.call
+    {
+        match call.notes.paste(text) {
+            Ok(true) => call.edited(now),
+            Ok(false) => {}
+            Err(too_large) => state.warn(too_large.message()),
+        }
+    }
+    Vec::new()
+}
+
+/// Ctrl-T while typing notes: the snippet picker.
+pub(super) fn open(state: &mut State) -> Vec<Effect> {
+    if state.call.is_none() || state.focus != Pane::Notes || state.view != View::Agent {
+        state.info("Snippets go into the notes: start a call and type notes first.");
+        return Vec::new();
+    }
+    if state.snippets.is_empty() {
+        state.info("There are no note snippets.");
+        return Vec::new();
+    }
+    state.overlay = Some(Overlay::Snippets(Box::new(Picker::new(
+        state.snippets.clone(),
+    ))));
+    Vec::new()
 }
 
 #[cfg(test)]
