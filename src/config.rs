@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::app::snippets::{self, Snippet};
 use crate::domain::call::Role;
 use crate::input::keymap::KeyOverrides;
 
@@ -28,6 +29,27 @@ pub enum ConfigError {
     },
     #[error("the config file {path} is invalid: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error("the snippets file {path} is invalid: {message}")]
+    Snippets { path: PathBuf, message: String },
+}
+
+/// The note snippets: `path` (a `snippets.toml` beside `config.toml`) when it exists,
+/// else the ones that come with the program.
+pub fn load_snippets(path: &Path) -> Result<Vec<Snippet>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(snippets::defaults()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    snippets::parse(&text).map_err(|message| ConfigError::Snippets {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 impl Config {
@@ -90,6 +112,22 @@ mod tests {
         assert!(error.contains("line 2"), "{error}");
         let error = load("colour = 1\n").unwrap_err().to_string();
         assert!(error.contains("unknown field `colour`"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_snippets_file_gives_one_line_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snippets.toml");
+        std::fs::write(&path, "[[snippet]]\nname = \"refund\"\n").unwrap();
+        let error = load_snippets(&path).unwrap_err().to_string();
+        assert!(!error.contains('\n'), "{error}");
+        assert!(error.contains("snippets.toml is invalid"), "{error}");
+        assert!(error.contains("missing field `text`"), "{error}");
+        std::fs::write(&path, "[[snippet]]\nname = \"hi\"\ntext = \"Hello.\"\n").unwrap();
+        let mine = load_snippets(&path).unwrap();
+        assert_eq!(mine.len(), 1, "the lead's file replaces the defaults");
+        let defaults = load_snippets(&dir.path().join("none.toml")).unwrap();
+        assert!(defaults.len() > 1);
     }
 
     #[test]

@@ -91,6 +91,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
     };
 
     let templates_dir = config_path.parent().map(|d| d.join("templates"));
+    let snippets_path = config_path.parent().map_or_else(
+        || PathBuf::from("snippets.toml"),
+        |d| d.join("snippets.toml"),
+    );
     match cli.command {
         Some(CliCommand::Export {
             what,
@@ -203,6 +207,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         None => {
+            let snippets = fourroads::config::load_snippets(&snippets_path)?;
             let store = open_store(&store_path)?;
             let mut state = State::new(
                 &agent,
@@ -213,6 +218,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             state.review.blind = config.blind_review.unwrap_or(true);
             state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();
+            state.snippets = snippets;
             let store: Arc<dyn Store> = Arc::new(store);
             fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
             Ok(())

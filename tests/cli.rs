@@ -131,3 +131,22 @@ fn the_log_its_folder_and_exports_are_owner_only() {
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(mode(&export), 0o600);
 }
+
+#[test]
+fn a_mistake_in_the_snippets_file_stops_the_app_with_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config").join("fourroads");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("snippets.toml"),
+        "[[snippet]]\nname = \"refund\"\ntext = \"Refund issued.\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let store = home.path().join("store");
+    let output = run(home.path(), &["--store", store.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains("snippets.toml is invalid"), "{text}");
+    assert!(text.contains("colour") && text.contains("line 4"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+}

@@ -15,6 +15,8 @@ pub enum Place {
     Palette,
     Form,
     Prompt,
+    /// The note-snippet picker.
+    Snippets,
     /// Typing in the queue's `/` filter line.
     QueueFilter,
     Queue,
@@ -55,6 +57,7 @@ impl Place {
             Some(Overlay::Palette(_)) => return Place::Palette,
             Some(Overlay::AddCustomer(_)) => return Place::Form,
             Some(Overlay::Prompt(_)) => return Place::Prompt,
+            Some(Overlay::Snippets(_)) => return Place::Snippets,
             None => {}
         }
         if state.queue.filter_editing {
@@ -81,6 +84,7 @@ impl Place {
             Place::Palette => Context::Palette,
             Place::Form => Context::Form,
             Place::Prompt => Context::Prompt,
+            Place::Snippets => Context::Snippets,
             Place::QueueFilter => Context::Filter,
             Place::Notes => Context::Notes,
             Place::Queue => Context::Queue,
@@ -101,7 +105,12 @@ impl Place {
     pub fn is_overlay(self) -> bool {
         matches!(
             self,
-            Place::Welcome | Place::Help | Place::Palette | Place::Form | Place::Prompt
+            Place::Welcome
+                | Place::Help
+                | Place::Palette
+                | Place::Form
+                | Place::Prompt
+                | Place::Snippets
         )
     }
 
@@ -112,6 +121,7 @@ impl Place {
             Place::Palette
                 | Place::Form
                 | Place::Prompt
+                | Place::Snippets
                 | Place::QueueFilter
                 | Place::Notes
                 | Place::Search
@@ -178,7 +188,7 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         Place::Queue => queue::accepts(state),
         Place::Customer => queue::customer_accepts(state),
         // The call's reducer (app/call.rs) handles these.
-        Place::Notes => vec![Command::Copy],
+        Place::Notes => vec![Command::Copy, Command::Snippets],
         Place::Road => call::road_accepts(state),
         Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
         Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
@@ -198,7 +208,12 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
             Command::PageDown,
             Command::Escape,
         ],
-        Place::Welcome | Place::Help | Place::Palette | Place::Form | Place::Prompt => Vec::new(),
+        Place::Welcome
+        | Place::Help
+        | Place::Palette
+        | Place::Form
+        | Place::Prompt
+        | Place::Snippets => Vec::new(),
     });
     let clears = !state.queue.filter.is_empty() || state.message.is_some();
     let own_escape = matches!(place, Place::Search | Place::SearchCall);

@@ -74,6 +74,8 @@ pub enum Command {
     OpenResult,
     /// Show or hide the customer's context during a call on a small screen.
     ToggleContext,
+    /// While typing notes: pick a note snippet to insert at the cursor.
+    Snippets,
 }
 
 /// The commands that move in a list, as every list accepts them.
@@ -122,6 +124,7 @@ impl Command {
                 | Command::Escape
                 | Command::Copy
                 | Command::ToggleContext
+                | Command::Snippets
         )
     }
 }
@@ -156,10 +159,12 @@ pub enum Context {
     Prompt,
     Form,
     Search,
+    /// The note-snippet picker (Ctrl-T while typing notes).
+    Snippets,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 16] = [
+pub const CONTEXTS: [Context; 17] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -175,6 +180,7 @@ pub const CONTEXTS: [Context; 16] = [
     Context::Palette,
     Context::Prompt,
     Context::Form,
+    Context::Snippets,
     Context::Search,
 ];
 
@@ -201,6 +207,7 @@ impl Context {
             Context::Prompt => "One-line prompts (a reason, a note, the review filter)",
             Context::Form => "Add-customer form",
             Context::Search => "Search (F5)",
+            Context::Snippets => "Note snippets (Ctrl-T while typing notes)",
         }
     }
 
@@ -223,6 +230,7 @@ impl Context {
             Context::Palette => "palette",
             Context::Prompt => "prompt",
             Context::Form => "form",
+            Context::Snippets => "snippets",
         }
     }
 
@@ -237,6 +245,7 @@ impl Context {
                 | Context::Palette
                 | Context::Prompt
                 | Context::Form
+                | Context::Snippets
         )
     }
 }

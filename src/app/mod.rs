@@ -21,6 +21,7 @@ mod review_count;
 mod review_filter;
 mod saving;
 mod search;
+pub mod snippets;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -110,6 +111,8 @@ pub struct State {
     pub screen: (u16, u16),
     /// On a small screen, whether the call shows the customer's context (F6).
     pub call_context_shown: bool,
+    /// The note snippets Ctrl-T offers while typing notes.
+    pub snippets: Vec<snippets::Snippet>,
 }
 
 impl State {
@@ -139,6 +142,7 @@ impl State {
             templates_dir: None,
             screen: (0, 0),
             call_context_shown: false,
+            snippets: snippets::defaults(),
         }
     }
 
@@ -353,6 +357,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             overlay::Outcome::Done(effects) => effects,
             overlay::Outcome::Run(command) => run_command(state, command),
             overlay::Outcome::Submitted(purpose, text) => prompt_submitted(state, purpose, &text),
+            overlay::Outcome::Insert(text) => snippets::insert(state, &text),
             overlay::Outcome::Closed(purpose) => {
                 if let Some(purpose) = purpose {
                     review::prompt_cancelled(state, &purpose);
@@ -437,6 +442,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::WrapUp => call::wrap_up(state),
         Command::ToggleContext => call_context::toggle(state),
+        Command::Snippets => snippets::open(state),
         Command::Copy => {
             if let Some(call) = &mut state.call {
                 if call.notes.copy() {

@@ -20,6 +20,8 @@ pub enum Overlay {
     Palette(Palette),
     AddCustomer(Box<AddCustomerForm>),
     Prompt(Box<Prompt>),
+    /// The note-snippet picker; its choice goes into the notes at the cursor.
+    Snippets(Box<super::snippets::Picker>),
 }
 
 /// What a one-line prompt's text is for.
@@ -72,6 +74,10 @@ impl Overlay {
             Overlay::Palette(palette) => {
                 palette.query.push_str(&line);
                 palette.refilter();
+            }
+            Overlay::Snippets(picker) => {
+                picker.query.push_str(&line);
+                picker.refilter();
             }
             Overlay::AddCustomer(form) => {
                 let changed = form.fields[form.focused].insert_str(&line);
@@ -209,6 +215,8 @@ pub(super) enum Outcome {
     /// A prompt's text, for the reducer its purpose names; the prompt stays open until
     /// the root closes it (or shows an error in it).
     Submitted(PromptPurpose, String),
+    /// The snippet picker's choice: text for the notes at the cursor.
+    Insert(String),
     /// The overlay was closed without saving; a prompt says what it was for.
     Closed(Option<PromptPurpose>),
 }
@@ -231,7 +239,7 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Cancel,
             Command::Quit,
         ],
-        Overlay::Palette(_) => vec![
+        Overlay::Palette(_) | Overlay::Snippets(_) => vec![
             Command::Confirm,
             Command::Up,
             Command::Down,
@@ -322,6 +330,22 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             }
             _ => Outcome::Done(Vec::new()),
         },
+        Overlay::Snippets(picker) => {
+            match command {
+                Command::Confirm => {
+                    let text = picker.chosen().map(|snippet| snippet.text.clone());
+                    state.overlay = None;
+                    return match text {
+                        Some(text) => Outcome::Insert(text),
+                        None => Outcome::Done(Vec::new()),
+                    };
+                }
+                Command::Up => picker.up(),
+                Command::Down => picker.down(),
+                _ => {}
+            }
+            Outcome::Done(Vec::new())
+        }
         Overlay::Prompt(prompt) => match command {
             Command::Confirm => {
                 let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
@@ -370,6 +394,21 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
             {
                 palette.query.push(c);
                 palette.refilter();
+            }
+            _ => {}
+        },
+        Overlay::Snippets(picker) => match key.code {
+            KeyCode::Backspace => {
+                picker.query.pop();
+                picker.refilter();
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                picker.query.push(c);
+                picker.refilter();
             }
             _ => {}
         },

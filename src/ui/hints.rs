@@ -67,8 +67,10 @@ pub(super) fn lines(
 /// palette and the next pane before moving and switching views.
 fn rank(command: Command) -> u8 {
     match command {
-        Command::Escape | Command::Copy => 0,
-        Command::Palette | Command::ToggleContext => 1,
+        // Leaving the text field, and the context panel hidden at 80×24 until its key
+        // is known.
+        Command::Escape | Command::ToggleContext => 0,
+        Command::Copy | Command::Palette | Command::Snippets => 1,
         Command::NextPane => 2,
         Command::Up | Command::Down => 3,
         Command::ViewAgent | Command::ViewReview | Command::ViewDashboard => 4,

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::queue::pad;
 use super::{Theme, centered, safe};
+use crate::app::snippets::Picker;
 use crate::app::{
     AddCustomerForm, Command, Context, FORM_FIELDS, Overlay, Palette, Prompt, State, available,
     available_at, view_places,
@@ -39,6 +40,7 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
         Overlay::Palette(palette) => palette_box(frame, screen, palette, theme),
         Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
         Overlay::Prompt(prompt) => prompt_box(frame, screen, prompt, theme),
+        Overlay::Snippets(picker) => snippets_box(frame, screen, picker, theme),
     }
 }
 
@@ -213,6 +215,51 @@ fn palette_box(frame: &mut Frame, screen: Rect, palette: &Palette, theme: &Theme
             Span::styled(item.keys.clone(), theme.key),
         ]);
         if row == palette.selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The note-snippet picker: the query, then each matching snippet's name and the start
+/// of its text. Its keys are in the hint bar, which it leaves visible.
+fn snippets_box(frame: &mut Frame, screen: Rect, picker: &Picker, theme: &Theme) {
+    let height = (picker.visible.len() as u16 + 4).clamp(6, screen.height.saturating_sub(4));
+    let area = centered(screen, 76, height);
+    let area = Rect {
+        y: screen.y + 2.min(screen.height.saturating_sub(area.height)),
+        ..area
+    };
+    let inner = framed(frame, area, "Insert a snippet", theme);
+    let width = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("> ", theme.key),
+            Span::raw(format!("{}▏", safe(&picker.query))),
+        ]),
+        Line::raw(""),
+    ];
+    if picker.visible.is_empty() {
+        lines.push(Line::styled("No snippet matches.", theme.dim));
+    }
+    let name_width = 22.min(width / 3);
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = picker.selected.saturating_sub(rows.saturating_sub(1));
+    for (row, &i) in picker.visible.iter().enumerate().skip(start).take(rows) {
+        let Some(snippet) = picker.snippets.get(i) else {
+            continue;
+        };
+        let text = snippet.text.replace('\n', " ");
+        let mut line = Line::from(vec![
+            Span::styled(pad(&safe(&snippet.name), name_width), theme.heading),
+            Span::raw(" "),
+            Span::styled(
+                pad(&safe(&text), width.saturating_sub(name_width + 1)),
+                theme.dim,
+            ),
+        ]);
+        if row == picker.selected {
             line = line.style(theme.selected);
         }
         lines.push(line);
