@@ -129,7 +129,8 @@ fn the_picker_keys_follow_the_users_overrides() {
         app.state.call.as_ref().unwrap().text(),
         "Called, no answer; left a voicemail with our number."
     );
-    let screen = app.render(80, 24);
+    // Wide enough for every hint of the notes pane.
+    let screen = app.render(160, 50);
     assert!(screen.contains("Alt-S snippet"), "{screen}");
 }
 
