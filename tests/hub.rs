@@ -104,6 +104,13 @@ async fn init_is_idempotent_and_refuses_a_newer_schema() {
         hub.check_schema().await,
         Err(HubError::NotInitialised)
     ));
+    let mut ws = Ws::new("priya", Role::Agent);
+    let op = ws.create(fourroads::domain::new_id(), "Ann");
+    let refused = hub.push(&[op]).await.unwrap_err();
+    assert!(matches!(refused, HubError::NotInitialised), "{refused}");
+    assert!(refused.to_string().contains("fourroads team init"));
+    let refused = hub.pull(&Seen::default(), 10).await.unwrap_err();
+    assert!(matches!(refused, HubError::NotInitialised), "{refused}");
     let first = hub.init().await.unwrap();
     assert_eq!((first.from, first.to), (0, SCHEMA_VERSION));
     let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
