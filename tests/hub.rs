@@ -104,9 +104,16 @@ async fn init_is_idempotent_and_refuses_a_newer_schema() {
         hub.check_schema().await,
         Err(HubError::NotInitialised)
     ));
+    let mut ws = Ws::new("priya", Role::Agent);
+    let op = ws.create(fourroads::domain::new_id(), "Ann");
+    let refused = hub.push(&[op]).await.unwrap_err();
+    assert!(matches!(refused, HubError::NotInitialised), "{refused}");
+    assert!(refused.to_string().contains("fourroads team init"));
+    let refused = hub.pull(&Seen::default(), 10).await.unwrap_err();
+    assert!(matches!(refused, HubError::NotInitialised), "{refused}");
     let first = hub.init().await.unwrap();
     assert_eq!((first.from, first.to), (0, SCHEMA_VERSION));
-    let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
+    let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()";
     let made = count(&db, tables).await;
     let again = hub.init().await.unwrap();
     assert_eq!((again.from, again.to), (SCHEMA_VERSION, SCHEMA_VERSION));
@@ -424,7 +431,7 @@ async fn erasing_a_customer_leaves_only_the_id_in_the_hub() {
 
 #[tokio::test]
 async fn a_listener_wakes_up_after_a_push() {
-    let Some(db) = TestDb::create("listen").await else {
+    let Some(db) = TestDb::create_database("listen").await else {
         return;
     };
     let mut hub = hub(&db).await;

@@ -161,7 +161,7 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
     let mut calls: BTreeMap<Id, (Id, Call)> = BTreeMap::new();
     let mut notes: BTreeMap<(Id, Id), String> = BTreeMap::new();
     let mut reviews: BTreeMap<(Id, String), ReviewRecord> = BTreeMap::new();
-    let mut acks: BTreeMap<OpId, Vec<(String, Timestamp)>> = BTreeMap::new();
+    let mut acks: BTreeMap<OpId, Vec<(Id, String, Timestamp)>> = BTreeMap::new();
     let mut cases: BTreeMap<Id, CaseState> = BTreeMap::new();
     let mut case_dues: BTreeMap<Id, jiff::civil::Date> = BTreeMap::new();
     let mut audit: BTreeMap<Id, AuditEntry> = BTreeMap::new();
@@ -260,10 +260,12 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 };
                 reviews.insert((*call, op.author.clone()), record);
             }
-            Payload::Acknowledge { review, at, .. } => {
+            Payload::Acknowledge {
+                call, review, at, ..
+            } => {
                 acks.entry(*review)
                     .or_default()
-                    .push((op.author.clone(), *at));
+                    .push((*call, op.author.clone(), *at));
             }
             Payload::CaseOpen {
                 customer,
@@ -356,8 +358,8 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
             .map(|call| call.agent.as_str());
         record.review.acknowledged_at = acks.get(&record.op).and_then(|list| {
             list.iter()
-                .find(|(author, _)| Some(author.as_str()) == agent)
-                .map(|(_, at)| *at)
+                .find(|(call, author, _)| *call == record.call && Some(author.as_str()) == agent)
+                .map(|(_, _, at)| *at)
         });
     }
     for (id, call) in records.calls.iter_mut() {

@@ -51,6 +51,10 @@ pub enum HubError {
 
 impl From<tokio_postgres::Error> for HubError {
     fn from(error: tokio_postgres::Error) -> HubError {
+        // A missing table means nobody ran `team init` on this database.
+        if error.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) {
+            return HubError::NotInitialised;
+        }
         HubError::Db(describe(&error))
     }
 }

@@ -1,7 +1,9 @@
-//! Real PostgreSQL for the hub tests: each test gets a database of its own, made on the
-//! server named by `FOURROADS_TEST_DATABASE_URL` and dropped afterwards. Without that
-//! variable the test says it was skipped and passes; with it, a server that cannot be
-//! reached fails the test.
+//! Real PostgreSQL for the hub tests: each test gets a schema of its own (or, when it must
+//! not share LISTEN/NOTIFY with other tests, a database of its own) on the server named by
+//! `FOURROADS_TEST_DATABASE_URL`, dropped afterwards. Schemas are the default because
+//! creating and dropping a database makes the server write a checkpoint, disk work that
+//! slows the timing-sensitive terminal tests running next. Without the variable the test
+//! says it was skipped and passes; with it, a server that cannot be reached fails the test.
 
 #![allow(dead_code)]
 
@@ -11,16 +13,32 @@ use tokio_postgres::NoTls;
 
 pub const VAR: &str = "FOURROADS_TEST_DATABASE_URL";
 
-/// A throwaway database; dropped (with any connections to it) when this goes away.
+enum Scope {
+    Schema,
+    Database,
+}
+
+/// A throwaway schema or database; dropped (with any connections to it) when this goes
+/// away. `url` reaches it: for a schema, through the connection's `search_path`.
 pub struct TestDb {
     admin_url: String,
     name: String,
+    scope: Scope,
     pub url: String,
 }
 
 impl TestDb {
-    /// `None` (after saying so) when no PostgreSQL was asked for.
+    /// A schema of its own; `None` (after saying so) when no PostgreSQL was asked for.
     pub async fn create(test: &str) -> Option<TestDb> {
+        TestDb::make(test, Scope::Schema).await
+    }
+
+    /// A database of its own, for tests that LISTEN (notices are per database).
+    pub async fn create_database(test: &str) -> Option<TestDb> {
+        TestDb::make(test, Scope::Database).await
+    }
+
+    async fn make(test: &str, scope: Scope) -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(VAR) else {
             // Straight to stderr, past the test harness's capture, so the skip is seen.
             let _ = writeln!(
@@ -31,19 +49,30 @@ impl TestDb {
         };
         let name = format!("fourroads_test_{}", uuid::Uuid::now_v7().simple());
         let admin = admin(&admin_url).await;
+        let (sql, url) = match scope {
+            Scope::Schema => (
+                format!("CREATE SCHEMA {name}"),
+                with_search_path(&admin_url, &name),
+            ),
+            Scope::Database => (
+                format!("CREATE DATABASE {name}"),
+                with_database(&admin_url, &name),
+            ),
+        };
         admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .batch_execute(&sql)
             .await
-            .unwrap_or_else(|e| panic!("cannot create a test database: {e}"));
-        let url = with_database(&admin_url, &name);
+            .unwrap_or_else(|e| panic!("cannot make a test {name}: {e}"));
         Some(TestDb {
             admin_url,
             name,
+            scope,
             url,
         })
     }
 
-    /// A plain connection to the test database, for looking behind the hub's back.
+    /// A plain connection to the test schema or database, for looking behind the hub's
+    /// back.
     pub async fn raw(&self) -> tokio_postgres::Client {
         admin(&self.url).await
     }
@@ -55,6 +84,12 @@ async fn admin(url: &str) -> tokio_postgres::Client {
         .unwrap_or_else(|e| panic!("{VAR} is set but PostgreSQL cannot be reached: {e}"));
     tokio::spawn(connection);
     client
+}
+
+/// The same address with `search_path` set to one schema.
+fn with_search_path(url: &str, schema: &str) -> String {
+    let joint = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joint}options=-c%20search_path%3D{schema}")
 }
 
 /// The same server address with another database.
@@ -75,6 +110,10 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         let admin_url = self.admin_url.clone();
         let name = self.name.clone();
+        let sql = match self.scope {
+            Scope::Schema => format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            Scope::Database => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        };
         // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -84,10 +123,7 @@ impl Drop for TestDb {
             runtime.block_on(async {
                 let (client, connection) = tokio_postgres::connect(&admin_url, NoTls).await.ok()?;
                 tokio::spawn(connection);
-                client
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok()
+                client.batch_execute(&sql).await.ok()
             })
         })
         .join();

@@ -182,6 +182,22 @@ fn reviews_are_per_lead_the_latest_shows_and_a_newer_one_is_unread_again() {
         "a newer review is unread again"
     );
 
+    let elsewhere = agent.op(
+        320,
+        Payload::Acknowledge {
+            customer: c,
+            call: id(3),
+            review: first.id(),
+            at: at(320),
+        },
+    );
+    let wrong_call = both_orders(&[&put, &first, &elsewhere]);
+    let shown = wrong_call.calls[&k].review.as_ref().unwrap();
+    assert_eq!(
+        shown.acknowledged_at, None,
+        "an acknowledgement names its call too"
+    );
+
     let without_agent_ack = both_orders(&[&put, &first, &ack_by_other]);
     let shown = without_agent_ack.calls[&k].review.as_ref().unwrap();
     assert_eq!(
