@@ -9,7 +9,6 @@ use ratatui::widgets::{Block, Paragraph};
 use super::queue::pad;
 use super::{Theme, safe};
 use crate::app::{ActiveCall, State};
-use crate::domain::clock::days_between;
 
 /// How many rows the panel wants for `active`'s context (borders included).
 pub(super) fn wanted_rows(active: &ActiveCall) -> u16 {
@@ -75,15 +74,7 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
     let today = clock.today();
     let mut lines = Vec::with_capacity(rows);
     for case in context.open_cases.iter().take(rows) {
-        let late = days_between(case.due, today);
-        let (when, style) = if late > 0 {
-            (format!("OVERDUE {late}d"), theme.urgent)
-        } else {
-            (
-                format!("due {}", case.due.strftime("%a %-d %b")),
-                theme.attention,
-            )
-        };
+        let (when, style) = super::customer::case_due(case, today, theme);
         lines.push(Line::from(vec![
             Span::styled(format!("{when:<14} "), style),
             Span::raw(pad(&safe(&case.summary), width.saturating_sub(15))),
@@ -95,14 +86,7 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
         .filter(|summary| summary.call.id != active.call.id);
     for summary in earlier.take(rows.saturating_sub(lines.len())) {
         let call = &summary.call;
-        let hidden = state.hides_agent_road(call);
-        let road = match (call.is_open(), call.road) {
-            (true, _) => "open".to_string(),
-            // Blind review: a lead sees it once they have reviewed the call in F3.
-            (false, Some(_)) if hidden => "hidden".to_string(),
-            (false, Some(road)) => road.label(),
-            (false, None) => "-".to_string(),
-        };
+        let (road, style) = super::customer::past_road(call, state, theme);
         // A wide panel names the agent in full; a narrow one by first name.
         let agent = safe(&call.agent);
         let (agent, agent_width) = if width >= 60 {
@@ -117,10 +101,6 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
             pad(&road, 9)
         );
         let rest = width.saturating_sub(head.chars().count());
-        let style = call
-            .road
-            .filter(|_| !hidden)
-            .map_or(theme.dim, |r| theme.road(r));
         lines.push(Line::from(vec![
             Span::styled(head, style),
             Span::raw(pad(&safe(&summary.first_line), rest)),

@@ -74,15 +74,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         lines.push(Line::styled("  none", theme.dim));
     }
     for case in &context.open_cases {
-        let late = days_between(case.due, today);
-        let (when, style) = if late > 0 {
-            (format!("OVERDUE {late}d"), theme.urgent)
-        } else {
-            (
-                format!("due {}", case.due.strftime("%a %-d %b")),
-                theme.attention,
-            )
-        };
+        let (when, style) = case_due(case, today, theme);
         lines.push(Line::from(vec![
             Span::styled(format!("  {when:<15} "), style),
             Span::raw(pad(&safe(&case.summary), width.saturating_sub(18))),
@@ -111,14 +103,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
     for summary in context.history.iter().skip(state.context_scroll) {
         let call = &summary.call;
-        let hidden = state.hides_agent_road(call);
-        let road = match (call.is_open(), call.road) {
-            (true, _) => "open".to_string(),
-            // Blind review: a lead sees it once they have reviewed the call in F3.
-            (false, Some(_)) if hidden => "hidden".to_string(),
-            (false, Some(road)) => road.label(),
-            (false, None) => "-".to_string(),
-        };
+        let (road, style) = past_road(call, state, theme);
         let head = format!(
             "  {} {:<10} {:<9} ",
             clock.date_of(call.started_at).strftime("%d %b"),
@@ -126,16 +111,50 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             road
         );
         let rest = width.saturating_sub(head.chars().count());
-        let style = call
-            .road
-            .filter(|_| !hidden)
-            .map_or(theme.dim, |r| theme.road(r));
         lines.push(Line::from(vec![
             Span::styled(head, style),
             Span::raw(pad(&safe(&summary.first_line), rest)),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// An open case's due date in words ("OVERDUE 3d", "due Tue 24 Nov") and its style.
+pub(super) fn case_due(
+    case: &crate::domain::Case,
+    today: jiff::civil::Date,
+    theme: &Theme,
+) -> (String, ratatui::style::Style) {
+    let late = days_between(case.due, today);
+    if late > 0 {
+        (format!("OVERDUE {late}d"), theme.urgent)
+    } else {
+        (
+            format!("due {}", case.due.strftime("%a %-d %b")),
+            theme.attention,
+        )
+    }
+}
+
+/// A past call's road in words and its style: "open", "hidden" (blind review: a lead
+/// sees it once they have reviewed the call in F3), the road, or "-".
+pub(super) fn past_road(
+    call: &crate::domain::Call,
+    state: &State,
+    theme: &Theme,
+) -> (String, ratatui::style::Style) {
+    let hidden = state.hides_agent_road(call);
+    let word = match (call.is_open(), call.road) {
+        (true, _) => "open".to_string(),
+        (false, Some(_)) if hidden => "hidden".to_string(),
+        (false, Some(road)) => road.label(),
+        (false, None) => "-".to_string(),
+    };
+    let style = call
+        .road
+        .filter(|_| !hidden)
+        .map_or(theme.dim, |r| theme.road(r));
+    (word, style)
 }
 
 /// Joins `parts` with `separator` into as few lines of at most `width` columns as it can,
