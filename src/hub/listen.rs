@@ -3,7 +3,7 @@
 //! fallback, since notices are lost while a connection is down.
 
 use tokio::sync::mpsc;
-use tokio_postgres::{AsyncMessage, Config, NoTls};
+use tokio_postgres::AsyncMessage;
 
 use super::{CHANNEL, HubError, redact_url};
 
@@ -17,17 +17,13 @@ pub struct Listener {
 impl Listener {
     /// Opens its own connection and starts listening.
     pub async fn connect(url: &str) -> Result<Listener, HubError> {
-        let config = super::config_from_url(url)?;
-        Listener::connect_with(&config, url).await
-    }
-
-    pub async fn connect_with(config: &Config, shown: &str) -> Result<Listener, HubError> {
+        let (config, tls) = super::address_from_url(url)?;
         let (client, mut connection) =
             config
-                .connect(NoTls)
+                .connect(super::tls::connector(&tls)?)
                 .await
                 .map_err(|error| HubError::Connect {
-                    url: redact_url(shown),
+                    url: redact_url(url),
                     reason: super::describe(&error),
                 })?;
         let (sender, notices) = mpsc::unbounded_channel();

@@ -8,15 +8,17 @@ mod listen;
 mod migrate;
 mod pull;
 mod push;
+mod tls;
 mod url;
 
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::Client;
 
 pub use listen::Listener;
 pub use migrate::{SCHEMA_VERSION, SchemaChange};
 pub use pull::{Pulled, Seen, WorkstationSeen};
 pub use push::Pushed;
-pub use url::{config_from_url, redact_url};
+pub use tls::{Roots, TlsSettings, Verify};
+pub use url::{address_from_url, config_from_url, redact_url};
 
 /// The channel a push notifies and every workstation listens on.
 pub const CHANNEL: &str = "fourroads";
@@ -45,6 +47,8 @@ pub enum HubError {
     NewerPayload { version: i16 },
     #[error("the hub holds a change this fourroads cannot read: {0}")]
     Corrupt(String),
+    #[error("the hub's encryption settings: {0}")]
+    Tls(String),
     #[error("the hub: {0}")]
     Db(String),
 }
@@ -79,19 +83,13 @@ impl Hub {
     /// Connects to the hub at `url` (a libpq URL; the password from the URL,
     /// `PGPASSWORD` or the password file). Errors show the address without its password.
     pub async fn connect(url: &str) -> Result<Hub, HubError> {
-        let config = config_from_url(url)?;
-        Hub::connect_with(&config, url).await
-    }
-
-    /// Connects with settings already made; `shown` is the address for messages (its
-    /// password is removed before it is shown).
-    pub async fn connect_with(config: &Config, shown: &str) -> Result<Hub, HubError> {
+        let (config, tls) = address_from_url(url)?;
         let (client, connection) =
             config
-                .connect(NoTls)
+                .connect(tls::connector(&tls)?)
                 .await
                 .map_err(|error| HubError::Connect {
-                    url: redact_url(shown),
+                    url: redact_url(url),
                     reason: describe(&error),
                 })?;
         // The connection runs as its own task until the client is dropped.
@@ -101,6 +99,18 @@ impl Hub {
             }
         });
         Ok(Hub { client })
+    }
+
+    /// Whether this connection is encrypted (for `team status` and the tests).
+    pub async fn encrypted(&self) -> Result<bool, HubError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                &[],
+            )
+            .await?;
+        Ok(row.get(0))
     }
 
     /// The server process serving this connection (tests use it to cut the connection).

@@ -9,11 +9,18 @@ use tokio_postgres::Config;
 use tokio_postgres::config::Host;
 
 use super::HubError;
+use super::tls::{TlsSettings, take_tls_options};
 
 /// The connection settings for `url`, with the password filled in from `PGPASSWORD` or
 /// the password file when the URL has none.
 pub fn config_from_url(url: &str) -> Result<Config, HubError> {
-    let mut config = Config::from_str(url).map_err(|_| HubError::BadUrl {
+    address_from_url(url).map(|(config, _)| config)
+}
+
+/// The connection settings and the TLS settings for `url`.
+pub fn address_from_url(url: &str) -> Result<(Config, TlsSettings), HubError> {
+    let (parsable, tls) = take_tls_options(url)?;
+    let mut config = Config::from_str(&parsable).map_err(|_| HubError::BadUrl {
         url: redact_url(url),
     })?;
     config.application_name("fourroads");
@@ -27,7 +34,7 @@ pub fn config_from_url(url: &str) -> Result<Config, HubError> {
             config.password(password);
         }
     }
-    Ok(config)
+    Ok((config, tls))
 }
 
 /// The address with any password taken out, fit to show or log.
