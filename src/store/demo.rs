@@ -150,6 +150,8 @@ pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
                             by: demo.lead.clone(),
                         }],
                         last_contact: None,
+                        do_not_contact_note: None,
+                        merged: Vec::new(),
                     },
                     Some(mut customer) => {
                         customer.change_status(status.status, when, &demo.lead);

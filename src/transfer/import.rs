@@ -325,6 +325,8 @@ fn new_customer(row: &ImportRow, now: Timestamp) -> Customer {
         created_at: now,
         status_history: Vec::new(),
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     });
     customer.external_id = row.external_id.clone();
     customer
