@@ -1,5 +1,6 @@
 //! Overlays drawn over the views: the welcome screen, help, the command palette, the
-//! add-customer form and one-line prompts (a review reason, a filter, a closing note). An
+//! customer form (adding one, or editing one), one-line prompts (a review reason, a
+//! filter, a closing note, why not to contact), a picker and a confirmation. An
 //! open overlay receives the keys first. What an overlay produces (a command chosen in the
 //! palette, a prompt's text) goes back to the root, which routes it; the overlay calls no
 //! other reducer.
@@ -7,8 +8,10 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::choice::{ChoicePicker, Choice, ConfirmPurpose, Confirmation, PickPurpose};
 use super::{Command, Effect, PaletteItem, State};
 use crate::domain::customer::FieldError;
+use crate::domain::customer_edit::CustomerEdit;
 use crate::domain::{Id, NewCustomer, Road};
 
 pub enum Overlay {
@@ -22,6 +25,10 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// The note-snippet picker; its choice goes into the notes at the cursor.
     Snippets(Box<super::snippets::Picker>),
+    /// A customer or an agent to choose (merge into…, a case's owner).
+    Picker(Box<ChoicePicker>),
+    /// Yes or no before a change that cannot be undone.
+    Confirm(Box<Confirmation>),
 }
 
 /// What a one-line prompt's text is for.
@@ -38,6 +45,8 @@ pub enum PromptPurpose {
     Filter,
     /// The lead's note when closing a case by hand.
     CloseCase { case_id: Id },
+    /// Why the customer is not to be contacted (required).
+    DoNotContact { customer_id: Id },
 }
 
 pub struct Prompt {
@@ -76,6 +85,10 @@ impl Overlay {
                 palette.refilter();
             }
             Overlay::Snippets(picker) => {
+                picker.query.push_str(&line);
+                picker.refilter();
+            }
+            Overlay::Picker(picker) => {
                 picker.query.push_str(&line);
                 picker.refilter();
             }
@@ -134,13 +147,19 @@ impl Palette {
 /// Labels of the add-customer form's fields, in order.
 pub const FORM_FIELDS: [&str; 5] = ["Name", "Phone", "Email", "Segment", "Status"];
 
+/// How many of those the edit form shows (all but the status).
+const EDIT_FIELDS: usize = 4;
+
 pub struct AddCustomerForm {
     pub fields: Vec<TextArea<'static>>,
     pub focused: usize,
     pub errors: Vec<FieldError>,
     /// An existing customer with the same name and phone or email: shown as a warning,
-    /// and Enter (with nothing changed) selects them instead of adding a copy.
+    /// and Enter (with nothing changed) selects them instead of adding a copy (or, when
+    /// editing, saves anyway: two people may share a name and a household phone).
     pub duplicate_of: Option<(Id, String)>,
+    /// When editing: the customer and their details as the form opened with them.
+    pub editing: Option<(Id, CustomerEdit)>,
 }
 
 impl Default for AddCustomerForm {
@@ -165,11 +184,32 @@ impl Default for AddCustomerForm {
             focused: 0,
             errors: Vec::new(),
             duplicate_of: None,
+            editing: None,
         }
     }
 }
 
 impl AddCustomerForm {
+    /// The form editing `customer_id`, filled with their details (the status is not
+    /// edited here: it changes with calls and keeps its history).
+    pub fn for_edit(customer_id: Id, details: CustomerEdit) -> AddCustomerForm {
+        let mut form = AddCustomerForm::default();
+        let values = [
+            Some(details.name.clone()),
+            details.phone.clone(),
+            details.email.clone(),
+            details.segment.clone(),
+        ];
+        for (field, value) in form.fields.iter_mut().zip(values) {
+            if let Some(value) = value {
+                field.insert_str(value);
+            }
+        }
+        form.fields.truncate(EDIT_FIELDS);
+        form.editing = Some((customer_id, details));
+        form
+    }
+
     pub fn value(&self, index: usize) -> String {
         self.fields[index].lines().join(" ")
     }
@@ -217,6 +257,10 @@ pub(super) enum Outcome {
     Submitted(PromptPurpose, String),
     /// The snippet picker's choice: text for the notes at the cursor.
     Insert(String),
+    /// A picker's choice, for the reducer its purpose names.
+    Picked(PickPurpose, Choice),
+    /// Yes to a confirmation.
+    Confirmed(ConfirmPurpose),
     /// The overlay was closed without saving; a prompt says what it was for.
     Closed(Option<PromptPurpose>),
 }
@@ -239,7 +283,7 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Cancel,
             Command::Quit,
         ],
-        Overlay::Palette(_) | Overlay::Snippets(_) => vec![
+        Overlay::Palette(_) | Overlay::Snippets(_) | Overlay::Picker(_) => vec![
             Command::Confirm,
             Command::Up,
             Command::Down,
@@ -253,13 +297,20 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Cancel,
             Command::Quit,
         ],
-        Overlay::Prompt(_) => vec![Command::Confirm, Command::Cancel, Command::Quit],
+        Overlay::Prompt(_) | Overlay::Confirm(_) => {
+            vec![Command::Confirm, Command::Cancel, Command::Quit]
+        }
     }
 }
 
-/// Closes the overlay; a non-blank add-customer form is kept as a draft.
+/// Closes the overlay; a non-blank add-customer form is kept as a draft (an edit is
+/// dropped: closing it means changing nothing).
 pub(super) fn close(state: &mut State) -> Outcome {
     match state.overlay.take() {
+        Some(Overlay::AddCustomer(form)) if form.editing.is_some() => {
+            state.info("Nothing changed.");
+            Outcome::Closed(None)
+        }
         Some(Overlay::AddCustomer(form)) if !form.is_blank() => {
             state.customer_draft = Some(*form);
             state.info("Form closed; your draft is kept for when you add a customer again.");
@@ -346,6 +397,34 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             }
             Outcome::Done(Vec::new())
         }
+        Overlay::Picker(picker) => {
+            match command {
+                Command::Confirm => {
+                    let chosen = picker.chosen().cloned();
+                    let purpose = picker.purpose.clone();
+                    return match chosen {
+                        Some(choice) => {
+                            state.overlay = None;
+                            Outcome::Picked(purpose, choice)
+                        }
+                        // Nothing matches the query: the picker stays for another try.
+                        None => Outcome::Done(Vec::new()),
+                    };
+                }
+                Command::Up => picker.up(),
+                Command::Down => picker.down(),
+                _ => {}
+            }
+            Outcome::Done(Vec::new())
+        }
+        Overlay::Confirm(confirmation) => match command {
+            Command::Confirm => {
+                let purpose = confirmation.purpose.clone();
+                state.overlay = None;
+                Outcome::Confirmed(purpose)
+            }
+            _ => Outcome::Done(Vec::new()),
+        },
         Overlay::Prompt(prompt) => match command {
             Command::Confirm => {
                 let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
@@ -358,6 +437,9 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             match command {
                 Command::NextField => form.focused = (form.focused + 1) % count,
                 Command::PrevField => form.focused = (form.focused + count - 1) % count,
+                Command::Confirm if form.editing.is_some() => {
+                    return Outcome::Done(super::customers::submit_edit(state));
+                }
                 Command::Confirm => return Outcome::Done(submit(state)),
                 _ => {}
             }
@@ -381,7 +463,22 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
         return;
     }
     match overlay {
-        Overlay::Welcome | Overlay::Help { .. } => {}
+        Overlay::Welcome | Overlay::Help { .. } | Overlay::Confirm(_) => {}
+        Overlay::Picker(picker) => match key.code {
+            KeyCode::Backspace => {
+                picker.query.pop();
+                picker.refilter();
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                picker.query.push(c);
+                picker.refilter();
+            }
+            _ => {}
+        },
         Overlay::Palette(palette) => match key.code {
             KeyCode::Backspace => {
                 palette.query.pop();
