@@ -131,6 +131,8 @@ impl Command {
                 | Command::Copy
                 | Command::ToggleContext
                 | Command::Snippets
+                // Rare, and in the palette and help: merging customers.
+                | Command::MergeCustomer
         )
     }
 }

@@ -319,14 +319,16 @@ pub(super) fn merged(
     vec![Effect::LoadQueue]
 }
 
-/// What the queue and the customer pane offer for the selected customer.
-pub(super) fn accepts(state: &State) -> Vec<Command> {
+/// What the queue (`in_queue`) or the customer pane offers for the selected customer;
+/// do-not-contact is set where the customer's profile is read.
+pub(super) fn accepts(state: &State, in_queue: bool) -> Vec<Command> {
     if state.queue.selected_entry().is_none() {
         return Vec::new();
     }
-    vec![
-        Command::EditCustomer,
-        Command::ToggleDoNotContact,
-        Command::MergeCustomer,
-    ]
+    let mut commands = vec![Command::EditCustomer];
+    if !in_queue {
+        commands.push(Command::ToggleDoNotContact);
+    }
+    commands.push(Command::MergeCustomer);
+    commands
 }

@@ -267,7 +267,7 @@ pub(super) fn accepts(state: &State) -> Vec<Command> {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
     commands.extend([Command::Filter, Command::AddCustomer]);
-    commands.extend(super::customers::accepts(state));
+    commands.extend(super::customers::accepts(state, true));
     if state.queue.loaded && state.queue.total() == 0 {
         commands.push(Command::LoadDemo);
     }
@@ -281,7 +281,7 @@ pub(super) fn customer_accepts(state: &State) -> Vec<Command> {
     if state.queue.selected_entry().is_some() {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
-    commands.extend(super::customers::accepts(state));
+    commands.extend(super::customers::accepts(state, false));
     commands.extend([Command::Up, Command::Down]);
     commands
 }
