@@ -123,7 +123,10 @@ fn an_edit_that_makes_a_duplicate_warns_first_and_saves_on_a_second_enter() {
         panic!("the form stays open with the warning");
     };
     assert_eq!(form.duplicate_of.as_ref().map(|d| d.0), Some(victor.id));
-    assert_eq!(app.store.customer(moira.id).unwrap().unwrap().name, moira.name);
+    assert_eq!(
+        app.store.customer(moira.id).unwrap().unwrap().name,
+        moira.name
+    );
     let screen = app.render(80, 24);
     assert!(screen.contains("same name and phone or email"), "{screen}");
     app.press("enter");
@@ -145,7 +148,13 @@ fn do_not_contact_asks_why_and_cancelling_changes_nothing() {
     assert!(matches!(app.state.overlay, Some(Overlay::Prompt(_))));
     app.type_text("asked not to be called");
     app.press("esc");
-    assert!(!app.store.customer(moira.id).unwrap().unwrap().do_not_contact);
+    assert!(
+        !app.store
+            .customer(moira.id)
+            .unwrap()
+            .unwrap()
+            .do_not_contact
+    );
 
     app.press("d");
     app.press("enter");
@@ -173,7 +182,13 @@ fn do_not_contact_asks_why_and_cancelling_changes_nothing() {
     app.press("enter");
     assert!(app.state.call.is_none(), "{}", app.message());
     app.press("d");
-    assert!(!app.store.customer(moira.id).unwrap().unwrap().do_not_contact);
+    assert!(
+        !app.store
+            .customer(moira.id)
+            .unwrap()
+            .unwrap()
+            .do_not_contact
+    );
     let audit = app.store.audit_for(moira.id).unwrap();
     let values: Vec<_> = audit.iter().map(|e| e.new.clone().unwrap()).collect();
     assert_eq!(values, ["yes: asked not to be called", "no"]);
@@ -245,7 +260,10 @@ fn merging_a_duplicate_moves_its_calls_and_cases_after_a_confirmation() {
     assert!(picker.choices.iter().all(|c| c.id != Some(duplicate.id)));
     app.press("enter");
     let Some(Overlay::Confirm(confirmation)) = &app.state.overlay else {
-        panic!("a confirmation comes before anything moves: {}", app.message());
+        panic!(
+            "a confirmation comes before anything moves: {}",
+            app.message()
+        );
     };
     let text = confirmation.lines.join("\n");
     assert!(text.contains("1 call and 1 case"), "{text}");
@@ -268,7 +286,10 @@ fn merging_a_duplicate_moves_its_calls_and_cases_after_a_confirmation() {
     );
     assert!(app.store.customer(duplicate.id).unwrap().is_none());
     assert_eq!(app.store.counters().unwrap().customers, customers - 1);
-    assert_eq!(app.store.call(call.id).unwrap().unwrap().customer_id, moira.id);
+    assert_eq!(
+        app.store.call(call.id).unwrap().unwrap().customer_id,
+        moira.id
+    );
     assert_eq!(app.state.queue.selected_id(), Some(moira.id));
     let context = app.state.context.as_ref().unwrap();
     assert!(context.history.iter().any(|c| c.call.id == call.id));
@@ -349,10 +370,17 @@ fn an_agent_takes_a_case_and_a_lead_gives_one_to_anyone() {
     let row = app.state.review.cases.selected_row().cloned().unwrap();
     assert_ne!(row.case.owner, "Priya Shah");
     app.press("a");
-    assert!(app.state.overlay.is_none(), "an agent takes, without a list");
+    assert!(
+        app.state.overlay.is_none(),
+        "an agent takes, without a list"
+    );
     let taken = app.store.open_cases(None, 1).unwrap().rows.remove(0);
     assert_eq!(taken.case.owner, "Priya Shah");
-    assert!(app.message().contains("now Priya Shah's"), "{}", app.message());
+    assert!(
+        app.message().contains("now Priya Shah's"),
+        "{}",
+        app.message()
+    );
     app.press("a");
     assert!(app.message().contains("already yours"), "{}", app.message());
 

@@ -61,13 +61,19 @@ fn an_edit_is_audited_field_by_field_and_search_follows() {
         .edit_customer(moira.id, &edit, &actor("Priya Shah", Role::Agent))
         .unwrap();
     assert_eq!(saved.name, "Moira Quillfeather");
-    assert_eq!(saved.status_history, moira.status_history, "nothing else moved");
+    assert_eq!(
+        saved.status_history, moira.status_history,
+        "nothing else moved"
+    );
     let audit = store.audit_for(moira.id).unwrap();
     let fields: Vec<_> = audit.iter().map(|e| e.what.as_str()).collect();
     assert_eq!(fields, ["name", "email"]);
     assert_eq!(audit[0].old.as_deref(), Some("Moira Cattanach"));
     assert_eq!(audit[0].new.as_deref(), Some("Moira Quillfeather"));
-    assert_eq!((audit[0].who.as_str(), audit[0].role), ("Priya Shah", Role::Agent));
+    assert_eq!(
+        (audit[0].who.as_str(), audit[0].role),
+        ("Priya Shah", Role::Agent)
+    );
     assert!(finds_customer(&store, "quillfeather", moira.id));
     assert!(!finds_customer(&store, "cattanach", moira.id));
     consistent(&store);
@@ -169,7 +175,10 @@ fn a_merge_moves_everything_and_leaves_the_indexes_equal_to_a_recount() {
     let result = store
         .merge_customers(duplicate.id, moira.id, &priya)
         .unwrap();
-    assert_eq!((result.calls, result.cases, result.audit_entries), (1, 1, 1));
+    assert_eq!(
+        (result.calls, result.cases, result.audit_entries),
+        (1, 1, 1)
+    );
 
     assert!(store.customer(duplicate.id).unwrap().is_none());
     let kept = store.customer(moira.id).unwrap().unwrap();
@@ -192,7 +201,9 @@ fn a_merge_moves_everything_and_leaves_the_indexes_equal_to_a_recount() {
     assert!(store.cases_of(duplicate.id).unwrap().is_empty());
     let audit = store.audit_for(moira.id).unwrap();
     assert!(
-        audit.iter().any(|e| e.what == "segment" && e.who == "Sam Okafor"),
+        audit
+            .iter()
+            .any(|e| e.what == "segment" && e.who == "Sam Okafor"),
         "the duplicate's trail moved: {audit:?}"
     );
     let merge = audit.iter().find(|e| e.what == "merged in").unwrap();
@@ -246,7 +257,10 @@ fn a_merge_into_oneself_or_during_an_open_call_is_refused_and_changes_nothing() 
     }
     assert_eq!(store.counters().unwrap(), before);
     assert!(store.customer(duplicate.id).unwrap().is_some());
-    assert_eq!(store.call(open.id).unwrap().unwrap().customer_id, duplicate.id);
+    assert_eq!(
+        store.call(open.id).unwrap().unwrap().customer_id,
+        duplicate.id
+    );
     consistent(&store);
 }
 
@@ -272,7 +286,11 @@ fn a_lead_hands_a_case_to_anyone_and_an_agent_only_takes_one() {
         .unwrap();
     assert_eq!(taken.case.owner, "Priya Shah");
     let given = store
-        .reassign_case(row.case.id, someone_else, &actor("Jordan Reyes", Role::Lead))
+        .reassign_case(
+            row.case.id,
+            someone_else,
+            &actor("Jordan Reyes", Role::Lead),
+        )
         .unwrap();
     assert_eq!(given.case.owner, someone_else);
     let owners: Vec<_> = given

@@ -188,7 +188,12 @@ fn open_merge(state: &mut State, duplicate: &QueueEntry) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let words = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let wanted = words(&duplicate.name);
     let mut others: Vec<&QueueEntry> = state
         .queue

@@ -8,7 +8,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::choice::{ChoicePicker, Choice, ConfirmPurpose, Confirmation, PickPurpose};
+use super::choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
 use super::{Command, Effect, PaletteItem, State};
 use crate::domain::customer::FieldError;
 use crate::domain::customer_edit::CustomerEdit;

@@ -71,7 +71,10 @@ fn change(field: &'static str, old: &Option<String>, new: &Option<String>) -> Op
 
 /// Applies `edit` to `customer` and lists what changed (nothing, when nothing did). An
 /// empty name, or one with control characters, is refused and changes nothing.
-pub fn apply_edit(customer: &mut Customer, edit: &CustomerEdit) -> Result<Vec<FieldChange>, String> {
+pub fn apply_edit(
+    customer: &mut Customer,
+    edit: &CustomerEdit,
+) -> Result<Vec<FieldChange>, String> {
     let name = edit.name.trim();
     if name.is_empty() {
         return Err("a customer needs a name".into());
@@ -79,9 +82,9 @@ pub fn apply_edit(customer: &mut Customer, edit: &CustomerEdit) -> Result<Vec<Fi
     if name.chars().any(char::is_control) {
         return Err("the name contains control characters".into());
     }
-    let name = Some(name.to_string());
+    let name = name.to_string();
     let changes: Vec<FieldChange> = [
-        change("name", &Some(customer.name.clone()), &name),
+        change("name", &Some(customer.name.clone()), &Some(name.clone())),
         change("phone", &customer.phone, &edit.phone),
         change("email", &customer.email, &edit.email),
         change("segment", &customer.segment, &edit.segment),
@@ -89,7 +92,7 @@ pub fn apply_edit(customer: &mut Customer, edit: &CustomerEdit) -> Result<Vec<Fi
     .into_iter()
     .flatten()
     .collect();
-    customer.name = name.unwrap_or_default();
+    customer.name = name;
     customer.phone.clone_from(&edit.phone);
     customer.email.clone_from(&edit.email);
     customer.segment.clone_from(&edit.segment);
@@ -185,7 +188,12 @@ pub fn merge_into(
     };
     fill("phone", &mut kept.phone, &duplicate.phone, &mut changes);
     fill("email", &mut kept.email, &duplicate.email, &mut changes);
-    fill("segment", &mut kept.segment, &duplicate.segment, &mut changes);
+    fill(
+        "segment",
+        &mut kept.segment,
+        &duplicate.segment,
+        &mut changes,
+    );
     fill(
         "external id",
         &mut kept.external_id,
@@ -249,7 +257,10 @@ mod tests {
         assert_eq!(fields, ["name", "email"]);
         assert_eq!(changes[0].old.as_deref(), Some("Ann Lee"));
         assert_eq!(ann.name, "Ann Leigh");
-        assert_eq!(apply_edit(&mut ann.clone(), &CustomerEdit::of(&ann)), Ok(vec![]));
+        assert_eq!(
+            apply_edit(&mut ann.clone(), &CustomerEdit::of(&ann)),
+            Ok(vec![])
+        );
     }
 
     #[test]

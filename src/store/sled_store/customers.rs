@@ -22,7 +22,11 @@ impl SledStore {
         let mut ids = Vec::new();
         for item in self.tree(tree).scan_prefix(keys::id(owner)) {
             let (key, _) = item?;
-            if let Some(id) = key.len().checked_sub(16).and_then(|at| keys::id_from(&key[at..])) {
+            if let Some(id) = key
+                .len()
+                .checked_sub(16)
+                .and_then(|at| keys::id_from(&key[at..]))
+            {
                 ids.push(id);
             }
         }
@@ -130,11 +134,9 @@ impl SledStore {
         let result = self.transaction(|tx| {
             let dup: Customer = tx.load(T_CUSTOMERS, duplicate)?.ok_or_else(gone)?;
             let kept: Customer = tx.load(T_CUSTOMERS, keep)?.ok_or_else(gone)?;
-            let open = |id: Id| -> StoreResult<bool> {
-                Ok(tx.get(T_OPEN_CALL, &keys::id(id))?.is_some())
-            };
-            if let Some(refusal) = merge_refusal(keep, duplicate, open(keep)?, open(duplicate)?)
-            {
+            let open =
+                |id: Id| -> StoreResult<bool> { Ok(tx.get(T_OPEN_CALL, &keys::id(id))?.is_some()) };
+            if let Some(refusal) = merge_refusal(keep, duplicate, open(keep)?, open(duplicate)?) {
                 return Err(StoreError::Rule(refusal.into()));
             }
             let mut result = MergeResult::default();
