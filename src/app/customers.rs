@@ -4,9 +4,9 @@
 //! moves everything in one transaction). Every change is audited by the store.
 
 use super::choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
-use super::overlay::{AddCustomerForm, FORM_FIELDS, Prompt, PromptPurpose};
+use super::customer_form::AddCustomerForm;
+use super::overlay::{Prompt, PromptPurpose};
 use super::{Command, Effect, Overlay, State};
-use crate::domain::customer::same_person;
 use crate::domain::customer_edit::CustomerEdit;
 use crate::domain::text::{plural, sanitize_line};
 use crate::domain::{Id, QueueEntry};
@@ -44,7 +44,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
     }
 }
 
-fn change(state: &State, change: CustomerChange) -> Effect {
+pub(super) fn change(state: &State, change: CustomerChange) -> Effect {
     Effect::ChangeCustomer {
         change,
         who: state.agent.clone(),
@@ -64,61 +64,6 @@ fn open_edit(state: &mut State, entry: &QueueEntry) -> Vec<Effect> {
         details,
     ))));
     Vec::new()
-}
-
-/// Enter in the edit form: bad fields are shown under them; details that now match
-/// another customer warn first (Enter again saves anyway); otherwise the change goes to
-/// the store.
-pub(super) fn submit_edit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let Some((customer_id, original)) = form.editing.clone() else {
-        return Vec::new();
-    };
-    let edit = match CustomerEdit::from_form(
-        &form.value(0),
-        &form.value(1),
-        &form.value(2),
-        &form.value(3),
-    ) {
-        Ok(edit) => edit,
-        Err(errors) => {
-            if let Some(first) = errors.first() {
-                form.focused = FORM_FIELDS
-                    .iter()
-                    .position(|label| label.eq_ignore_ascii_case(first.field))
-                    .unwrap_or(0);
-            }
-            form.errors = errors;
-            return Vec::new();
-        }
-    };
-    if edit == original {
-        state.overlay = None;
-        state.info("Nothing changed.");
-        return Vec::new();
-    }
-    if form.duplicate_of.is_none() {
-        let twin = state.queue.entries.iter().find(|other| {
-            other.customer_id != customer_id
-                && same_person(
-                    &edit.name,
-                    edit.phone.as_deref(),
-                    edit.email.as_deref(),
-                    &other.name,
-                    other.phone.as_deref(),
-                    other.email.as_deref(),
-                )
-        });
-        if let Some(twin) = twin {
-            form.duplicate_of = Some((twin.customer_id, twin.name.clone()));
-            return Vec::new();
-        }
-    }
-    state.overlay = None;
-    state.info(format!("Saved {}.", sanitize_line(&edit.name)));
-    vec![change(state, CustomerChange::Edit { customer_id, edit })]
 }
 
 /// Marking asks why (a prompt); clearing is one key, and audited like the marking.

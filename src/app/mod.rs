@@ -10,6 +10,7 @@ pub mod call_context;
 mod cases;
 mod choice;
 mod command;
+mod customer_form;
 mod customers;
 mod dashboard;
 mod fuzzy;

@@ -9,10 +9,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
+pub use super::customer_form::{AddCustomerForm, FORM_FIELDS};
 use super::{Command, Effect, PaletteItem, State};
-use crate::domain::customer::FieldError;
-use crate::domain::customer_edit::CustomerEdit;
-use crate::domain::{Id, NewCustomer, Road};
+use crate::domain::{Id, Road};
 
 pub enum Overlay {
     /// Shown over an empty store: load demo data, add a customer, or import.
@@ -141,107 +140,6 @@ impl Palette {
         self.visible =
             super::fuzzy::fuzzy_rank(&self.query, self.search_text.iter().map(String::as_str));
         self.selected = 0;
-    }
-}
-
-/// Labels of the add-customer form's fields, in order.
-pub const FORM_FIELDS: [&str; 5] = ["Name", "Phone", "Email", "Segment", "Status"];
-
-/// How many of those the edit form shows (all but the status).
-const EDIT_FIELDS: usize = 4;
-
-pub struct AddCustomerForm {
-    pub fields: Vec<TextArea<'static>>,
-    pub focused: usize,
-    pub errors: Vec<FieldError>,
-    /// An existing customer with the same name and phone or email: shown as a warning,
-    /// and Enter (with nothing changed) selects them instead of adding a copy (or, when
-    /// editing, saves anyway: two people may share a name and a household phone).
-    pub duplicate_of: Option<(Id, String)>,
-    /// When editing: the customer and their details as the form opened with them.
-    pub editing: Option<(Id, CustomerEdit)>,
-}
-
-impl Default for AddCustomerForm {
-    fn default() -> Self {
-        let placeholders = [
-            "required",
-            "optional, e.g. +44 20 7946 0000",
-            "optional, e.g. ann@example.com",
-            "optional, e.g. home, small business",
-            "new (or active, at-risk, lost, won-back)",
-        ];
-        let fields = placeholders
-            .iter()
-            .map(|hint| {
-                let mut field = TextArea::default();
-                field.set_placeholder_text(*hint);
-                field
-            })
-            .collect();
-        AddCustomerForm {
-            fields,
-            focused: 0,
-            errors: Vec::new(),
-            duplicate_of: None,
-            editing: None,
-        }
-    }
-}
-
-impl AddCustomerForm {
-    /// The form editing `customer_id`, filled with their details (the status is not
-    /// edited here: it changes with calls and keeps its history).
-    pub fn for_edit(customer_id: Id, details: CustomerEdit) -> AddCustomerForm {
-        let mut form = AddCustomerForm::default();
-        let values = [
-            Some(details.name.clone()),
-            details.phone.clone(),
-            details.email.clone(),
-            details.segment.clone(),
-        ];
-        for (field, value) in form.fields.iter_mut().zip(values) {
-            if let Some(value) = value {
-                field.insert_str(value);
-            }
-        }
-        form.fields.truncate(EDIT_FIELDS);
-        form.editing = Some((customer_id, details));
-        form
-    }
-
-    pub fn value(&self, index: usize) -> String {
-        self.fields[index].lines().join(" ")
-    }
-
-    pub fn error_for(&self, label: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field.eq_ignore_ascii_case(label))
-            .map(|e| e.message.as_str())
-    }
-
-    fn to_new_customer(&self) -> NewCustomer {
-        NewCustomer {
-            name: self.value(0),
-            phone: self.value(1),
-            email: self.value(2),
-            segment: self.value(3),
-            status: self.value(4),
-        }
-    }
-
-    /// The focused field changed: its error no longer applies.
-    /// What the user is fixing no longer needs its old complaint, and changed details
-    /// may be someone new.
-    fn edited(&mut self) {
-        let label = FORM_FIELDS.get(self.focused).copied().unwrap_or_default();
-        self.errors.retain(|e| !e.field.eq_ignore_ascii_case(label));
-        self.duplicate_of = None;
-    }
-
-    fn is_blank(&self) -> bool {
-        (0..self.fields.len()).all(|i| self.value(i).trim().is_empty())
     }
 }
 
@@ -437,10 +335,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             match command {
                 Command::NextField => form.focused = (form.focused + 1) % count,
                 Command::PrevField => form.focused = (form.focused + count - 1) % count,
-                Command::Confirm if form.editing.is_some() => {
-                    return Outcome::Done(super::customers::submit_edit(state));
-                }
-                Command::Confirm => return Outcome::Done(submit(state)),
+                Command::Confirm => return Outcome::Done(super::customer_form::submit(state)),
                 _ => {}
             }
             Outcome::Done(Vec::new())
@@ -518,62 +413,6 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
             if form.fields[form.focused].input(key) {
                 form.edited();
             }
-        }
-    }
-}
-
-fn submit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    if let Some((id, name)) = form.duplicate_of.clone() {
-        // Enter again on the same details: go to the customer who is already there.
-        state.overlay = None;
-        state.customer_draft = None;
-        state.info(format!(
-            "{} is already a customer; selected in the queue.",
-            crate::domain::text::sanitize_line(&name)
-        ));
-        state.queue.clear_filter();
-        state.queue.select_id(id);
-        state.queue.keep_visible(state.page_rows);
-        return super::queue::selection_changed(state);
-    }
-    match form
-        .to_new_customer()
-        .validate(state.clock.now, &state.agent)
-    {
-        Ok(customer) => {
-            let existing = state.queue.entries.iter().find(|entry| {
-                crate::domain::customer::same_person(
-                    &customer.name,
-                    customer.phone.as_deref(),
-                    customer.email.as_deref(),
-                    &entry.name,
-                    entry.phone.as_deref(),
-                    entry.email.as_deref(),
-                )
-            });
-            if let Some(entry) = existing {
-                form.duplicate_of = Some((entry.customer_id, entry.name.clone()));
-                return Vec::new();
-            }
-            state.overlay = None;
-            state.customer_draft = None;
-            vec![Effect::SaveCustomer {
-                customer,
-                added: true,
-            }]
-        }
-        Err(errors) => {
-            if let Some(first) = errors.first() {
-                form.focused = FORM_FIELDS
-                    .iter()
-                    .position(|label| label.eq_ignore_ascii_case(first.field))
-                    .unwrap_or(0);
-            }
-            form.errors = errors;
-            Vec::new()
         }
     }
 }
