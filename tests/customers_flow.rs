@@ -421,3 +421,29 @@ fn an_agent_takes_a_case_and_a_lead_gives_one_to_anyone() {
         target
     );
 }
+
+#[test]
+fn an_overlong_reason_is_refused_in_the_prompt_and_nothing_is_saved() {
+    let mut app = Harness::with_demo();
+    app.find("moira");
+    let moira = named(&app, "Moira Cattanach");
+    app.press("tab");
+    app.press("d");
+    app.dispatch(fourroads::app::Action::Paste(
+        "a very long story ".repeat(20),
+    ));
+    app.press("enter");
+    let Some(Overlay::Prompt(prompt)) = &app.state.overlay else {
+        panic!("the prompt stays open");
+    };
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("at most"),
+        "{:?}",
+        prompt.error
+    );
+    assert_eq!(app.store.customer(moira.id).unwrap().unwrap(), moira);
+}

@@ -99,6 +99,12 @@ pub(super) fn reason_given(
     if reason.trim().is_empty() {
         return Err("Say why they are not to be contacted.".into());
     }
+    let limit = crate::domain::customer_edit::MAX_REASON_CHARS;
+    if reason.trim().chars().count() > limit {
+        return Err(format!(
+            "Keep it short: at most {limit} characters (details go in a call's notes)."
+        ));
+    }
     let name = state
         .queue
         .entries

@@ -30,6 +30,9 @@ pub struct FieldChange {
 /// The audit trail's word for the do-not-contact flag.
 pub const DO_NOT_CONTACT: &str = "do not contact";
 
+/// Longest do-not-contact reason: a line on the profile, not a note.
+pub const MAX_REASON_CHARS: usize = 200;
+
 impl CustomerEdit {
     /// The customer's details as they are now (the edit form starts from these).
     pub fn of(customer: &Customer) -> CustomerEdit {
@@ -109,6 +112,11 @@ pub fn set_do_not_contact(
     let reason = sanitize_line(reason.trim()).into_owned();
     if reason.is_empty() {
         return Err("say why they are not to be contacted".into());
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(format!(
+            "keep the reason short (at most {MAX_REASON_CHARS} characters); details go in a call's notes"
+        ));
     }
     if customer.do_not_contact {
         return Err("this customer is already marked do not contact".into());
@@ -281,6 +289,9 @@ mod tests {
         let at = Timestamp::from_second(1_700_000_000).unwrap();
         assert!(set_do_not_contact(&mut ann, "  ", at, "Priya").is_err());
         assert!(!ann.do_not_contact, "no reason, no change");
+        let essay = "x".repeat(MAX_REASON_CHARS + 1);
+        assert!(set_do_not_contact(&mut ann, &essay, at, "Priya").is_err());
+        assert!(!ann.do_not_contact && ann.do_not_contact_note.is_none());
         let set = set_do_not_contact(&mut ann, "asked not to be called", at, "Priya").unwrap();
         assert_eq!(set.new.as_deref(), Some("yes: asked not to be called"));
         let note = ann.do_not_contact_note.clone().unwrap();
