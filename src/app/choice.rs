@@ -27,6 +27,8 @@ pub struct ChoicePicker {
     pub title: String,
     pub query: String,
     pub choices: Vec<Choice>,
+    /// Per choice, lowercased: the label; and the label with the detail.
+    label_text: Vec<String>,
     search_text: Vec<String>,
     /// Indexes into `choices` that match the query, best first.
     pub visible: Vec<usize>,
@@ -35,6 +37,7 @@ pub struct ChoicePicker {
 
 impl ChoicePicker {
     pub fn new(purpose: PickPurpose, title: String, choices: Vec<Choice>) -> ChoicePicker {
+        let label_text = choices.iter().map(|c| c.label.to_lowercase()).collect();
         let search_text = choices
             .iter()
             .map(|c| format!("{} {}", c.label, c.detail).to_lowercase())
@@ -44,6 +47,7 @@ impl ChoicePicker {
             title,
             query: String::new(),
             choices,
+            label_text,
             search_text,
             visible: Vec::new(),
             selected: 0,
@@ -52,9 +56,16 @@ impl ChoicePicker {
         picker
     }
 
-    /// The queue's ranking (linear per row), as a merge picker lists every customer.
+    /// The queue's ranking (linear per row, as a merge picker lists every customer), and
+    /// like the queue's filter: words match the label, a query with a digit, `@` or `+`
+    /// the details too.
     pub fn refilter(&mut self) {
-        self.visible = super::fuzzy::quick_rank_among(&self.query, &self.search_text, None);
+        let texts = if super::fuzzy::wants_contact(&self.query) {
+            &self.search_text
+        } else {
+            &self.label_text
+        };
+        self.visible = super::fuzzy::quick_rank_among(&self.query, texts, None);
         self.selected = 0;
     }
 
