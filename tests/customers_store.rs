@@ -162,7 +162,7 @@ fn duplicate_of_moira(store: &SledStore) -> (Customer, Call) {
 
 #[test]
 fn a_merge_moves_everything_and_leaves_the_indexes_equal_to_a_recount() {
-    let (store, _dir) = store();
+    let (store, dir) = store();
     let moira = named(&store, "Moira Cattanach");
     let (duplicate, call) = duplicate_of_moira(&store);
     let kept_calls = store.customer_context(moira.id, 1000).unwrap().unwrap();
@@ -230,6 +230,25 @@ fn a_merge_moves_everything_and_leaves_the_indexes_equal_to_a_recount() {
         fourroads::export::summary::customer(&store, &templates, moira.id, &clock).unwrap();
     assert!(markdown.contains("Parcel XQ-5521 never came"), "{markdown}");
     assert!(markdown.contains("merged in"), "{markdown}");
+
+    // A backup carries the merge, the do-not-contact reason and the moved trail.
+    store
+        .set_do_not_contact(moira.id, Some("moved abroad"), &priya)
+        .unwrap();
+    let file = dir.path().join("backup.jsonl");
+    fourroads::transfer::backup::backup(&store, &file, fixed_now()).unwrap();
+    let mut restored =
+        SledStore::open_in_zone(&dir.path().join("restored"), jiff::tz::TimeZone::UTC).unwrap();
+    fourroads::transfer::backup::restore(&mut restored, &file, false).unwrap();
+    assert_eq!(
+        restored.customer(moira.id).unwrap(),
+        store.customer(moira.id).unwrap()
+    );
+    assert_eq!(
+        restored.audit_for(moira.id).unwrap(),
+        store.audit_for(moira.id).unwrap()
+    );
+    consistent(&restored);
 }
 
 #[test]
