@@ -129,6 +129,10 @@ fn an_edit_that_makes_a_duplicate_warns_first_and_saves_on_a_second_enter() {
     );
     let screen = app.render(80, 24);
     assert!(screen.contains("same name and phone or email"), "{screen}");
+    assert!(
+        screen.contains("merge") && screen.contains("(m in the queue)"),
+        "{screen}"
+    );
     app.press("enter");
     assert!(app.state.overlay.is_none());
     assert_eq!(

@@ -350,10 +350,13 @@ fn form_box(
             )
         };
         let footer = Span::styled(text, theme.warning);
-        let footer_y = inner.y + inner.height.saturating_sub(2);
+        // Below the last field (two rows each): the edit form has room for three lines.
+        let fields_end = (form.fields.len() as u16) * 2;
+        let rows = inner.height.saturating_sub(fields_end).clamp(0, 3);
+        let footer_y = inner.y + inner.height.saturating_sub(rows);
         frame.render_widget(
             Paragraph::new(footer).wrap(Wrap { trim: true }),
-            Rect::new(inner.x, footer_y, inner.width, 2),
+            Rect::new(inner.x, footer_y, inner.width, rows),
         );
     }
 }
