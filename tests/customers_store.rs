@@ -324,3 +324,37 @@ fn a_lead_hands_a_case_to_anyone_and_an_agent_only_takes_one() {
     );
     consistent(&store);
 }
+
+#[test]
+fn importing_the_same_file_again_does_not_bring_a_merged_duplicate_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        SledStore::open_in_zone(&dir.path().join("store"), jiff::tz::TimeZone::UTC).unwrap();
+    let text = b"external_id,name,phone,email\n\
+        C-1,Ann Lee,+44 20 7946 0000,ann@example.com\n\
+        C-2,Ann Lee,,ann.lee@work.example.com\n";
+    let import = || {
+        let parsed =
+            fourroads::transfer::import::parse("customers.csv", text, fixed_now()).unwrap();
+        fourroads::transfer::import::apply(&store, &parsed, fixed_now(), &mut |_, _| {}).unwrap()
+    };
+    assert_eq!(import().added, 2);
+    let customers = store.all_customers().unwrap();
+    let id_of = |external: &str| {
+        customers
+            .iter()
+            .find(|c| c.external_id.as_deref() == Some(external))
+            .unwrap()
+            .id
+    };
+    let (keep, duplicate) = (id_of("C-1"), id_of("C-2"));
+    store
+        .merge_customers(duplicate, keep, &actor("Priya Shah", Role::Agent))
+        .unwrap();
+    let kept = store.customer(keep).unwrap().unwrap();
+    let again = import();
+    assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+    assert_eq!(store.counters().unwrap().customers, 1);
+    assert_eq!(store.customer(keep).unwrap().unwrap(), kept);
+    consistent(&store);
+}
