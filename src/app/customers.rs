@@ -7,7 +7,7 @@ use super::choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurp
 use super::customer_form::AddCustomerForm;
 use super::overlay::{Prompt, PromptPurpose};
 use super::{Command, Effect, Overlay, State};
-use crate::domain::customer_edit::CustomerEdit;
+use crate::domain::customer_edit::{CustomerEdit, DO_NOT_CONTACT, merge_into};
 use crate::domain::text::{plural, sanitize_line};
 use crate::domain::{Id, QueueEntry};
 use crate::store::{MergePreview, MergeResult};
@@ -225,15 +225,31 @@ pub(super) fn merge_previewed(state: &mut State, preview: MergePreview) -> Vec<E
         plural(preview.calls as u64, "call", "calls"),
         plural(preview.cases as u64, "case", "cases")
     );
-    let lines = vec![
+    // The same rule the store applies, to say exactly what the kept record gains.
+    let (_, gains) = merge_into(
+        &preview.keep,
+        &preview.duplicate,
+        state.clock.now,
+        &state.agent,
+    );
+    let mut lines = vec![
         format!("Keep:    {}", described(&preview.keep)),
         format!("Remove:  {}", described(&preview.duplicate)),
         String::new(),
         format!("Moves to the kept customer: {moves}."),
-        "Details the kept record lacks are filled in from the other; a do-not-contact carries over."
-            .into(),
-        "This cannot be undone.".into(),
     ];
+    let filled: Vec<&str> = gains
+        .iter()
+        .map(|c| c.field)
+        .filter(|f| *f != DO_NOT_CONTACT)
+        .collect();
+    if !filled.is_empty() {
+        lines.push(format!("The kept record gains: {}.", filled.join(", ")));
+    }
+    if gains.iter().any(|c| c.field == DO_NOT_CONTACT) {
+        lines.push("Do not contact carries over, with its reason.".into());
+    }
+    lines.push("This cannot be undone.".into());
     state.overlay = Some(Overlay::Confirm(Box::new(Confirmation {
         purpose: ConfirmPurpose::Merge {
             duplicate: preview.duplicate.id,
