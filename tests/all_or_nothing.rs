@@ -94,6 +94,49 @@ impl Store for Failing<'_> {
     fn all_customers(&self) -> StoreResult<Vec<Customer>> {
         self.inner.all_customers()
     }
+    fn edit_customer(
+        &self,
+        customer_id: Id,
+        edit: &fourroads::domain::customer_edit::CustomerEdit,
+        actor: &Actor,
+    ) -> StoreResult<Customer> {
+        self.write()?;
+        self.inner.edit_customer(customer_id, edit, actor)
+    }
+    fn set_do_not_contact(
+        &self,
+        customer_id: Id,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> StoreResult<Customer> {
+        self.write()?;
+        self.inner.set_do_not_contact(customer_id, reason, actor)
+    }
+    fn merge_preview(
+        &self,
+        duplicate: Id,
+        keep: Id,
+    ) -> StoreResult<fourroads::store::MergePreview> {
+        self.inner.merge_preview(duplicate, keep)
+    }
+    fn merge_customers(
+        &self,
+        duplicate: Id,
+        keep: Id,
+        actor: &Actor,
+    ) -> StoreResult<fourroads::store::MergeResult> {
+        self.write()?;
+        self.inner.merge_customers(duplicate, keep, actor)
+    }
+    fn reassign_case(
+        &self,
+        case_id: Id,
+        owner: &str,
+        actor: &Actor,
+    ) -> StoreResult<fourroads::store::CaseRow> {
+        self.write()?;
+        self.inner.reassign_case(case_id, owner, actor)
+    }
     fn review_page(
         &self,
         query: &ReviewQuery,

@@ -87,6 +87,8 @@ fn customer(name: &str, created: Timestamp, first: CustomerStatus) -> Customer {
             by: "test".into(),
         }],
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     }
 }
 

@@ -306,6 +306,8 @@ fn fixture_customer(created: &str, changes: &[(&str, CustomerStatus)]) -> Custom
             by: "test".into(),
         }],
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     };
     for (at, to) in &changes[1..] {
         customer.change_status(*to, at.parse().unwrap(), "test");

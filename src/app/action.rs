@@ -4,11 +4,12 @@
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::{CaseChange, Command, PaletteItem};
+use super::{CaseChange, Command, CustomerChange, PaletteItem};
+use crate::domain::call::Role;
 use crate::domain::{Call, CallReason, Case, Customer, Direction, Id, QueueEntry, Road};
 use crate::store::{
-    CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, PageCursor, ReviewPage, ReviewQuery,
-    SearchResults, WrapUpResult,
+    CallDetail, CasePage, CaseRow, CustomerContext, Dashboard, MergePreview, MergeResult,
+    PageCursor, ReviewPage, ReviewQuery, SearchResults, WrapUpResult,
 };
 
 /// Every user intent and every result of async work.
@@ -57,6 +58,14 @@ pub enum Action {
     DemoLoaded {
         customers: usize,
         calls: usize,
+    },
+    /// What a merge would move, for its confirmation.
+    MergePreviewed(Box<MergePreview>),
+    /// `duplicate_name` was merged into `keep`.
+    CustomersMerged {
+        keep: Id,
+        duplicate_name: String,
+        result: MergeResult,
     },
     ReviewPageLoaded {
         page: ReviewPage,
@@ -143,6 +152,24 @@ pub enum Effect {
     SaveCustomer {
         customer: Customer,
         added: bool,
+    },
+    /// A change to an existing customer, made by `who` in `role` (audited).
+    ChangeCustomer {
+        change: CustomerChange,
+        who: String,
+        role: Role,
+    },
+    /// Count what merging `duplicate` into `keep` would move (`MergePreviewed`).
+    PreviewMerge {
+        duplicate: Id,
+        keep: Id,
+    },
+    /// Make `owner` the owner of the case (audited; an agent may only take it).
+    ReassignCase {
+        case_id: Id,
+        owner: String,
+        who: String,
+        role: Role,
     },
     LoadDemo,
     LoadReviewPage {

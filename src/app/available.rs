@@ -17,6 +17,12 @@ pub enum Place {
     Prompt,
     /// The note-snippet picker.
     Snippets,
+    /// The form editing an existing customer.
+    EditForm,
+    /// Choosing a customer or an agent.
+    Picker,
+    /// A yes/no question.
+    Confirm,
     /// Typing in the queue's `/` filter line.
     QueueFilter,
     Queue,
@@ -55,7 +61,10 @@ impl Place {
             Some(Overlay::Welcome) => return Place::Welcome,
             Some(Overlay::Help { .. }) => return Place::Help,
             Some(Overlay::Palette(_)) => return Place::Palette,
+            Some(Overlay::AddCustomer(form)) if form.editing.is_some() => return Place::EditForm,
             Some(Overlay::AddCustomer(_)) => return Place::Form,
+            Some(Overlay::Picker(_)) => return Place::Picker,
+            Some(Overlay::Confirm(_)) => return Place::Confirm,
             Some(Overlay::Prompt(_)) => return Place::Prompt,
             Some(Overlay::Snippets(_)) => return Place::Snippets,
             None => {}
@@ -85,6 +94,9 @@ impl Place {
             Place::Form => Context::Form,
             Place::Prompt => Context::Prompt,
             Place::Snippets => Context::Snippets,
+            Place::EditForm => Context::EditForm,
+            Place::Picker => Context::Picker,
+            Place::Confirm => Context::Confirm,
             Place::QueueFilter => Context::Filter,
             Place::Notes => Context::Notes,
             Place::Queue => Context::Queue,
@@ -111,6 +123,9 @@ impl Place {
                 | Place::Form
                 | Place::Prompt
                 | Place::Snippets
+                | Place::EditForm
+                | Place::Picker
+                | Place::Confirm
         )
     }
 
@@ -122,6 +137,8 @@ impl Place {
                 | Place::Form
                 | Place::Prompt
                 | Place::Snippets
+                | Place::EditForm
+                | Place::Picker
                 | Place::QueueFilter
                 | Place::Notes
                 | Place::Search
@@ -213,7 +230,10 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         | Place::Palette
         | Place::Form
         | Place::Prompt
-        | Place::Snippets => Vec::new(),
+        | Place::Snippets
+        | Place::EditForm
+        | Place::Picker
+        | Place::Confirm => Vec::new(),
     });
     let clears = !state.queue.filter.is_empty() || state.message.is_some();
     let own_escape = matches!(place, Place::Search | Place::SearchCall);

@@ -1,6 +1,8 @@
-//! The Review view's open cases: loading them page by page, and a lead moving a due
-//! date, closing a case with a note or reopening it (each audited by the store).
+//! The Review view's open cases: loading them page by page, a lead moving a due date,
+//! closing a case with a note or reopening it, and handing a case to another owner (a
+//! lead to anyone, an agent only to themselves); each audited by the store.
 
+use super::choice::{Choice, ChoicePicker, PickPurpose};
 use super::overlay::{Prompt, PromptPurpose};
 use super::{Effect, Overlay, State, lead_only};
 use crate::domain::clock::shift_due;
@@ -39,6 +41,11 @@ pub(super) fn cases_loaded(state: &mut State, page: CasePage, generation: u64) -
 pub(super) fn case_saved(state: &mut State, row: CaseRow) {
     let text = match (&row.case.status, row.audit.last()) {
         (CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
+        (_, Some(entry)) if entry.what == "case owner" => format!(
+            "The case of {} is now {}.",
+            sanitize_line(&row.customer),
+            possessive(&sanitize_line(&row.case.owner))
+        ),
         (_, Some(entry)) if entry.what == "case due" => {
             format!(
                 "{} case is now due {}.",
@@ -176,4 +183,68 @@ pub(super) fn call_about(state: &mut State) -> Vec<Effect> {
         at: state.clock.now,
     });
     effects
+}
+
+/// Reassign: a lead picks anyone who takes calls (or themselves); an agent takes the
+/// case, as an agent may not hand work to a colleague.
+pub(super) fn reassign(state: &mut State) -> Vec<Effect> {
+    let Some(row) = selected_case(state) else {
+        return Vec::new();
+    };
+    if row.case.status != CaseStatus::Open {
+        state.warn("This case is closed; reopen it before handing it on.");
+        return Vec::new();
+    }
+    if state.role != crate::domain::call::Role::Lead {
+        if row.case.owner == state.agent {
+            state.info("This case is already yours.");
+            return Vec::new();
+        }
+        let me = state.agent.clone();
+        return owner_picked(state, row.case.id, &me);
+    }
+    let mut names = state.review.agents.clone();
+    if !names.contains(&state.agent) {
+        names.push(state.agent.clone());
+    }
+    names.sort();
+    let choices: Vec<Choice> = names
+        .into_iter()
+        .filter(|name| *name != row.case.owner)
+        .map(|name| Choice {
+            id: None,
+            detail: if name == state.agent {
+                "you".into()
+            } else {
+                String::new()
+            },
+            label: name,
+        })
+        .collect();
+    let owner = if row.case.owner.is_empty() {
+        "nobody".to_string()
+    } else {
+        sanitize_line(&row.case.owner).into_owned()
+    };
+    state.overlay = Some(Overlay::Picker(Box::new(ChoicePicker::new(
+        PickPurpose::CaseOwner {
+            case_id: row.case.id,
+        },
+        format!(
+            "Who is to own the case of {}? (now {owner})",
+            sanitize_line(&row.customer)
+        ),
+        choices,
+    ))));
+    Vec::new()
+}
+
+/// The new owner was chosen (or the agent takes the case).
+pub(super) fn owner_picked(state: &mut State, case_id: Id, owner: &str) -> Vec<Effect> {
+    vec![Effect::ReassignCase {
+        case_id,
+        owner: owner.to_string(),
+        who: state.agent.clone(),
+        role: state.role,
+    }]
 }

@@ -51,6 +51,12 @@ pub enum Command {
     CallbackLater,
     EditNotes,
     ToggleDoNotContact,
+    /// Edit the selected customer's name, phone, email or segment.
+    EditCustomer,
+    /// Merge the selected customer (a duplicate record) into another one.
+    MergeCustomer,
+    /// Give the selected case to another owner (or take it).
+    ReassignCase,
     LoadDemo,
     NextUnreviewed,
     Comment,
@@ -125,6 +131,8 @@ impl Command {
                 | Command::Copy
                 | Command::ToggleContext
                 | Command::Snippets
+                // Rare, and in the palette and help: merging customers.
+                | Command::MergeCustomer
         )
     }
 }
@@ -161,10 +169,16 @@ pub enum Context {
     Search,
     /// The note-snippet picker (Ctrl-T while typing notes).
     Snippets,
+    /// The form editing an existing customer.
+    EditForm,
+    /// A fuzzy picker of customers or agents (merge into…, reassign a case).
+    Picker,
+    /// A yes/no question before a change that cannot be undone.
+    Confirm,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 17] = [
+pub const CONTEXTS: [Context; 20] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -180,6 +194,9 @@ pub const CONTEXTS: [Context; 17] = [
     Context::Palette,
     Context::Prompt,
     Context::Form,
+    Context::EditForm,
+    Context::Picker,
+    Context::Confirm,
     Context::Snippets,
     Context::Search,
 ];
@@ -208,6 +225,9 @@ impl Context {
             Context::Form => "Add-customer form",
             Context::Search => "Search (F5)",
             Context::Snippets => "Note snippets (Ctrl-T while typing notes)",
+            Context::EditForm => "Edit-customer form",
+            Context::Picker => "Choosing a customer or an agent",
+            Context::Confirm => "Confirmation",
         }
     }
 
@@ -231,6 +251,9 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Form => "form",
             Context::Snippets => "snippets",
+            Context::EditForm => "edit_form",
+            Context::Picker => "picker",
+            Context::Confirm => "confirm",
         }
     }
 
@@ -246,6 +269,8 @@ impl Context {
                 | Context::Prompt
                 | Context::Form
                 | Context::Snippets
+                | Context::EditForm
+                | Context::Picker
         )
     }
 }

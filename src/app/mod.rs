@@ -8,7 +8,10 @@ mod available;
 mod call;
 pub mod call_context;
 mod cases;
+mod choice;
 mod command;
+mod customer_form;
+mod customers;
 mod dashboard;
 mod fuzzy;
 mod navigation;
@@ -34,7 +37,9 @@ pub use action::{Action, Effect};
 pub use available::{Available, Place, available, available_at, view_places};
 pub use call::{ActiveCall, NotesStatus, SaveTrouble};
 pub use cases::CaseChange;
+pub use choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
 pub use command::{CONTEXTS, Command, Context, PaletteItem};
+pub use customers::CustomerChange;
 pub use dashboard::DashboardState;
 pub use overlay::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, PromptPurpose};
 pub use paged::{Paged, scrolled};
@@ -279,8 +284,20 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
                 state.info(format!("Added {}.", customer.name));
                 state.queue.select_after_load = Some(customer.id);
             }
+            // A call with them shows their new details (and do-not-contact) at once.
+            if let Some(active) = &mut state.call
+                && active.customer.id == customer.id
+            {
+                active.customer = customer.clone();
+            }
             vec![Effect::LoadQueue, Effect::LoadContext(customer.id)]
         }
+        Action::MergePreviewed(preview) => customers::merge_previewed(state, *preview),
+        Action::CustomersMerged {
+            keep,
+            duplicate_name,
+            result,
+        } => customers::merged(state, keep, &duplicate_name, &result),
         Action::DemoLoaded { customers, calls } => {
             state.overlay = None;
             state.info(format!(
@@ -358,6 +375,18 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             overlay::Outcome::Run(command) => run_command(state, command),
             overlay::Outcome::Submitted(purpose, text) => prompt_submitted(state, purpose, &text),
             overlay::Outcome::Insert(text) => snippets::insert(state, &text),
+            overlay::Outcome::Picked(purpose, choice) => match purpose {
+                PickPurpose::MergeInto { duplicate } => match choice.id {
+                    Some(keep) => customers::merge_target_picked(state, duplicate, keep),
+                    None => Vec::new(),
+                },
+                PickPurpose::CaseOwner { case_id } => {
+                    cases::owner_picked(state, case_id, &choice.label)
+                }
+            },
+            overlay::Outcome::Confirmed(ConfirmPurpose::Merge { duplicate, keep }) => {
+                customers::merge_confirmed(state, duplicate, keep)
+            }
             overlay::Outcome::Closed(purpose) => {
                 if let Some(purpose) = purpose {
                     review::prompt_cancelled(state, &purpose);
@@ -385,6 +414,9 @@ fn prompt_submitted(state: &mut State, purpose: PromptPurpose, text: &str) -> Ve
             cases::close_with_note(state, case_id, text.to_string())
         }
         PromptPurpose::Filter => review::apply_filter(state, text),
+        PromptPurpose::DoNotContact { customer_id } => {
+            customers::reason_given(state, customer_id, text)
+        }
     };
     match result {
         Ok(effects) => {
@@ -479,13 +511,15 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Last
         | Command::StartCall
         | Command::IncomingCall
-        | Command::AddCustomer
-        | Command::ToggleDoNotContact => {
+        | Command::AddCustomer => {
             if state.focus == Pane::Customer && matches!(command, Command::Up | Command::Down) {
                 navigation::scroll_context(state, command == Command::Down);
                 return Vec::new();
             }
             queue::command(state, command)
+        }
+        Command::EditCustomer | Command::MergeCustomer | Command::ToggleDoNotContact => {
+            customers::command(state, command)
         }
         Command::LoadDemo => {
             if state.queue.total() > 0 {
@@ -516,6 +550,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::ToggleDisagreements
         | Command::ToggleCases
         | Command::CloseCase
+        | Command::ReassignCase
         | Command::Refresh => {
             state.info("That works in the Review or Dashboard view.");
             Vec::new()

@@ -1,5 +1,6 @@
 //! Overlays drawn over the views: the welcome screen, help, the command palette, the
-//! add-customer form and one-line prompts (a review reason, a filter, a closing note). An
+//! customer form (adding one, or editing one), one-line prompts (a review reason, a
+//! filter, a closing note, why not to contact), a picker and a confirmation. An
 //! open overlay receives the keys first. What an overlay produces (a command chosen in the
 //! palette, a prompt's text) goes back to the root, which routes it; the overlay calls no
 //! other reducer.
@@ -7,9 +8,10 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
+pub use super::customer_form::{AddCustomerForm, FORM_FIELDS};
 use super::{Command, Effect, PaletteItem, State};
-use crate::domain::customer::FieldError;
-use crate::domain::{Id, NewCustomer, Road};
+use crate::domain::{Id, Road};
 
 pub enum Overlay {
     /// Shown over an empty store: load demo data, add a customer, or import.
@@ -22,6 +24,10 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// The note-snippet picker; its choice goes into the notes at the cursor.
     Snippets(Box<super::snippets::Picker>),
+    /// A customer or an agent to choose (merge into…, a case's owner).
+    Picker(Box<ChoicePicker>),
+    /// Yes or no before a change that cannot be undone.
+    Confirm(Box<Confirmation>),
 }
 
 /// What a one-line prompt's text is for.
@@ -38,6 +44,8 @@ pub enum PromptPurpose {
     Filter,
     /// The lead's note when closing a case by hand.
     CloseCase { case_id: Id },
+    /// Why the customer is not to be contacted (required).
+    DoNotContact { customer_id: Id },
 }
 
 pub struct Prompt {
@@ -76,6 +84,10 @@ impl Overlay {
                 palette.refilter();
             }
             Overlay::Snippets(picker) => {
+                picker.query.push_str(&line);
+                picker.refilter();
+            }
+            Overlay::Picker(picker) => {
                 picker.query.push_str(&line);
                 picker.refilter();
             }
@@ -131,80 +143,6 @@ impl Palette {
     }
 }
 
-/// Labels of the add-customer form's fields, in order.
-pub const FORM_FIELDS: [&str; 5] = ["Name", "Phone", "Email", "Segment", "Status"];
-
-pub struct AddCustomerForm {
-    pub fields: Vec<TextArea<'static>>,
-    pub focused: usize,
-    pub errors: Vec<FieldError>,
-    /// An existing customer with the same name and phone or email: shown as a warning,
-    /// and Enter (with nothing changed) selects them instead of adding a copy.
-    pub duplicate_of: Option<(Id, String)>,
-}
-
-impl Default for AddCustomerForm {
-    fn default() -> Self {
-        let placeholders = [
-            "required",
-            "optional, e.g. +44 20 7946 0000",
-            "optional, e.g. ann@example.com",
-            "optional, e.g. home, small business",
-            "new (or active, at-risk, lost, won-back)",
-        ];
-        let fields = placeholders
-            .iter()
-            .map(|hint| {
-                let mut field = TextArea::default();
-                field.set_placeholder_text(*hint);
-                field
-            })
-            .collect();
-        AddCustomerForm {
-            fields,
-            focused: 0,
-            errors: Vec::new(),
-            duplicate_of: None,
-        }
-    }
-}
-
-impl AddCustomerForm {
-    pub fn value(&self, index: usize) -> String {
-        self.fields[index].lines().join(" ")
-    }
-
-    pub fn error_for(&self, label: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field.eq_ignore_ascii_case(label))
-            .map(|e| e.message.as_str())
-    }
-
-    fn to_new_customer(&self) -> NewCustomer {
-        NewCustomer {
-            name: self.value(0),
-            phone: self.value(1),
-            email: self.value(2),
-            segment: self.value(3),
-            status: self.value(4),
-        }
-    }
-
-    /// The focused field changed: its error no longer applies.
-    /// What the user is fixing no longer needs its old complaint, and changed details
-    /// may be someone new.
-    fn edited(&mut self) {
-        let label = FORM_FIELDS.get(self.focused).copied().unwrap_or_default();
-        self.errors.retain(|e| !e.field.eq_ignore_ascii_case(label));
-        self.duplicate_of = None;
-    }
-
-    fn is_blank(&self) -> bool {
-        (0..self.fields.len()).all(|i| self.value(i).trim().is_empty())
-    }
-}
-
 /// What an overlay hands back to the root.
 pub(super) enum Outcome {
     /// Done here; these effects remain.
@@ -217,6 +155,10 @@ pub(super) enum Outcome {
     Submitted(PromptPurpose, String),
     /// The snippet picker's choice: text for the notes at the cursor.
     Insert(String),
+    /// A picker's choice, for the reducer its purpose names.
+    Picked(PickPurpose, Choice),
+    /// Yes to a confirmation.
+    Confirmed(ConfirmPurpose),
     /// The overlay was closed without saving; a prompt says what it was for.
     Closed(Option<PromptPurpose>),
 }
@@ -239,7 +181,7 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Cancel,
             Command::Quit,
         ],
-        Overlay::Palette(_) | Overlay::Snippets(_) => vec![
+        Overlay::Palette(_) | Overlay::Snippets(_) | Overlay::Picker(_) => vec![
             Command::Confirm,
             Command::Up,
             Command::Down,
@@ -253,13 +195,20 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Cancel,
             Command::Quit,
         ],
-        Overlay::Prompt(_) => vec![Command::Confirm, Command::Cancel, Command::Quit],
+        Overlay::Prompt(_) | Overlay::Confirm(_) => {
+            vec![Command::Confirm, Command::Cancel, Command::Quit]
+        }
     }
 }
 
-/// Closes the overlay; a non-blank add-customer form is kept as a draft.
+/// Closes the overlay; a non-blank add-customer form is kept as a draft (an edit is
+/// dropped: closing it means changing nothing).
 pub(super) fn close(state: &mut State) -> Outcome {
     match state.overlay.take() {
+        Some(Overlay::AddCustomer(form)) if form.editing.is_some() => {
+            state.info("Nothing changed.");
+            Outcome::Closed(None)
+        }
         Some(Overlay::AddCustomer(form)) if !form.is_blank() => {
             state.customer_draft = Some(*form);
             state.info("Form closed; your draft is kept for when you add a customer again.");
@@ -346,6 +295,34 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             }
             Outcome::Done(Vec::new())
         }
+        Overlay::Picker(picker) => {
+            match command {
+                Command::Confirm => {
+                    let chosen = picker.chosen().cloned();
+                    let purpose = picker.purpose.clone();
+                    return match chosen {
+                        Some(choice) => {
+                            state.overlay = None;
+                            Outcome::Picked(purpose, choice)
+                        }
+                        // Nothing matches the query: the picker stays for another try.
+                        None => Outcome::Done(Vec::new()),
+                    };
+                }
+                Command::Up => picker.up(),
+                Command::Down => picker.down(),
+                _ => {}
+            }
+            Outcome::Done(Vec::new())
+        }
+        Overlay::Confirm(confirmation) => match command {
+            Command::Confirm => {
+                let purpose = confirmation.purpose.clone();
+                state.overlay = None;
+                Outcome::Confirmed(purpose)
+            }
+            _ => Outcome::Done(Vec::new()),
+        },
         Overlay::Prompt(prompt) => match command {
             Command::Confirm => {
                 let text = crate::domain::text::sanitize_line(prompt.text().trim()).into_owned();
@@ -358,7 +335,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             match command {
                 Command::NextField => form.focused = (form.focused + 1) % count,
                 Command::PrevField => form.focused = (form.focused + count - 1) % count,
-                Command::Confirm => return Outcome::Done(submit(state)),
+                Command::Confirm => return Outcome::Done(super::customer_form::submit(state)),
                 _ => {}
             }
             Outcome::Done(Vec::new())
@@ -381,7 +358,22 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
         return;
     }
     match overlay {
-        Overlay::Welcome | Overlay::Help { .. } => {}
+        Overlay::Welcome | Overlay::Help { .. } | Overlay::Confirm(_) => {}
+        Overlay::Picker(picker) => match key.code {
+            KeyCode::Backspace => {
+                picker.query.pop();
+                picker.refilter();
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                picker.query.push(c);
+                picker.refilter();
+            }
+            _ => {}
+        },
         Overlay::Palette(palette) => match key.code {
             KeyCode::Backspace => {
                 palette.query.pop();
@@ -421,62 +413,6 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
             if form.fields[form.focused].input(key) {
                 form.edited();
             }
-        }
-    }
-}
-
-fn submit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    if let Some((id, name)) = form.duplicate_of.clone() {
-        // Enter again on the same details: go to the customer who is already there.
-        state.overlay = None;
-        state.customer_draft = None;
-        state.info(format!(
-            "{} is already a customer; selected in the queue.",
-            crate::domain::text::sanitize_line(&name)
-        ));
-        state.queue.clear_filter();
-        state.queue.select_id(id);
-        state.queue.keep_visible(state.page_rows);
-        return super::queue::selection_changed(state);
-    }
-    match form
-        .to_new_customer()
-        .validate(state.clock.now, &state.agent)
-    {
-        Ok(customer) => {
-            let existing = state.queue.entries.iter().find(|entry| {
-                crate::domain::customer::same_person(
-                    &customer.name,
-                    customer.phone.as_deref(),
-                    customer.email.as_deref(),
-                    &entry.name,
-                    entry.phone.as_deref(),
-                    entry.email.as_deref(),
-                )
-            });
-            if let Some(entry) = existing {
-                form.duplicate_of = Some((entry.customer_id, entry.name.clone()));
-                return Vec::new();
-            }
-            state.overlay = None;
-            state.customer_draft = None;
-            vec![Effect::SaveCustomer {
-                customer,
-                added: true,
-            }]
-        }
-        Err(errors) => {
-            if let Some(first) = errors.first() {
-                form.focused = FORM_FIELDS
-                    .iter()
-                    .position(|label| label.eq_ignore_ascii_case(first.field))
-                    .unwrap_or(0);
-            }
-            form.errors = errors;
-            Vec::new()
         }
     }
 }

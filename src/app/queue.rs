@@ -206,7 +206,6 @@ pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
             state.overlay = Some(Overlay::AddCustomer(Box::new(form)));
             Vec::new()
         }
-        Command::ToggleDoNotContact => toggle_do_not_contact(state),
         _ => Vec::new(),
     }
 }
@@ -261,26 +260,6 @@ fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
     effects
 }
 
-fn toggle_do_not_contact(state: &mut State) -> Vec<Effect> {
-    let Some(context) = &state.context else {
-        return Vec::new();
-    };
-    let mut customer = context.customer.clone();
-    customer.do_not_contact = !customer.do_not_contact;
-    let name = crate::domain::text::sanitize_line(&customer.name).into_owned();
-    if customer.do_not_contact {
-        state.info(format!(
-            "{name} is marked do not contact: no proactive calls."
-        ));
-    } else {
-        state.info(format!("{name} may be contacted again."));
-    }
-    vec![Effect::SaveCustomer {
-        customer,
-        added: false,
-    }]
-}
-
 /// What the queue pane accepts now.
 pub(super) fn accepts(state: &State) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -288,6 +267,7 @@ pub(super) fn accepts(state: &State) -> Vec<Command> {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
     commands.extend([Command::Filter, Command::AddCustomer]);
+    commands.extend(super::customers::accepts(state, true));
     if state.queue.loaded && state.queue.total() == 0 {
         commands.push(Command::LoadDemo);
     }
@@ -301,9 +281,7 @@ pub(super) fn customer_accepts(state: &State) -> Vec<Command> {
     if state.queue.selected_entry().is_some() {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
-    if state.context.is_some() {
-        commands.push(Command::ToggleDoNotContact);
-    }
+    commands.extend(super::customers::accepts(state, false));
     commands.extend([Command::Up, Command::Down]);
     commands
 }

@@ -287,7 +287,10 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             cases::move_due(state, command == Command::DueLater)
         }
         Command::CloseCase if state.review.tab == ReviewTab::Cases => cases::close_or_reopen(state),
-        Command::DueLater | Command::DueEarlier | Command::CloseCase => Vec::new(),
+        Command::ReassignCase if state.review.tab == ReviewTab::Cases => cases::reassign(state),
+        Command::DueLater | Command::DueEarlier | Command::CloseCase | Command::ReassignCase => {
+            Vec::new()
+        }
         _ => return None,
     };
     Some(effects)
@@ -506,7 +509,7 @@ pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
                 commands.extend([Command::DueLater, Command::DueEarlier, Command::CloseCase]);
             }
             if state.review.cases.selected_row().is_some() {
-                commands.push(Command::StartCall);
+                commands.extend([Command::StartCall, Command::ReassignCase]);
             }
             commands.push(Command::ToggleCases);
         }

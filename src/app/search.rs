@@ -148,6 +148,8 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
         | Command::StartCall
         | Command::AddCustomer
         | Command::ToggleDoNotContact
+        | Command::EditCustomer
+        | Command::MergeCustomer
         | Command::EditNotes => {
             state.info("That works in the Agent view (F2).");
             Some(Vec::new())

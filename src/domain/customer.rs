@@ -87,6 +87,41 @@ pub struct Customer {
     /// When we last spoke (start of the latest call), for the queue's ordering.
     #[serde(default)]
     pub last_contact: Option<Timestamp>,
+    /// Why the customer asked not to be contacted, since when and who noted it (absent
+    /// for a flag set before reasons were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_contact_note: Option<DoNotContactNote>,
+    /// Duplicates merged into this customer, oldest merge first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<MergedCustomer>,
+}
+
+/// Why a customer is not to be contacted, since when, and who recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DoNotContactNote {
+    pub reason: String,
+    pub since: Timestamp,
+    pub by: String,
+}
+
+/// A duplicate record merged into a customer: who it was and its own status history
+/// (kept apart so the kept customer's history, and the customer math built on it, stay
+/// one person's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergedCustomer {
+    pub id: Id,
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub status_history: Vec<StatusChange>,
+    pub merged_at: Timestamp,
+    pub merged_by: String,
 }
 
 impl Customer {
@@ -229,6 +264,8 @@ impl NewCustomer {
                 by: by.to_string(),
             }],
             last_contact: None,
+            do_not_contact_note: None,
+            merged: Vec::new(),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod call;
 pub mod case;
 pub mod clock;
 pub mod customer;
+pub mod customer_edit;
 pub mod hlc;
 pub mod merge;
 pub mod ops;

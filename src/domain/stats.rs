@@ -413,6 +413,8 @@ mod tests {
                 })
                 .collect(),
             last_contact: None,
+            do_not_contact_note: None,
+            merged: Vec::new(),
         }
     }
 

@@ -397,6 +397,47 @@ pub fn customer(
         let notes = store.notes(summary.call.id).map_err(data)?;
         calls.push(call_value(&summary.call, &c.name, &notes, clock));
     }
+    // Edits, do-not-contact and merges: the customer's own audit trail.
+    let changes: Vec<Value> = store
+        .audit_for(id)
+        .map_err(data)?
+        .iter()
+        .map(|entry| {
+            context! {
+                when => safe(clock.date_time(entry.at)),
+                who => entry.who.clone(),
+                what => entry.what.clone(),
+                old => entry.old.clone().unwrap_or_else(|| "—".into()),
+                new => entry.new.clone().unwrap_or_else(|| "—".into()),
+            }
+        })
+        .collect();
+    let merged: Vec<Value> = c
+        .merged
+        .iter()
+        .map(|m| {
+            context! {
+                name => m.name.clone(),
+                since => safe(clock.date_of(m.created_at).to_string()),
+                when => safe(clock.date_time(m.merged_at)),
+                by => m.merged_by.clone(),
+                history => m.status_history.iter().map(|change| context! {
+                    when => safe(clock.date_time(change.at)),
+                    from => safe(change.from.map_or("—", |s| s.as_str())),
+                    to => safe(change.to.as_str()),
+                    by => change.by.clone(),
+                }).collect::<Vec<Value>>(),
+            }
+        })
+        .collect();
+    let do_not_contact_reason = c.do_not_contact_note.as_ref().map(|note| {
+        format!(
+            "since {} ({}): {}",
+            clock.date_of(note.since),
+            note.by,
+            note.reason
+        )
+    });
     let value = context! {
         name => c.name.clone(),
         status => safe(c.status.as_str()),
@@ -405,8 +446,11 @@ pub fn customer(
         segment => c.segment.clone().unwrap_or_default(),
         since => safe(clock.date_of(c.created_at).to_string()),
         do_not_contact => safe(if c.do_not_contact { "yes" } else { "no" }),
+        do_not_contact_reason => do_not_contact_reason,
         history => history,
         cases => cases,
+        changes => changes,
+        merged => merged,
     };
     templates.render(
         "customer.md.j2",

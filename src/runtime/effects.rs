@@ -1,7 +1,7 @@
 //! Carries out the reducer's effects against the store and turns the results into
 //! actions. Used by the runtime's worker thread and, inline, by headless tests.
 
-use crate::app::{Action, CaseChange, Effect, PAGE_SIZE};
+use crate::app::{Action, CaseChange, CustomerChange, Effect, PAGE_SIZE};
 use crate::domain::call::Role;
 use crate::domain::{Call, Clock};
 use crate::store::{Actor, Store, StoreError, demo};
@@ -122,6 +122,65 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 .put_customer(&customer)
                 .map_err(|e| format!("Could not save the customer: {e}"))?;
             Ok(vec![Action::CustomerSaved { customer, added }])
+        }
+        Effect::ChangeCustomer { change, who, role } => {
+            let actor = actor(&who, role, clock);
+            match change {
+                CustomerChange::Edit { customer_id, edit } => {
+                    let customer = store
+                        .edit_customer(customer_id, &edit, &actor)
+                        .map_err(|e| format!("Could not save the customer: {e}"))?;
+                    Ok(vec![Action::CustomerSaved {
+                        customer,
+                        added: false,
+                    }])
+                }
+                CustomerChange::DoNotContact {
+                    customer_id,
+                    reason,
+                } => {
+                    let customer = store
+                        .set_do_not_contact(customer_id, reason.as_deref(), &actor)
+                        .map_err(|e| format!("Could not change do-not-contact: {e}"))?;
+                    Ok(vec![Action::CustomerSaved {
+                        customer,
+                        added: false,
+                    }])
+                }
+                CustomerChange::Merge { duplicate, keep } => {
+                    let name = store
+                        .customer(duplicate)
+                        .ok()
+                        .flatten()
+                        .map(|c| c.name)
+                        .unwrap_or_default();
+                    let result = store
+                        .merge_customers(duplicate, keep, &actor)
+                        .map_err(|e| format!("Could not merge: {e}"))?;
+                    Ok(vec![Action::CustomersMerged {
+                        keep,
+                        duplicate_name: name,
+                        result,
+                    }])
+                }
+            }
+        }
+        Effect::PreviewMerge { duplicate, keep } => {
+            let preview = store
+                .merge_preview(duplicate, keep)
+                .map_err(|e| format!("Could not merge: {e}"))?;
+            Ok(vec![Action::MergePreviewed(Box::new(preview))])
+        }
+        Effect::ReassignCase {
+            case_id,
+            owner,
+            who,
+            role,
+        } => {
+            let row = store
+                .reassign_case(case_id, &owner, &actor(&who, role, clock))
+                .map_err(|e| format!("Could not reassign the case: {e}"))?;
+            Ok(vec![Action::CaseSaved(Box::new(row))])
         }
         Effect::LoadDemo => {
             let loaded = demo::load(store, clock)

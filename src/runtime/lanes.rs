@@ -50,13 +50,16 @@ pub fn lane_of(effect: &Effect) -> Option<LaneId> {
         | Effect::SaveCustomer { .. }
         | Effect::SaveReview { .. }
         | Effect::AcknowledgeReview { .. }
-        | Effect::ChangeCase { .. } => LaneId::Writes,
+        | Effect::ChangeCase { .. }
+        | Effect::ChangeCustomer { .. }
+        | Effect::ReassignCase { .. } => LaneId::Writes,
         Effect::LoadQueue
         | Effect::LoadContext(_)
         | Effect::LoadReviewPage { .. }
         | Effect::LoadCallDetail(_)
         | Effect::LoadCases { .. }
         | Effect::LoadAgents
+        | Effect::PreviewMerge { .. }
         | Effect::Search { .. } => LaneId::Loads,
         // Counting the review list's matches may walk an index a stretch at a time.
         Effect::LoadDashboard { .. }
@@ -83,7 +86,9 @@ pub fn describe(effect: &Effect) -> &'static str {
         Effect::SaveReview { .. } => "Saving the review",
         Effect::AcknowledgeReview { .. } => "Saving the acknowledgement",
         Effect::LoadCases { .. } => "Loading the open cases",
-        Effect::ChangeCase { .. } => "Saving the case",
+        Effect::ChangeCase { .. } | Effect::ReassignCase { .. } => "Saving the case",
+        Effect::ChangeCustomer { .. } => "Saving the customer",
+        Effect::PreviewMerge { .. } => "Counting what the merge moves",
         Effect::LoadAgents => "Listing the agents",
         Effect::Search { .. } => "Searching",
         Effect::LoadDashboard { .. } => "Computing the dashboard",

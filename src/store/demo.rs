@@ -33,7 +33,17 @@ struct DemoCustomer {
     segment: Option<String>,
     external_id: Option<String>,
     do_not_contact: bool,
+    /// Why, since how many days and who noted it.
+    #[serde(default)]
+    do_not_contact_reason: Option<DemoReason>,
     history: Vec<DemoStatus>,
+}
+
+#[derive(Deserialize)]
+struct DemoReason {
+    reason: String,
+    days_ago: i64,
+    by: String,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +160,15 @@ pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
                             by: demo.lead.clone(),
                         }],
                         last_contact: None,
+                        do_not_contact_note: match &source.do_not_contact_reason {
+                            Some(note) => Some(crate::domain::customer::DoNotContactNote {
+                                reason: note.reason.clone(),
+                                since: at(clock, note.days_ago, "10:00")?,
+                                by: note.by.clone(),
+                            }),
+                            None => None,
+                        },
+                        merged: Vec::new(),
                     },
                     Some(mut customer) => {
                         customer.change_status(status.status, when, &demo.lead);

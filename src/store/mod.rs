@@ -163,6 +163,25 @@ pub struct WrapUpResult {
     pub status_changed: bool,
 }
 
+/// What merging one customer into another would move, for the confirmation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergePreview {
+    /// The record that goes away.
+    pub duplicate: Customer,
+    /// The record that stays and receives everything.
+    pub keep: Customer,
+    pub calls: usize,
+    pub cases: usize,
+}
+
+/// What a merge moved.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MergeResult {
+    pub calls: usize,
+    pub cases: usize,
+    pub audit_entries: usize,
+}
+
 /// What a flush-and-read of a corrupt or unreadable record reports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Health {
@@ -204,6 +223,32 @@ pub trait Store: Send + Sync {
     fn cases_of(&self, customer_id: Id) -> StoreResult<Vec<Case>>;
     /// Every customer (damaged records skipped), for matching an import.
     fn all_customers(&self) -> StoreResult<Vec<Customer>>;
+    /// Changes a customer's details (applied to the stored record, so nothing else on
+    /// it is overwritten), with one audit entry per changed field and the search index,
+    /// in one transaction. An empty name is refused.
+    fn edit_customer(
+        &self,
+        customer_id: Id,
+        edit: &crate::domain::customer_edit::CustomerEdit,
+        actor: &Actor,
+    ) -> StoreResult<Customer>;
+    /// Marks the customer do not contact for `reason` (`Some`, required) or lets them
+    /// be contacted again (`None`); audited.
+    fn set_do_not_contact(
+        &self,
+        customer_id: Id,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> StoreResult<Customer>;
+    /// What merging `duplicate` into `keep` would move (refused as the merge would be).
+    fn merge_preview(&self, duplicate: Id, keep: Id) -> StoreResult<MergePreview>;
+    /// Moves every call, case and audit entry of `duplicate` to `keep`, removes
+    /// `duplicate` and audits the merge on `keep`, all in one transaction. Refused for
+    /// the same record, or while either has an open call.
+    fn merge_customers(&self, duplicate: Id, keep: Id, actor: &Actor) -> StoreResult<MergeResult>;
+    /// Makes `owner` the owner of an open case (a lead: anyone; an agent: themselves);
+    /// audited.
+    fn reassign_case(&self, case_id: Id, owner: &str, actor: &Actor) -> StoreResult<CaseRow>;
 
     /// Up to `limit` calls matching `query`, newest first, starting after `after` (the
     /// cursor of the previous page). Reads one index range; never the whole store.

@@ -326,6 +326,8 @@ pub fn generate(
             last_contact: (last_contact[i] > i64::MIN)
                 .then(|| Timestamp::from_millisecond(last_contact[i]).ok())
                 .flatten(),
+            do_not_contact_note: None,
+            merged: Vec::new(),
         };
         // A share of customers move on: at risk, lost, some won back.
         let mut at = *created;

@@ -254,16 +254,47 @@ struct Matcher {
 
 impl Matcher {
     fn add(&mut self, customer: &Customer, at: usize) {
-        if let Some(id) = &customer.external_id {
+        self.add_fields(
+            &customer.name,
+            customer.phone.as_ref(),
+            customer.email.as_ref(),
+            customer.external_id.as_ref(),
+            at,
+        );
+    }
+
+    /// Every duplicate merged into `customer`, so that a row describing one of them
+    /// (the file the duplicate came from, imported again) is not added back.
+    fn add_merged(&mut self, customer: &Customer, at: usize) {
+        for merged in &customer.merged {
+            self.add_fields(
+                &merged.name,
+                merged.phone.as_ref(),
+                merged.email.as_ref(),
+                merged.external_id.as_ref(),
+                at,
+            );
+        }
+    }
+
+    fn add_fields(
+        &mut self,
+        name: &str,
+        phone: Option<&String>,
+        email: Option<&String>,
+        external_id: Option<&String>,
+        at: usize,
+    ) {
+        if let Some(id) = external_id {
             self.by_external_id.insert(id.clone(), at);
         }
-        if let Some(phone) = &customer.phone {
+        if let Some(phone) = phone {
             self.by_name_phone
-                .insert((customer.name.clone(), phone.clone()), at);
+                .insert((name.to_string(), phone.clone()), at);
         }
-        if let Some(email) = &customer.email {
+        if let Some(email) = email {
             self.by_name_email
-                .insert((customer.name.clone(), email.clone()), at);
+                .insert((name.to_string(), email.clone()), at);
         }
     }
 
@@ -325,6 +356,8 @@ fn new_customer(row: &ImportRow, now: Timestamp) -> Customer {
         created_at: now,
         status_history: Vec::new(),
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     });
     customer.external_id = row.external_id.clone();
     customer
@@ -340,8 +373,10 @@ pub fn apply(
 ) -> Result<ImportSummary, ImportError> {
     let mut existing = store.all_customers()?;
     let mut matcher = Matcher::default();
+    let mut merged_away = Matcher::default();
     for (at, customer) in existing.iter().enumerate() {
         matcher.add(customer, at);
+        merged_away.add_merged(customer, at);
     }
     let mut summary = ImportSummary::default();
     let total = parsed.rows.len();
@@ -358,6 +393,8 @@ pub fn apply(
                     summary.updated += 1;
                 }
             }
+            // A record merged into another customer stays merged.
+            None if merged_away.find(row).is_some() => summary.unchanged += 1,
             None => {
                 let customer = new_customer(row, now);
                 store.put_customer(&customer)?;

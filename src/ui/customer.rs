@@ -65,6 +65,39 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     for line in pack(&status_parts, "; ", width) {
         lines.push(Line::styled(line, theme.dim));
     }
+    let day = |at: jiff::Timestamp| {
+        let date = clock.date_of(at);
+        if date.year() == today.year() {
+            date.strftime("%-d %b").to_string()
+        } else {
+            date.strftime("%-d %b %Y").to_string()
+        }
+    };
+    if customer.do_not_contact {
+        let text = match &customer.do_not_contact_note {
+            Some(note) => format!(
+                "Do not contact since {}: {} — {}",
+                day(note.since),
+                safe(&note.reason),
+                safe(&note.by)
+            ),
+            None => "Do not contact (no reason recorded)".to_string(),
+        };
+        for line in pack_words(&text, width) {
+            lines.push(Line::styled(line, theme.warning));
+        }
+    }
+    for merged in &customer.merged {
+        let text = format!(
+            "Merged in {} on {} by {}",
+            safe(&merged.name),
+            day(merged.merged_at),
+            safe(&merged.merged_by)
+        );
+        for line in pack_words(&text, width) {
+            lines.push(Line::styled(line, theme.dim));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("Open cases ({})", context.open_cases.len()),
@@ -172,6 +205,12 @@ fn pack(parts: &[String], separator: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// A sentence broken between words onto lines of at most `width` columns.
+fn pack_words(text: &str, width: usize) -> Vec<String> {
+    let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    pack(&words, " ", width)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Overlays: welcome, help (generated from the keymap), command palette and the
-//! add-customer form.
+//! Overlays: welcome, help (generated from the keymap), command palette, the customer
+//! form (add or edit), prompts, the snippet and choice pickers, and confirmations.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,8 +10,8 @@ use super::queue::pad;
 use super::{Theme, centered, safe};
 use crate::app::snippets::Picker;
 use crate::app::{
-    AddCustomerForm, Command, Context, FORM_FIELDS, Overlay, Palette, Prompt, State, available,
-    available_at, view_places,
+    AddCustomerForm, ChoicePicker, Command, Confirmation, Context, FORM_FIELDS, Overlay, Palette,
+    Prompt, State, available, available_at, view_places,
 };
 use crate::input::Keymap;
 
@@ -38,9 +38,11 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
         Overlay::Welcome => welcome(frame, screen, state, theme, keymap),
         Overlay::Help { scroll } => help(frame, screen, state, theme, keymap, *scroll),
         Overlay::Palette(palette) => palette_box(frame, screen, palette, theme),
-        Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
+        Overlay::AddCustomer(form) => form_box(frame, screen, form, theme, keymap),
         Overlay::Prompt(prompt) => prompt_box(frame, screen, prompt, theme),
         Overlay::Snippets(picker) => snippets_box(frame, screen, picker, theme),
+        Overlay::Picker(picker) => choice_box(frame, screen, picker, theme),
+        Overlay::Confirm(confirmation) => confirm_box(frame, screen, confirmation, theme),
     }
 }
 
@@ -267,11 +269,21 @@ fn snippets_box(frame: &mut Frame, screen: Rect, picker: &Picker, theme: &Theme)
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &Theme) {
+fn form_box(
+    frame: &mut Frame,
+    screen: Rect,
+    form: &AddCustomerForm,
+    theme: &Theme,
+    keymap: &Keymap,
+) {
     let area = centered(screen, 64, 15);
-    let inner = framed(frame, area, "Add a customer", theme);
+    let title = match &form.editing {
+        Some((_, original)) => format!("Edit {}", safe(&original.name)),
+        None => "Add a customer".to_string(),
+    };
+    let inner = framed(frame, area, &title, theme);
     let label_width = 9u16;
-    for (i, label) in FORM_FIELDS.iter().enumerate() {
+    for (i, label) in FORM_FIELDS.iter().enumerate().take(form.fields.len()) {
         let y = inner.y + (i as u16) * 2;
         if y >= inner.y + inner.height {
             break;
@@ -319,17 +331,98 @@ fn form_box(frame: &mut Frame, screen: Rect, form: &AddCustomerForm, theme: &The
         }
     }
     if let Some((_, name)) = &form.duplicate_of {
-        let footer = Span::styled(
+        let text = if form.editing.is_some() {
+            // The merge key is the queue's, where the agent goes to merge.
+            let merge = keymap.key_label(Command::MergeCustomer, &[Context::Queue]);
+            let merge = if merge.is_empty() {
+                String::new()
+            } else {
+                format!(" ({merge} in the queue)")
+            };
+            format!(
+                "! {} has the same name and phone or email. Save again to keep both; if they are one person, close and merge them{merge}.",
+                safe(name)
+            )
+        } else {
             format!(
                 "! {} is already a customer (same name and phone or email). Save again to select them; change a field to add someone new.",
                 safe(name)
-            ),
-            theme.warning,
-        );
-        let footer_y = inner.y + inner.height.saturating_sub(2);
+            )
+        };
+        let footer = Span::styled(text, theme.warning);
+        // Below the last field (two rows each): the edit form has room for three lines.
+        let fields_end = (form.fields.len() as u16) * 2;
+        let rows = inner.height.saturating_sub(fields_end).clamp(0, 3);
+        let footer_y = inner.y + inner.height.saturating_sub(rows);
         frame.render_widget(
             Paragraph::new(footer).wrap(Wrap { trim: true }),
-            Rect::new(inner.x, footer_y, inner.width, 2),
+            Rect::new(inner.x, footer_y, inner.width, rows),
         );
     }
+}
+
+/// A choice of customers or agents: the query, then each match with its details. Its
+/// keys are in the hint bar, which it leaves visible.
+fn choice_box(frame: &mut Frame, screen: Rect, picker: &ChoicePicker, theme: &Theme) {
+    let height = (picker.visible.len() as u16 + 4).clamp(6, screen.height.saturating_sub(4));
+    let area = centered(screen, 76, height);
+    let area = Rect {
+        y: screen.y + 2.min(screen.height.saturating_sub(area.height)),
+        ..area
+    };
+    let inner = framed(frame, area, &safe(&picker.title), theme);
+    let width = usize::from(inner.width);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("> ", theme.key),
+            Span::raw(format!("{}▏", safe(&picker.query))),
+        ]),
+        Line::raw(""),
+    ];
+    if picker.visible.is_empty() {
+        lines.push(Line::styled("Nothing matches.", theme.dim));
+    }
+    let label_width = 24.min(width / 2);
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = picker.selected.saturating_sub(rows.saturating_sub(1));
+    for (row, &i) in picker.visible.iter().enumerate().skip(start).take(rows) {
+        let Some(choice) = picker.choices.get(i) else {
+            continue;
+        };
+        let mut line = Line::from(vec![
+            Span::raw(pad(&safe(&choice.label), label_width)),
+            Span::raw(" "),
+            Span::styled(
+                pad(&safe(&choice.detail), width.saturating_sub(label_width + 1)),
+                theme.dim,
+            ),
+        ]);
+        if row == picker.selected {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A yes/no question: what will happen, in the question's own lines. The keys are in
+/// the hint bar.
+fn confirm_box(frame: &mut Frame, screen: Rect, confirmation: &Confirmation, theme: &Theme) {
+    let width = 76.min(screen.width.saturating_sub(2));
+    let text_width = usize::from(width.saturating_sub(2)).max(1);
+    // Wrapped height: each line takes as many rows as its length needs.
+    let rows: usize = confirmation
+        .lines
+        .iter()
+        .map(|line| line.chars().count().div_ceil(text_width).max(1))
+        .sum();
+    let height = (rows as u16 + 2).min(screen.height.saturating_sub(2));
+    let area = centered(screen, width, height);
+    let inner = framed(frame, area, &safe(&confirmation.title), theme);
+    let lines: Vec<Line> = confirmation
+        .lines
+        .iter()
+        .map(|line| Line::raw(safe(line).into_owned()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -46,6 +46,8 @@ pub(super) fn customer_from(id: Id, created_at: Timestamp, state: CustomerState)
         created_at,
         status_history: state.statuses,
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     };
     for field in state.fields.into_values() {
         match field {

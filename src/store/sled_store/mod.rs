@@ -2,6 +2,7 @@
 //! a clear message), schema version and migrations, owner-only files, and the trees.
 
 mod backup;
+mod customers;
 mod dashboard;
 mod derived;
 mod queries;

@@ -349,6 +349,46 @@ impl Store for SledStore {
         Ok(customers)
     }
 
+    fn edit_customer(
+        &self,
+        customer_id: Id,
+        edit: &crate::domain::customer_edit::CustomerEdit,
+        actor: &Actor,
+    ) -> StoreResult<Customer> {
+        self.edit_customer_impl(customer_id, edit, actor)
+    }
+
+    fn set_do_not_contact(
+        &self,
+        customer_id: Id,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> StoreResult<Customer> {
+        self.set_do_not_contact_impl(customer_id, reason, actor)
+    }
+
+    fn merge_preview(&self, duplicate: Id, keep: Id) -> StoreResult<crate::store::MergePreview> {
+        self.merge_preview_impl(duplicate, keep)
+    }
+
+    fn merge_customers(
+        &self,
+        duplicate: Id,
+        keep: Id,
+        actor: &Actor,
+    ) -> StoreResult<crate::store::MergeResult> {
+        self.merge_customers_impl(duplicate, keep, actor)
+    }
+
+    fn reassign_case(
+        &self,
+        case_id: Id,
+        owner: &str,
+        actor: &Actor,
+    ) -> StoreResult<crate::store::CaseRow> {
+        self.reassign_case_impl(case_id, owner, actor)
+    }
+
     fn review_page(
         &self,
         query: &crate::store::ReviewQuery,

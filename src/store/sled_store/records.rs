@@ -255,6 +255,23 @@ impl<'a> Tx<'a> {
     }
 }
 
+impl Tx<'_> {
+    /// Moves an audit entry to another subject (a merged customer's trail joins the kept
+    /// customer's): the same entry, who, when and what, filed under `to`.
+    pub(super) fn move_audit(&self, entry: &AuditEntry, to: crate::domain::Id) -> StoreResult<()> {
+        self.del(
+            T_AUDIT,
+            &keys::join(&[&keys::id(entry.subject), &keys::id(entry.id)]),
+        )?;
+        let moved = AuditEntry {
+            subject: to,
+            ..entry.clone()
+        };
+        let key = keys::join(&[&keys::id(to), &keys::id(moved.id)]);
+        self.put(T_AUDIT, &key, &encode(&moved)?)
+    }
+}
+
 pub(super) fn read_counter(bytes: &[u8]) -> i64 {
     bytes.try_into().map(i64::from_be_bytes).unwrap_or_default()
 }

@@ -66,7 +66,7 @@ impl SledStore {
         })
     }
 
-    fn change_case(
+    pub(super) fn change_case(
         &self,
         case_id: Id,
         change: impl Fn(&Case) -> StoreResult<(Case, &'static str, String, String)>,

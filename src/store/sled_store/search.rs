@@ -48,6 +48,13 @@ pub(super) fn customer_fields(customer: &Customer) -> Vec<String> {
     fields.extend(customer.email.clone());
     fields.extend(customer.segment.clone());
     fields.extend(customer.external_id.clone());
+    // A merged duplicate's details still find the customer it became.
+    for merged in &customer.merged {
+        fields.push(merged.name.clone());
+        fields.extend(merged.phone.clone());
+        fields.extend(merged.email.clone());
+        fields.extend(merged.external_id.clone());
+    }
     // The phone as bare digits, so a number typed without spaces finds it.
     if let Some(phone) = &customer.phone {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
