@@ -28,6 +28,12 @@ pub enum Action {
     },
     /// Once a second while a call is running, for its timer.
     Tick,
+    /// The team sync's latest state, for the title bar.
+    SyncReported(super::sync_status::SyncStatus),
+    /// A sync brought changes made on other workstations into the store.
+    TeamChangesArrived {
+        changes: u64,
+    },
     /// Typing has paused (or gone on long enough): save the notes now.
     AutosaveDue,
     QueueLoaded {

@@ -30,7 +30,7 @@ pub(super) fn enter(state: &mut State) -> Vec<Effect> {
     reload(state)
 }
 
-fn reload(state: &mut State) -> Vec<Effect> {
+pub(super) fn reload(state: &mut State) -> Vec<Effect> {
     let board = &mut state.dashboard;
     board.loading = true;
     board.generation += 1;

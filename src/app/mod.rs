@@ -25,6 +25,7 @@ mod review_filter;
 mod saving;
 mod search;
 pub mod snippets;
+pub mod sync_status;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -118,6 +119,8 @@ pub struct State {
     pub call_context_shown: bool,
     /// The note snippets Ctrl-T offers while typing notes.
     pub snippets: Vec<snippets::Snippet>,
+    /// The team sync, as the title bar tells it.
+    pub sync: sync_status::SyncStatus,
 }
 
 impl State {
@@ -148,6 +151,7 @@ impl State {
             screen: (0, 0),
             call_context_shown: false,
             snippets: snippets::defaults(),
+            sync: sync_status::SyncStatus::default(),
         }
     }
 
@@ -239,6 +243,8 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             Vec::new()
         }
         Action::Tick => Vec::new(),
+        Action::SyncReported(status) => sync_status::reported(state, status),
+        Action::TeamChangesArrived { changes } => sync_status::arrived(state, changes),
         Action::AutosaveDue => call::autosave(state),
         Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
         Action::NotesNotSaved {

@@ -37,6 +37,8 @@ pub struct ReviewState {
     pub blind: bool,
     /// `n` ran past the loaded rows: look again when the next page arrives.
     pub next_unreviewed_pending: bool,
+    /// After a reload for changes from the team: the call to select again.
+    pub keep_selection: Option<crate::domain::Id>,
 }
 
 impl Default for ReviewState {
@@ -52,6 +54,7 @@ impl Default for ReviewState {
             agents: Vec::new(),
             blind: true,
             next_unreviewed_pending: false,
+            keep_selection: None,
         }
     }
 }
@@ -75,6 +78,18 @@ pub(super) fn enter(state: &mut State) -> Vec<Effect> {
     }
     let mut effects = vec![Effect::LoadAgents];
     effects.extend(reload_calls(state));
+    effects.extend(cases::reload_cases(state));
+    effects
+}
+
+/// Reloads the list after changes arrived from the team, keeping the selected call
+/// selected (and its detail shown) when it is still in the list.
+pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
+    let keep = state.review.selected_call().map(|call| call.id);
+    let detail = state.review.detail.take();
+    let mut effects = reload_calls(state);
+    state.review.keep_selection = keep;
+    state.review.detail = detail;
     effects.extend(cases::reload_cases(state));
     effects
 }
@@ -125,7 +140,21 @@ pub(super) fn page_loaded(state: &mut State, page: ReviewPage, generation: u64) 
         return Vec::new();
     }
     let mut effects = Vec::new();
-    if state.review.next_unreviewed_pending {
+    if let Some(keep) = state.review.keep_selection.take() {
+        match state
+            .review
+            .calls
+            .rows
+            .iter()
+            .position(|row| row.call.id == keep)
+        {
+            Some(at) => state.review.calls.selected = at,
+            None => state.review.detail = None,
+        }
+        if state.review.detail.is_none() {
+            effects.extend(detail_for_selection(state));
+        }
+    } else if state.review.next_unreviewed_pending {
         state.review.next_unreviewed_pending = false;
         effects.extend(next_unreviewed_from(state, before));
     } else if before == 0 {

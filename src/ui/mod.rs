@@ -106,6 +106,15 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         ),
         None => format!(" {} ({}) ", safe(&state.agent), state.role.as_str()),
     };
+    // The team sync in words, before the name: on a narrow screen the name gives way.
+    let sync = state
+        .sync
+        .words(state.clock.now)
+        .map(|words| format!(" {words} ·"));
+    let who = match &sync {
+        Some(words) => format!("{words}{who}"),
+        None => who,
+    };
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
     spans.push(Span::raw(" ".repeat(room)));
@@ -115,7 +124,7 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         + " ";
     spans.push(Span::styled(
         who,
-        if due.is_some() {
+        if due.is_some() || state.sync.is_offline() {
             theme.urgent
         } else {
             theme.dim
