@@ -12,6 +12,7 @@ pub mod ops;
 pub mod period;
 pub mod queue;
 pub mod review;
+pub mod roads;
 pub mod road;
 pub mod search;
 pub mod stats;

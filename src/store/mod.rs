@@ -262,6 +262,34 @@ pub trait Store: Send + Sync {
         query: &ReviewQuery,
         after: Option<&[u8]>,
     ) -> StoreResult<MatchCount>;
+
+    /// Every finished call a lead reviewed, with its notes and the lead's road: what the
+    /// road suggestion learns from. Pages through the review index (reviewed calls only),
+    /// so an erased customer's calls are simply not there.
+    fn confirmed_calls(
+        &self,
+        visit: &mut dyn FnMut(&Call, &str, crate::domain::Road),
+    ) -> StoreResult<()> {
+        let mut query = ReviewQuery::period(
+            jiff::civil::date(1970, 1, 1),
+            jiff::civil::date(9999, 12, 31),
+        );
+        query.reviewed_only = true;
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let page = self.review_page(&query, after.as_deref(), 500)?;
+            for row in &page.rows {
+                if let Some(review) = &row.call.review {
+                    let notes = self.notes(row.call.id)?;
+                    visit(&row.call, &notes, review.road);
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
