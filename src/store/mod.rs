@@ -272,7 +272,7 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()> {
         let mut query = ReviewQuery::period(
             jiff::civil::date(1970, 1, 1),
-            jiff::civil::date(9999, 12, 31),
+            jiff::civil::date(2999, 12, 31),
         );
         query.reviewed_only = true;
         let mut after: Option<Vec<u8>> = None;

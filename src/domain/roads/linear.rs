@@ -52,7 +52,6 @@ pub struct Linear {
     pub(super) idf: Vec<f32>,
     pub(super) weights: Vec<[f32; ROADS]>,
     pub(super) bias: [f32; ROADS],
-    pub(super) probabilistic: bool,
 }
 
 type Sparse = Vec<(u32, f32)>;
@@ -106,10 +105,7 @@ impl Linear {
 
     /// Fits a model to notes given as their distinct feature keys.
     pub fn train(docs: &[(Vec<FeatureKey>, Road)], fit: Fit) -> Linear {
-        let mut model = Linear {
-            probabilistic: fit.loss == Loss::Logistic,
-            ..Linear::default()
-        };
+        let mut model = Linear::default();
         let mut df: Vec<u32> = Vec::new();
         for (keys, _) in docs {
             for key in keys {
