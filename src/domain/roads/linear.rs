@@ -147,13 +147,27 @@ fn shuffled(n: usize, rng: &mut SplitMix) -> Vec<usize> {
     order
 }
 
-/// Softmax regression by SGD with a decaying step; the L2 penalty is applied through a
-/// shared scale factor so each step touches only the note's own features.
+/// Softmax regression by SGD with a decaying step, each road weighted by the inverse of
+/// its share; the L2 penalty is applied through a shared scale factor so each step
+/// touches only the note's own features.
 fn fit_logistic(model: &mut Linear, data: &[(Sparse, usize)], fit: Fit) {
     let mut rng = SplitMix::new(fit.seed);
     let mut scale = 1.0f64;
     let mut t = 0usize;
     let eta0 = 0.5;
+    // Each road weighs the same in the loss however many calls it has: a team's rare
+    // road-1 calls would otherwise be drowned by the common ones (measured: README).
+    let mut per_road = [0f64; ROADS];
+    for (_, y) in data {
+        per_road[*y] += 1.0;
+    }
+    let balance: [f64; ROADS] = std::array::from_fn(|r| {
+        if per_road[r] > 0.0 {
+            data.len() as f64 / (ROADS as f64 * per_road[r])
+        } else {
+            1.0
+        }
+    });
     for _ in 0..fit.epochs {
         for &i in &shuffled(data.len(), &mut rng) {
             let (x, y) = &data[i];
@@ -172,7 +186,7 @@ fn fit_logistic(model: &mut Linear, data: &[(Sparse, usize)], fit: Fit) {
             let p = softmax(z);
             scale *= 1.0 - eta * fit.lambda;
             for r in 0..ROADS {
-                let g = p[r] - if r == *y { 1.0 } else { 0.0 };
+                let g = balance[*y] * (p[r] - if r == *y { 1.0 } else { 0.0 });
                 model.bias[r] -= (eta * g * 0.1) as f32;
                 for (at, value) in x {
                     model.weights[*at as usize][r] -= (eta * g * f64::from(*value) / scale) as f32;
