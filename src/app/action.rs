@@ -110,6 +110,13 @@ pub enum Action {
         path: std::path::PathBuf,
         period: String,
     },
+    /// The road model built from the store's confirmed calls (`None` until every road
+    /// has enough of them), with how many each road has.
+    RoadModelBuilt {
+        model: Option<Box<crate::domain::roads::RoadModel>>,
+        per_road: [u32; 4],
+        generation: u64,
+    },
     Failed(String),
 }
 
@@ -199,6 +206,11 @@ pub enum Effect {
     /// Search customers and notes (results come back as `SearchLoaded`).
     Search {
         query: String,
+        generation: u64,
+    },
+    /// Build the road model from the store's confirmed calls (answered by
+    /// `RoadModelBuilt`; an older generation's answer is dropped).
+    BuildRoadModel {
         generation: u64,
     },
     /// Flush everything and leave; the runtime restores the terminal (within a deadline,

@@ -19,6 +19,7 @@ mod queue;
 mod review;
 mod review_count;
 mod review_filter;
+pub mod road_hint;
 mod saving;
 mod search;
 pub mod snippets;
@@ -113,6 +114,8 @@ pub struct State {
     pub call_context_shown: bool,
     /// The note snippets Ctrl-T offers while typing notes.
     pub snippets: Vec<snippets::Snippet>,
+    /// The road suggestion: its model and what the active call's notes read like.
+    pub road_hint: road_hint::RoadHint,
 }
 
 impl State {
@@ -143,6 +146,7 @@ impl State {
             screen: (0, 0),
             call_context_shown: false,
             snippets: snippets::defaults(),
+            road_hint: road_hint::RoadHint::default(),
         }
     }
 
@@ -215,6 +219,13 @@ fn lead_only(state: &mut State, what: &str) -> bool {
 
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
+    let effects = route(state, action, now);
+    // Whatever changed the notes (typing, a paste, a snippet), the suggestion follows.
+    road_hint::refresh(state);
+    effects
+}
+
+fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
     state.clock.now = now;
     match action {
         Action::Command(command) => on_command(state, command),
@@ -310,7 +321,16 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             search::loaded(state, query, *results, generation);
             Vec::new()
         }
-        Action::ReviewSaved(call) => review::review_saved(state, *call),
+        Action::ReviewSaved(call) => {
+            let mut effects = review::review_saved(state, *call);
+            effects.extend(road_hint::build(state));
+            effects
+        }
+        Action::RoadModelBuilt {
+            model,
+            per_road,
+            generation,
+        } => road_hint::built(state, model, per_road, generation),
         Action::CasesLoaded { page, generation } => cases::cases_loaded(state, page, generation),
         Action::CaseSaved(row) => {
             cases::case_saved(state, *row);

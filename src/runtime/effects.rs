@@ -22,6 +22,15 @@ pub fn execute(store: &dyn Store, effect: Effect, clock: &Clock) -> Vec<Action> 
 
 fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, String> {
     match effect {
+        Effect::BuildRoadModel { generation } => {
+            let (model, per_road) = build_road_model(store)
+                .map_err(|e| format!("Could not read the confirmed calls: {e}"))?;
+            Ok(vec![Action::RoadModelBuilt {
+                model: model.map(Box::new),
+                per_road,
+                generation,
+            }])
+        }
         Effect::LoadQueue => {
             let (entries, skipped) = store
                 .queue_entries()
@@ -291,4 +300,29 @@ fn actor(who: &str, role: Role, clock: &Clock) -> Actor {
         reason: String::new(),
         at: clock.now,
     }
+}
+
+/// The newest confirmed calls the road model learns from: enough for any team's way of
+/// writing, and a bound on the time and memory a build takes on a very large store.
+pub const MAX_TRAINING_CALLS: usize = 50_000;
+
+/// Reads the store's confirmed calls (newest first, the lead's road) and trains the road
+/// model once every road has enough of them.
+pub fn build_road_model(
+    store: &dyn Store,
+) -> Result<(Option<crate::domain::roads::RoadModel>, [u32; 4]), StoreError> {
+    use crate::domain::roads::{Method, RoadModel, still_needed, tokens::distinct_keys};
+    let mut docs = Vec::new();
+    let mut per_road = [0u32; 4];
+    store.confirmed_calls(&mut |_, notes, road| {
+        if !notes.trim().is_empty() {
+            per_road[usize::from(road.number()) - 1] += 1;
+            docs.push((distinct_keys(notes), road));
+        }
+        docs.len() < MAX_TRAINING_CALLS
+    })?;
+    if !still_needed(per_road).is_empty() {
+        return Ok((None, per_road));
+    }
+    Ok((Some(RoadModel::train_keys(Method::default(), &docs)), per_road))
 }

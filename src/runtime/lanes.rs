@@ -62,7 +62,8 @@ pub fn lane_of(effect: &Effect) -> Option<LaneId> {
         Effect::LoadDashboard { .. }
         | Effect::ExportSummary { .. }
         | Effect::LoadDemo
-        | Effect::CountReviewMatches { .. } => LaneId::Reports,
+        | Effect::CountReviewMatches { .. }
+        | Effect::BuildRoadModel { .. } => LaneId::Reports,
         Effect::Quit => return None,
     })
 }
@@ -89,6 +90,7 @@ pub fn describe(effect: &Effect) -> &'static str {
         Effect::LoadDashboard { .. } => "Computing the dashboard",
         Effect::ExportSummary { .. } => "Writing the summary",
         Effect::CountReviewMatches { .. } => "Counting the matching calls",
+        Effect::BuildRoadModel { .. } => "Learning the team's roads",
         Effect::Quit => "Writing everything to disk",
     }
 }

@@ -263,12 +263,12 @@ pub trait Store: Send + Sync {
         after: Option<&[u8]>,
     ) -> StoreResult<MatchCount>;
 
-    /// Every finished call a lead reviewed, with its notes and the lead's road: what the
-    /// road suggestion learns from. Pages through the review index (reviewed calls only),
-    /// so an erased customer's calls are simply not there.
+    /// Every finished call a lead reviewed, newest first, with its notes and the lead's
+    /// road: what the road suggestion learns from. `visit` returns false to stop. Pages
+    /// through the calls by time, so an erased customer's calls are simply not there.
     fn confirmed_calls(
         &self,
-        visit: &mut dyn FnMut(&Call, &str, crate::domain::Road),
+        visit: &mut dyn FnMut(&Call, &str, crate::domain::Road) -> bool,
     ) -> StoreResult<()> {
         let mut query = ReviewQuery::period(
             jiff::civil::date(1970, 1, 1),
@@ -281,7 +281,9 @@ pub trait Store: Send + Sync {
             for row in &page.rows {
                 if let Some(review) = &row.call.review {
                     let notes = self.notes(row.call.id)?;
-                    visit(&row.call, &notes, review.road);
+                    if !visit(&row.call, &notes, review.road) {
+                        return Ok(());
+                    }
                 }
             }
             match page.next {

@@ -106,6 +106,7 @@ pub fn confirmed_from_store(store: &dyn Store) -> Result<(Vec<(String, Road)>, u
         } else {
             notes.push((text.to_string(), road));
         }
+        true
     })?;
     Ok((notes, empty))
 }

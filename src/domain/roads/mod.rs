@@ -146,8 +146,8 @@ impl RoadModel {
         let fitted = match method {
             Method::Bayes => Fitted::Bayes { complement: false },
             Method::ComplementBayes => Fitted::Bayes { complement: true },
-            Method::Logistic => Fitted::Linear(Linear::train(docs, Fit::logistic())),
-            Method::Svm => Fitted::Linear(Linear::train(docs, Fit::svm())),
+            Method::Logistic => Fitted::Linear(Linear::train(docs, epochs_for(docs.len(), Fit::logistic()))),
+            Method::Svm => Fitted::Linear(Linear::train(docs, epochs_for(docs.len(), Fit::svm()))),
         };
         RoadModel {
             method,
@@ -243,6 +243,26 @@ impl RoadModel {
         self.counts.remove(&tokens::distinct_keys(text), road);
         matches!(self.fitted, Fitted::Bayes { .. })
     }
+}
+
+/// Fewer passes over many calls: SGD has converged long before 30 passes over tens of
+/// thousands of notes, and this keeps training from a large store within seconds.
+fn epochs_for(docs: usize, fit: Fit) -> Fit {
+    Fit {
+        epochs: (200_000 / docs.max(1)).clamp(3, fit.epochs),
+        ..fit
+    }
+}
+
+/// How many more confirmed calls each road needs before a suggestion is shown (roads that
+/// have enough are left out).
+pub fn still_needed(per_road: [u32; ROADS]) -> Vec<(Road, u32)> {
+    Road::ALL
+        .into_iter()
+        .zip(per_road)
+        .filter(|(_, have)| *have < MIN_PER_ROAD)
+        .map(|(road, have)| (road, MIN_PER_ROAD - have))
+        .collect()
 }
 
 /// The features that pushed most towards road `best` over the mean of the others,

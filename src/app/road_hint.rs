@@ -1,0 +1,169 @@
+//! The road suggestion as the app shows it: the model built from the store's confirmed
+//! calls (off the UI task, rebuilt after a review is saved), the suggestion for the
+//! active call's notes (recomputed only when the notes changed), and where its cue words
+//! sit in the editor so the notes pane can mark them. It never sets a road.
+
+use crate::domain::roads::{MIN_PER_ROAD, ROADS, RoadModel, Suggestion, still_needed};
+use crate::domain::{Id, Road};
+
+use super::{Effect, State};
+
+/// Notes longer than this are read from their start only, so a huge paste cannot make
+/// typing slow (a normal note is a few hundred bytes).
+pub const MAX_READ: usize = 16 * 1024;
+
+/// The model and the suggestion for the call in progress.
+#[derive(Debug, Default)]
+pub struct RoadHint {
+    model: Option<RoadModel>,
+    /// Confirmed calls per road in the store when the model was built.
+    pub per_road: [u32; ROADS],
+    /// Whether a build has been asked for and its answer is still due.
+    building: bool,
+    /// A review was saved while a build ran: build again when it is done.
+    rebuild: bool,
+    generation: u64,
+    /// The call and notes revision `current` was computed for.
+    read: Option<(Id, u64)>,
+    pub current: Option<Suggestion>,
+    /// Cue words in the editor: (line, start byte, end byte).
+    pub marks: Vec<(usize, usize, usize)>,
+}
+
+/// What the road pane says about the suggestion.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HintLine {
+    /// The model is being built from the store.
+    Learning,
+    /// Some roads still need confirmed calls: (road, how many more).
+    NeedsMore(Vec<(Road, u32)>),
+    /// Nothing in the notes the model knows yet.
+    NothingYet,
+    Reads(Suggestion),
+}
+
+impl RoadHint {
+    /// The one line the road pane shows.
+    pub fn line(&self) -> HintLine {
+        let needed = still_needed(self.per_road);
+        if self.model.is_none() && self.building && needed.is_empty() {
+            return HintLine::Learning;
+        }
+        if !needed.is_empty() || self.model.is_none() {
+            return HintLine::NeedsMore(if needed.is_empty() {
+                Road::ALL.iter().map(|r| (*r, MIN_PER_ROAD)).collect()
+            } else {
+                needed
+            });
+        }
+        match &self.current {
+            Some(suggestion) => HintLine::Reads(suggestion.clone()),
+            None => HintLine::NothingYet,
+        }
+    }
+
+    /// The road the suggestion shows now, if it shows one.
+    pub fn shown_road(&self) -> Option<Road> {
+        match self.line() {
+            HintLine::Reads(suggestion) => Some(suggestion.road),
+            _ => None,
+        }
+    }
+
+    /// The model in use, once built from enough confirmed calls.
+    pub fn model(&self) -> Option<&RoadModel> {
+        self.model.as_ref()
+    }
+}
+
+/// Asks for the model to be built (at start-up, after a review is saved). One build at a
+/// time: a request while one runs is remembered and made when it ends.
+pub fn build(state: &mut State) -> Vec<Effect> {
+    let hint = &mut state.road_hint;
+    if hint.building {
+        hint.rebuild = true;
+        return Vec::new();
+    }
+    hint.building = true;
+    hint.generation += 1;
+    vec![Effect::BuildRoadModel {
+        generation: hint.generation,
+    }]
+}
+
+/// The store's answer: counts per road, and the model when every road has enough.
+pub fn built(
+    state: &mut State,
+    model: Option<Box<RoadModel>>,
+    per_road: [u32; ROADS],
+    generation: u64,
+) -> Vec<Effect> {
+    let hint = &mut state.road_hint;
+    if generation != hint.generation {
+        return Vec::new();
+    }
+    hint.building = false;
+    hint.per_road = per_road;
+    hint.model = model.map(|m| *m);
+    hint.read = None;
+    refresh(state);
+    if std::mem::take(&mut state.road_hint.rebuild) {
+        return build(state);
+    }
+    Vec::new()
+}
+
+/// Recomputes the suggestion when the active call's notes changed since the last time
+/// (a cheap comparison per action; the model runs only on a change).
+pub fn refresh(state: &mut State) {
+    let hint = &mut state.road_hint;
+    let Some(active) = &state.call else {
+        if hint.read.is_some() {
+            hint.read = None;
+            hint.current = None;
+            hint.marks.clear();
+        }
+        return;
+    };
+    let key = (active.call.id, active.revision());
+    if hint.read == Some(key) {
+        return;
+    }
+    hint.read = Some(key);
+    hint.current = None;
+    hint.marks.clear();
+    let Some(model) = &hint.model else {
+        return;
+    };
+    let mut text = active.text();
+    if text.len() > MAX_READ {
+        let mut cut = MAX_READ;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    let Some(suggestion) = model.suggest(&text) else {
+        return;
+    };
+    hint.marks = editor_marks(&text, &suggestion);
+    hint.current = Some(suggestion);
+}
+
+/// Cue spans in the joined text turned into (line, start, end) of the editor's lines.
+fn editor_marks(text: &str, suggestion: &Suggestion) -> Vec<(usize, usize, usize)> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut marks = Vec::new();
+    for cue in &suggestion.cues {
+        for span in &cue.spans {
+            let line = starts.partition_point(|s| *s <= span.start).saturating_sub(1);
+            let base = starts[line];
+            // A word pair never crosses a line break (a line ends a clause).
+            marks.push((line, span.start - base, span.end - base));
+        }
+    }
+    marks.sort_unstable();
+    marks
+}

@@ -1,0 +1,58 @@
+//! The road suggestion's line in the road pane: `reads like 2 Care (71%) — waived,
+//! apologised, follow up`, or how many confirmed calls it still needs. The road is always
+//! written as its number and name; the cue words come from the notes, made safe to draw.
+
+use ratatui::text::{Line, Span};
+
+use super::Theme;
+use super::queue::pad;
+use super::safe;
+use crate::app::road_hint::{HintLine, RoadHint};
+use crate::domain::roads::MIN_PER_ROAD;
+
+/// The words of the line, before fitting it to the pane.
+pub fn text(hint: &RoadHint) -> String {
+    match hint.line() {
+        HintLine::Learning => "reads like: learning the team's roads…".to_string(),
+        HintLine::NothingYet => "reads like: nothing to go on yet".to_string(),
+        HintLine::NeedsMore(needed) => {
+            if needed.len() == 4 && needed.iter().all(|(_, more)| *more == MIN_PER_ROAD) {
+                return format!(
+                    "suggestion needs {MIN_PER_ROAD} confirmed calls of each road"
+                );
+            }
+            let parts: Vec<String> = needed
+                .iter()
+                .map(|(road, more)| format!("{more} of road {}", road.number()))
+                .collect();
+            format!("suggestion needs {} more confirmed", parts.join(", "))
+        }
+        HintLine::Reads(suggestion) => {
+            let cues: Vec<String> = suggestion
+                .cues
+                .iter()
+                .map(|c| safe(&c.words).into_owned())
+                .collect();
+            let mut out = format!(
+                "reads like {} ({:.0}%)",
+                suggestion.road,
+                suggestion.confidence * 100.0
+            );
+            if !cues.is_empty() {
+                out.push_str(" — ");
+                out.push_str(&cues.join(", "));
+            }
+            out
+        }
+    }
+}
+
+/// The line, fitted to `width` columns.
+pub fn line(hint: &RoadHint, width: usize, theme: &Theme) -> Line<'static> {
+    let words = pad(&text(hint), width).trim_end().to_string();
+    let style = match hint.line() {
+        HintLine::Reads(suggestion) => theme.road(suggestion.road),
+        _ => theme.dim,
+    };
+    Line::from(Span::styled(words, style))
+}
