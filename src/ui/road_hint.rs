@@ -16,16 +16,22 @@ pub fn text(hint: &RoadHint) -> String {
         HintLine::Learning => "reads like: learning the team's roads…".to_string(),
         HintLine::NothingYet => "reads like: nothing to go on yet".to_string(),
         HintLine::NeedsMore(needed) => {
+            // A confirmed call is a reviewed one: the word a lead and an agent both use.
             if needed.len() == 4 && needed.iter().all(|(_, more)| *more == MIN_PER_ROAD) {
-                return format!(
-                    "suggestion needs {MIN_PER_ROAD} confirmed calls of each road"
-                );
+                return format!("suggestion: {MIN_PER_ROAD} reviews of each road needed");
             }
             let parts: Vec<String> = needed
                 .iter()
-                .map(|(road, more)| format!("{more} of road {}", road.number()))
+                .enumerate()
+                .map(|(i, (road, more))| {
+                    if i == 0 {
+                        format!("{more} more reviews of road {}", road.number())
+                    } else {
+                        format!("{more} of {}", road.number())
+                    }
+                })
                 .collect();
-            format!("suggestion needs {} more confirmed", parts.join(", "))
+            format!("suggestion: {}", parts.join(", "))
         }
         HintLine::Reads(suggestion) => {
             let cues: Vec<String> = suggestion

@@ -84,7 +84,10 @@ impl Harness {
             width: 120,
             height: 40,
         });
-        harness.run(vec![Effect::LoadQueue]);
+        // As the runtime starts: the queue, and the road model from the store.
+        let mut start = vec![Effect::LoadQueue];
+        start.extend(fourroads::app::road_hint::build(&mut harness.state));
+        harness.run(start);
         harness
     }
 
