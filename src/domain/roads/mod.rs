@@ -265,6 +265,14 @@ pub fn still_needed(per_road: [u32; ROADS]) -> Vec<(Road, u32)> {
         .collect()
 }
 
+/// Words never shown as a cue on their own (a pair holding one may be).
+const LITTLE_WORDS: [&str; 40] = [
+    "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "by",
+    "from", "up", "it", "is", "was", "be", "will", "would", "can", "could", "he", "she",
+    "they", "them", "him", "her", "his", "i", "we", "us", "our", "you", "that", "this",
+    "as", "so",
+];
+
 /// The features that pushed most towards road `best` over the mean of the others,
 /// without two cues covering the same words.
 fn cues_for(
@@ -284,6 +292,12 @@ fn cues_for(
         .filter(|(_, lift)| *lift > 0.0)
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Little words carry weight in the model but explain nothing to a person.
+    let little: Vec<FeatureKey> = LITTLE_WORDS
+        .iter()
+        .map(|w| tokens::word_key(&tokens::stem(w)))
+        .collect();
+    ranked.retain(|(i, _)| !little.contains(&keys[*i]));
     let mut cues: Vec<Cue> = Vec::new();
     let mut covered: Vec<Range<usize>> = Vec::new();
     for (i, weight) in ranked {

@@ -1,0 +1,186 @@
+//! The road suggestion in the app, headless: learned from the store's confirmed calls,
+//! shown and explained while typing, never setting the road, recorded at wrap-up,
+//! rebuilt after a review, and forgetting an erased customer's calls.
+
+mod support;
+
+use jiff::SignedDuration;
+
+use fourroads::app::{Action, Effect};
+use fourroads::app::road_hint::HintLine;
+use fourroads::domain::call::Role;
+use fourroads::domain::{Call, CallReason, Customer, CustomerStatus, Road, StatusChange, new_id};
+use fourroads::store::{Actor, SledStore, Store};
+use fourroads::transfer::roads::parse_labelled;
+use support::{Harness, fixed_now};
+
+const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/roads_dev.csv");
+
+fn customer(name: &str) -> Customer {
+    let created = fixed_now() - SignedDuration::from_hours(24 * 90);
+    Customer {
+        id: new_id(),
+        name: name.into(),
+        phone: None,
+        email: None,
+        segment: None,
+        external_id: None,
+        status: CustomerStatus::Active,
+        do_not_contact: false,
+        created_at: created,
+        status_history: vec![StatusChange {
+            at: created,
+            from: None,
+            to: CustomerStatus::Active,
+            by: "test".into(),
+        }],
+        last_contact: None,
+    }
+}
+
+/// Every note of the development set as a finished call of `who`, reviewed by a lead with
+/// the note's road.
+fn confirmed_calls(store: &SledStore, who: &Customer) -> usize {
+    let notes = parse_labelled("dev", &std::fs::read(DEV).unwrap()).unwrap();
+    let mut lead = Actor::agent("Lena Lead", fixed_now());
+    lead.role = Role::Lead;
+    for (i, (text, road)) in notes.iter().enumerate() {
+        let start = fixed_now() - SignedDuration::from_mins(10 * (i as i64 + 10));
+        let mut call = Call::new(who.id, "Sam", CallReason::Inbound, start);
+        store.start_call(&call).unwrap();
+        call.road = Some(*road);
+        call.ended_at = Some(start + SignedDuration::from_mins(5));
+        store
+            .wrap_up_call(&call, text, &Actor::agent("Sam", start))
+            .unwrap();
+        store.review_call(call.id, *road, "", &lead).unwrap();
+    }
+    notes.len()
+}
+
+fn trained() -> (Harness, Customer) {
+    let app = Harness::empty();
+    let past = customer("Past Caller");
+    let today = customer("Moira Cattanach");
+    app.store.put_customer(&past).unwrap();
+    app.store.put_customer(&today).unwrap();
+    confirmed_calls(&app.store, &past);
+    (app.restart(), past)
+}
+
+#[test]
+fn the_agent_sees_an_explained_suggestion_that_never_sets_the_road() {
+    let (mut app, _) = trained();
+    assert!(app.state.road_hint.model().is_some(), "built at start-up");
+    app.find("Moira");
+    app.press("enter");
+    let typed = "so sorry for the trouble, waived the late fee and will call back friday";
+    app.type_text(typed);
+    let HintLine::Reads(suggestion) = app.state.road_hint.line() else {
+        panic!("{:?}", app.state.road_hint.line());
+    };
+    assert_eq!(suggestion.road, Road::Care);
+    assert!(!suggestion.cues.is_empty());
+    let screen = app.render(120, 40);
+    assert!(screen.contains("reads like 2 Care ("), "{screen}");
+    assert!(screen.contains("%) — "), "{screen}");
+    // Every mark is a cue word of the notes, on the line it is on.
+    let active = app.state.call.as_ref().unwrap();
+    assert_eq!(active.call.road, None, "the suggestion never sets the road");
+    for &(line, start, end) in &app.state.road_hint.marks {
+        let word = &active.notes.line(line)[start..end];
+        assert!(
+            suggestion.cues.iter().any(|c| c.words == word.to_lowercase()),
+            "{word} is a cue"
+        );
+    }
+    // The agent picks another road; wrap-up records what the notes read like.
+    app.press("alt-4");
+    app.press("ctrl-e");
+    let calls = app
+        .store
+        .review_page(
+            &fourroads::store::ReviewQuery::period(
+                jiff::civil::date(2026, 11, 20),
+                jiff::civil::date(2026, 11, 20),
+            ),
+            None,
+            5,
+        )
+        .unwrap();
+    let wrapped = calls
+        .rows
+        .iter()
+        .find(|r| r.customer == "Moira Cattanach")
+        .expect("the call is stored");
+    assert_eq!(wrapped.call.road, Some(Road::GoAway));
+    assert_eq!(wrapped.call.suggested_road, Some(Road::Care));
+}
+
+#[test]
+fn the_suggestion_follows_the_notes_and_leaves_with_the_call() {
+    let (mut app, _) = trained();
+    app.find("Moira");
+    app.press("enter");
+    app.type_text("walked her through resetting the router step by step");
+    assert_eq!(app.state.road_hint.shown_road(), Some(Road::Teach));
+    // Deleting the words takes the suggestion with them.
+    for _ in 0..60 {
+        app.press("backspace");
+    }
+    assert_eq!(app.state.road_hint.line(), HintLine::NothingYet);
+    app.type_text("put on hold then transferred to billing, told to email in");
+    assert_eq!(app.state.road_hint.shown_road(), Some(Road::GoAway));
+    app.press("alt-4");
+    app.press("ctrl-e");
+    assert!(app.state.call.is_none());
+    assert!(app.state.road_hint.marks.is_empty());
+    assert_eq!(app.state.road_hint.current, None);
+}
+
+#[test]
+fn until_each_road_has_enough_reviews_it_says_how_many_more() {
+    let app = Harness::empty();
+    let HintLine::NeedsMore(needed) = app.state.road_hint.line() else {
+        panic!("{:?}", app.state.road_hint.line());
+    };
+    assert_eq!(needed.len(), 4);
+    assert!(needed.iter().all(|(_, more)| *more == 20));
+    let mut app = Harness::with_demo();
+    app.find("Moira");
+    app.press("enter");
+    app.type_text("apologised and waived the fee");
+    assert_eq!(app.state.road_hint.shown_road(), None);
+    let screen = app.render(80, 24);
+    assert!(screen.contains("suggestion: "), "{screen}");
+    assert!(screen.contains("more reviews of road"), "{screen}");
+}
+
+#[test]
+fn a_saved_review_rebuilds_the_model_and_an_erased_customer_no_longer_counts() {
+    let (app, past) = trained();
+    let before = app.state.road_hint.per_road;
+    assert_eq!(before.iter().sum::<u32>(), 239);
+    // A saved review asks for a rebuild, off the UI task (and only one at a time).
+    let mut lead = Harness::with_demo_as("Lena Lead", Role::Lead);
+    let builds = |h: &Harness| {
+        h.effects
+            .iter()
+            .filter(|e| matches!(e, Effect::BuildRoadModel { .. }))
+            .count()
+    };
+    let before_review = builds(&lead);
+    let mut query = fourroads::store::ReviewQuery::period(
+        jiff::civil::date(2026, 1, 1),
+        jiff::civil::date(2026, 11, 20),
+    );
+    query.reviewed_only = true;
+    let reviewed = lead.store.review_page(&query, None, 1).unwrap().rows[0].call.clone();
+    lead.dispatch(Action::ReviewSaved(Box::new(reviewed)));
+    assert_eq!(builds(&lead), before_review + 1, "a review rebuilds the model");
+    // Erase the customer whose calls taught the model: after a restart, none count.
+    app.store.erase_customer(past.id).unwrap();
+    let app = app.restart();
+    assert_eq!(app.state.road_hint.per_road, [0; 4]);
+    assert!(app.state.road_hint.model().is_none());
+}
