@@ -184,3 +184,82 @@ fn a_saved_review_rebuilds_the_model_and_an_erased_customer_no_longer_counts() {
     assert_eq!(app.state.road_hint.per_road, [0; 4]);
     assert!(app.state.road_hint.model().is_none());
 }
+
+#[test]
+fn a_lead_brings_calls_whose_notes_disagree_with_the_road_first() {
+    let app = Harness::empty();
+    let past = customer("Past Caller");
+    let odd = customer("Odd One");
+    app.store.put_customer(&past).unwrap();
+    app.store.put_customer(&odd).unwrap();
+    confirmed_calls(&app.store, &past);
+    // An older call, not reviewed yet, whose notes teach but which its agent put on road 4.
+    let start = fixed_now() - SignedDuration::from_hours(60);
+    let mut call = Call::new(odd.id, "Sam", CallReason::Inbound, start);
+    app.store.start_call(&call).unwrap();
+    call.road = Some(Road::GoAway);
+    call.ended_at = Some(start + SignedDuration::from_mins(5));
+    let notes = "walked him through resetting the router step by step, showed him how";
+    app.store
+        .wrap_up_call(&call, notes, &Actor::agent("Sam", start))
+        .unwrap();
+    let mut app = app.restart_as("Lena Lead", Role::Lead);
+    // With blind review the agent's road of an unreviewed call is hidden from the lead,
+    // and ordering by it would give it away; this team reviews with roads shown.
+    app.state.review.blind = false;
+    app.press("f3");
+    // Every call of the period, reviewed or not.
+    app.press("u");
+    let first = |app: &Harness| app.state.review.calls.rows.first().map(|r| r.call.id);
+    assert_ne!(first(&app), Some(call.id), "newest first before ordering");
+    app.press("s");
+    assert_eq!(first(&app), Some(call.id), "{}", app.message());
+    assert!(app.message().contains("read like another road"), "{}", app.message());
+    let screen = app.render(160, 50);
+    assert!(screen.contains("reads 3 · walked"), "{screen}");
+    assert!(screen.contains("notes disagreeing first"), "{screen}");
+    assert!(screen.contains("Notes read like 3 Teach ("), "{screen}");
+    // Off again: time order.
+    app.press("s");
+    assert_ne!(first(&app), Some(call.id));
+}
+
+#[test]
+fn in_blind_review_a_hidden_road_is_never_compared() {
+    let app = Harness::empty();
+    let past = customer("Past Caller");
+    let odd = customer("Odd One");
+    app.store.put_customer(&past).unwrap();
+    app.store.put_customer(&odd).unwrap();
+    confirmed_calls(&app.store, &past);
+    let start = fixed_now() - SignedDuration::from_hours(60);
+    let mut call = Call::new(odd.id, "Sam", CallReason::Inbound, start);
+    app.store.start_call(&call).unwrap();
+    call.road = Some(Road::GoAway);
+    call.ended_at = Some(start + SignedDuration::from_mins(5));
+    app.store
+        .wrap_up_call(&call, "walked him through the reset step by step", &Actor::agent("Sam", start))
+        .unwrap();
+    let mut app = app.restart_as("Lena Lead", Role::Lead);
+    assert!(app.state.review.blind);
+    app.press("f3");
+    app.press("s");
+    let row = app
+        .state
+        .review
+        .calls
+        .rows
+        .iter()
+        .find(|r| r.call.id == call.id)
+        .expect("listed");
+    assert_eq!(fourroads::app::road_hint::row_disagrees(&app.state, &row.call), None);
+    assert!(!app.render(160, 50).contains("reads 3 ·"));
+}
+
+#[test]
+fn an_agent_cannot_order_the_review_list_by_the_suggestion() {
+    let (mut app, _) = trained();
+    app.press("f3");
+    app.press("s");
+    assert!(!app.state.road_hint.disagree_first);
+}

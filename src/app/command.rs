@@ -59,6 +59,8 @@ pub enum Command {
     CycleAgent,
     CycleRoadFilter,
     ToggleUnreviewed,
+    /// Review list: calls whose notes read like another road than theirs first.
+    NotesDisagreeFirst,
     ToggleDisagreements,
     ToggleCases,
     CloseCase,

@@ -300,7 +300,9 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             vec![Effect::LoadQueue]
         }
         Action::ReviewPageLoaded { page, generation } => {
-            review::page_loaded(state, page, generation)
+            let mut effects = review::page_loaded(state, page, generation);
+            effects.extend(road_hint::review_page_loaded(state));
+            effects
         }
         Action::ReviewMatchesCounted {
             matches,
@@ -310,6 +312,7 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
         Action::CallDetailLoaded(detail) => {
             if let Some(detail) = search::detail_loaded(state, *detail) {
                 review::detail_loaded(state, detail);
+                road_hint::detail_loaded(state);
             }
             Vec::new()
         }
@@ -534,6 +537,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::CycleRoadFilter
         | Command::ToggleUnreviewed
         | Command::ToggleDisagreements
+        | Command::NotesDisagreeFirst
         | Command::ToggleCases
         | Command::CloseCase
         | Command::Refresh => {

@@ -3,8 +3,10 @@
 //! active call's notes (recomputed only when the notes changed), and where its cue words
 //! sit in the editor so the notes pane can mark them. It never sets a road.
 
+use std::collections::HashMap;
+
 use crate::domain::roads::{MIN_PER_ROAD, ROADS, RoadModel, Suggestion, still_needed};
-use crate::domain::{Id, Road};
+use crate::domain::{Call, Id, Road};
 
 use super::{Effect, State};
 
@@ -28,6 +30,12 @@ pub struct RoadHint {
     pub current: Option<Suggestion>,
     /// Cue words in the editor: (line, start byte, end byte).
     pub marks: Vec<(usize, usize, usize)>,
+    /// Review view: calls whose notes read like another road come first.
+    pub disagree_first: bool,
+    /// Review view: what each listed call's notes read like (computed once per call).
+    row_reads: HashMap<Id, Option<Road>>,
+    /// Review view: the suggestion for the call in the detail pane.
+    pub detail: Option<(Id, Suggestion)>,
 }
 
 /// What the road pane says about the suggestion.
@@ -106,7 +114,10 @@ pub fn built(
     hint.per_road = per_road;
     hint.model = model.map(|m| *m);
     hint.read = None;
+    hint.row_reads.clear();
+    hint.detail = None;
     refresh(state);
+    order_review_rows(state);
     if std::mem::take(&mut state.road_hint.rebuild) {
         return build(state);
     }
@@ -166,4 +177,122 @@ fn editor_marks(text: &str, suggestion: &Suggestion) -> Vec<(usize, usize, usize
     }
     marks.sort_unstable();
     marks
+}
+
+/// The road a call's notes are compared with in the Review view: the lead's when reviewed,
+/// else the agent's — unless blind review hides it from this lead (ordering by it would
+/// give it away).
+fn compared_road(state: &State, call: &Call) -> Option<Road> {
+    match &call.review {
+        Some(review) if !state.hides_agent_road(call) => Some(review.road),
+        Some(_) => None,
+        None if state.hides_agent_road(call) => None,
+        None => call.road,
+    }
+}
+
+/// The road a listed call's notes read like, when it differs from the call's road.
+pub fn row_disagrees(state: &State, call: &Call) -> Option<Road> {
+    let read = (*state.road_hint.row_reads.get(&call.id)?)?;
+    (compared_road(state, call).is_some_and(|road| road != read)).then_some(read)
+}
+
+/// Reads the notes of listed calls not read yet, then (when asked) puts the calls whose
+/// notes disagree with their road first, keeping the selected call selected. Runs when a
+/// page arrives or the model changes, never per keystroke.
+pub fn order_review_rows(state: &mut State) {
+    let Some(model) = &state.road_hint.model else {
+        return;
+    };
+    for row in &state.review.calls.rows {
+        state
+            .road_hint
+            .row_reads
+            .entry(row.call.id)
+            .or_insert_with(|| model.suggest(&row.notes_start).map(|s| s.road));
+    }
+    if !state.road_hint.disagree_first {
+        return;
+    }
+    let selected = state.review.selected_call().map(|c| c.id);
+    let flags: HashMap<Id, bool> = state
+        .review
+        .calls
+        .rows
+        .iter()
+        .map(|row| (row.call.id, row_disagrees(state, &row.call).is_some()))
+        .collect();
+    let rows = &mut state.review.calls.rows;
+    rows.sort_by_key(|row| !flags.get(&row.call.id).copied().unwrap_or(false));
+    if let Some(id) = selected
+        && let Some(at) = rows.iter().position(|r| r.call.id == id)
+    {
+        state.review.calls.selected = at;
+    }
+}
+
+/// How many of the newest calls matching the filters "notes disagree first" looks at:
+/// pages are fetched until this many are loaded (the list is keyset-paged by time).
+pub const DISAGREE_SCOPE: usize = 500;
+
+/// The lead's toggle: calls whose notes disagree with their road first, or time order.
+pub fn toggle_disagree_first(state: &mut State) -> Vec<Effect> {
+    if state.road_hint.model.is_none() {
+        state.road_hint.disagree_first = false;
+        state.warn(format!(
+            "The suggestion needs {MIN_PER_ROAD} reviews of each road before it can compare notes with roads."
+        ));
+        return Vec::new();
+    }
+    state.road_hint.disagree_first = !state.road_hint.disagree_first;
+    if !state.road_hint.disagree_first {
+        // Back to time order: the list is loaded again.
+        return super::review::reload_calls(state);
+    }
+    state.review.calls.selected = 0;
+    state.review.calls.offset = 0;
+    review_page_loaded(state)
+}
+
+/// A page of the review list arrived (or the order was asked for): read it, order it,
+/// and while ordering by disagreement fetch more until `DISAGREE_SCOPE` calls are in.
+pub fn review_page_loaded(state: &mut State) -> Vec<Effect> {
+    let at_top = state.review.calls.selected == 0;
+    order_review_rows(state);
+    if !state.road_hint.disagree_first {
+        return Vec::new();
+    }
+    if at_top {
+        state.review.calls.selected = 0;
+        state.review.calls.offset = 0;
+    }
+    let loaded = state.review.calls.rows.len();
+    let disagreeing = state
+        .review
+        .calls
+        .rows
+        .iter()
+        .filter(|row| row_disagrees(state, &row.call).is_some())
+        .count();
+    state.info(format!(
+        "{disagreeing} of the {loaded} newest calls have notes that read like another road; they come first."
+    ));
+    let mut effects = super::review::detail_for_selection(state);
+    if loaded < DISAGREE_SCOPE && !state.review.calls.loading {
+        effects.extend(super::review::more_calls_now(state, true));
+    }
+    effects
+}
+
+/// The detail pane's call arrived: what its notes read like.
+pub fn detail_loaded(state: &mut State) {
+    let hint = &mut state.road_hint;
+    hint.detail = None;
+    let (Some(model), Some(detail)) = (&hint.model, &state.review.detail) else {
+        return;
+    };
+    let notes = crate::store::reports::notes_start(&detail.notes);
+    if let Some(suggestion) = model.suggest(&notes) {
+        hint.detail = Some((detail.call.id, suggestion));
+    }
 }

@@ -8,7 +8,7 @@ use super::Theme;
 use super::queue::pad;
 use super::safe;
 use crate::app::road_hint::{HintLine, RoadHint};
-use crate::domain::roads::MIN_PER_ROAD;
+use crate::domain::roads::{MIN_PER_ROAD, Suggestion};
 
 /// The words of the line, before fitting it to the pane.
 pub fn text(hint: &RoadHint) -> String {
@@ -33,24 +33,36 @@ pub fn text(hint: &RoadHint) -> String {
                 .collect();
             format!("suggestion: {}", parts.join(", "))
         }
-        HintLine::Reads(suggestion) => {
-            let cues: Vec<String> = suggestion
-                .cues
-                .iter()
-                .map(|c| safe(&c.words).into_owned())
-                .collect();
-            let mut out = format!(
-                "reads like {} ({:.0}%)",
-                suggestion.road,
-                suggestion.confidence * 100.0
-            );
-            if !cues.is_empty() {
-                out.push_str(" — ");
-                out.push_str(&cues.join(", "));
-            }
-            out
-        }
+        HintLine::Reads(suggestion) => format!("reads like {}", reads(&suggestion)),
     }
+}
+
+/// `2 Care (71%) — waived, apologised, follow up`: the road, its probability and the cue
+/// words (made safe to draw).
+fn reads(suggestion: &Suggestion) -> String {
+    let cues: Vec<String> = suggestion
+        .cues
+        .iter()
+        .map(|c| safe(&c.words).into_owned())
+        .collect();
+    let mut out = format!(
+        "{} ({:.0}%)",
+        suggestion.road,
+        suggestion.confidence * 100.0
+    );
+    if !cues.is_empty() {
+        out.push_str(" — ");
+        out.push_str(&cues.join(", "));
+    }
+    out
+}
+
+/// The Review view's detail: `Notes read like 2 Care (80%) — waived, sorry`.
+pub fn detail_line(suggestion: &Suggestion, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        format!("Notes read like {}", reads(suggestion)),
+        theme.road(suggestion.road),
+    ))
 }
 
 /// The line, fitted to `width` columns.

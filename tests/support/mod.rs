@@ -64,6 +64,11 @@ impl Harness {
         Harness::start(self.store, self._dir)
     }
 
+    /// A fresh app on the same store, run by `name` in `role`.
+    pub fn restart_as(self, name: &str, role: Role) -> Harness {
+        Harness::start_as(self.store, self._dir, name, role)
+    }
+
     fn start(store: SledStore, dir: tempfile::TempDir) -> Harness {
         Harness::start_as(store, dir, "Priya Shah", Role::Agent)
     }
