@@ -263,3 +263,34 @@ fn an_agent_cannot_order_the_review_list_by_the_suggestion() {
     app.press("s");
     assert!(!app.state.road_hint.disagree_first);
 }
+
+#[test]
+fn the_dashboard_says_how_often_the_suggestion_agreed_with_the_lead() {
+    let (mut app, _) = trained();
+    app.find("Moira");
+    app.press("enter");
+    app.type_text("so sorry, waived the fee and will follow up friday");
+    assert_eq!(app.state.road_hint.shown_road(), Some(Road::Care));
+    app.press("alt-2");
+    app.press("ctrl-e");
+    let mut query = fourroads::store::ReviewQuery::period(
+        jiff::civil::date(2026, 11, 20),
+        jiff::civil::date(2026, 11, 20),
+    );
+    query.unreviewed_only = true;
+    let call = app.store.review_page(&query, None, 5).unwrap().rows[0].call.clone();
+    assert_eq!(call.suggested_road, Some(Road::Care));
+    let mut lead = Actor::agent("Lena Lead", fixed_now());
+    lead.role = Role::Lead;
+    app.store
+        .review_call(call.id, Road::Teach, "taught her the app", &lead)
+        .unwrap();
+    let mut app = app.restart_as("Lena Lead", Role::Lead);
+    app.press("f4");
+    assert_eq!(app.state.road_hint.agreement, Some((0, 1)));
+    let screen = app.render(120, 40);
+    assert!(
+        screen.contains("Road suggestion: agreed with the lead on 0% (0 of 1)"),
+        "{screen}"
+    );
+}

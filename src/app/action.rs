@@ -117,6 +117,12 @@ pub enum Action {
         per_road: [u32; 4],
         generation: u64,
     },
+    /// Of the period's reviewed calls with a suggestion, how many the lead agreed with.
+    SuggestionAgreementCounted {
+        agreed: u64,
+        compared: u64,
+        generation: u64,
+    },
     Failed(String),
 }
 
@@ -211,6 +217,13 @@ pub enum Effect {
     /// Build the road model from the store's confirmed calls (answered by
     /// `RoadModelBuilt`; an older generation's answer is dropped).
     BuildRoadModel {
+        generation: u64,
+    },
+    /// Count how often the suggestion recorded at wrap-up matched the lead's road over
+    /// `from`..=`to` (answered by `SuggestionAgreementCounted`).
+    CountSuggestionAgreement {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
         generation: u64,
     },
     /// Flush everything and leave; the runtime restores the terminal (within a deadline,

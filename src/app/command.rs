@@ -127,6 +127,8 @@ impl Command {
                 | Command::Copy
                 | Command::ToggleContext
                 | Command::Snippets
+                // An ordering aid: F1 and the palette list it when the hint bar is full.
+                | Command::NotesDisagreeFirst
         )
     }
 }

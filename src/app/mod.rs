@@ -347,7 +347,20 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             figures,
             generation,
         } => {
+            let current = generation == state.dashboard.generation;
             dashboard::loaded(state, *figures, generation);
+            if current {
+                road_hint::count_agreement(state)
+            } else {
+                Vec::new()
+            }
+        }
+        Action::SuggestionAgreementCounted {
+            agreed,
+            compared,
+            generation,
+        } => {
+            road_hint::agreement_counted(state, agreed, compared, generation);
             Vec::new()
         }
         Action::Exported { path, period } => {

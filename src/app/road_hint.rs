@@ -36,6 +36,10 @@ pub struct RoadHint {
     row_reads: HashMap<Id, Option<Road>>,
     /// Review view: the suggestion for the call in the detail pane.
     pub detail: Option<(Id, Suggestion)>,
+    /// Dashboard: of the period's reviewed calls that had a suggestion at wrap-up, how
+    /// many the lead put on the suggested road: (agreed, compared).
+    pub agreement: Option<(u64, u64)>,
+    agreement_generation: u64,
 }
 
 /// What the road pane says about the suggestion.
@@ -294,5 +298,26 @@ pub fn detail_loaded(state: &mut State) {
     let notes = crate::store::reports::notes_start(&detail.notes);
     if let Some(suggestion) = model.suggest(&notes) {
         hint.detail = Some((detail.call.id, suggestion));
+    }
+}
+
+/// The dashboard's figures arrived: count, off the UI task, how often the suggestion
+/// recorded at wrap-up matched the lead's road over the same period.
+pub fn count_agreement(state: &mut State) -> Vec<Effect> {
+    let (from, to) = state.dashboard.period.range(state.clock.today());
+    let hint = &mut state.road_hint;
+    hint.agreement_generation += 1;
+    hint.agreement = None;
+    vec![Effect::CountSuggestionAgreement {
+        from,
+        to,
+        generation: hint.agreement_generation,
+    }]
+}
+
+/// The count's answer (an older period's is dropped).
+pub fn agreement_counted(state: &mut State, agreed: u64, compared: u64, generation: u64) {
+    if generation == state.road_hint.agreement_generation {
+        state.road_hint.agreement = Some((agreed, compared));
     }
 }

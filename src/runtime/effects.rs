@@ -22,6 +22,19 @@ pub fn execute(store: &dyn Store, effect: Effect, clock: &Clock) -> Vec<Action> 
 
 fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, String> {
     match effect {
+        Effect::CountSuggestionAgreement {
+            from,
+            to,
+            generation,
+        } => {
+            let (agreed, compared) = suggestion_agreement(store, from, to)
+                .map_err(|e| format!("Could not compare suggestions with reviews: {e}"))?;
+            Ok(vec![Action::SuggestionAgreementCounted {
+                agreed,
+                compared,
+                generation,
+            }])
+        }
         Effect::BuildRoadModel { generation } => {
             let (model, per_road) = build_road_model(store)
                 .map_err(|e| format!("Could not read the confirmed calls: {e}"))?;
@@ -325,4 +338,31 @@ pub fn build_road_model(
         return Ok((None, per_road));
     }
     Ok((Some(RoadModel::train_keys(Method::default(), &docs)), per_road))
+}
+
+/// Of the reviewed calls of `from`..=`to` that recorded a suggestion at wrap-up, how many
+/// the lead put on the suggested road: (agreed, compared). Pages through the period's
+/// reviewed calls (off the UI task).
+pub fn suggestion_agreement(
+    store: &dyn Store,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<(u64, u64), StoreError> {
+    let mut query = crate::store::ReviewQuery::period(from, to);
+    query.reviewed_only = true;
+    let (mut agreed, mut compared) = (0, 0);
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = store.review_page(&query, after.as_deref(), 500)?;
+        for row in &page.rows {
+            if let (Some(suggested), Some(review)) = (row.call.suggested_road, &row.call.review) {
+                compared += 1;
+                agreed += u64::from(suggested == review.road);
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok((agreed, compared)),
+        }
+    }
 }

@@ -63,7 +63,8 @@ pub fn lane_of(effect: &Effect) -> Option<LaneId> {
         | Effect::ExportSummary { .. }
         | Effect::LoadDemo
         | Effect::CountReviewMatches { .. }
-        | Effect::BuildRoadModel { .. } => LaneId::Reports,
+        | Effect::BuildRoadModel { .. }
+        | Effect::CountSuggestionAgreement { .. } => LaneId::Reports,
         Effect::Quit => return None,
     })
 }
@@ -91,6 +92,7 @@ pub fn describe(effect: &Effect) -> &'static str {
         Effect::ExportSummary { .. } => "Writing the summary",
         Effect::CountReviewMatches { .. } => "Counting the matching calls",
         Effect::BuildRoadModel { .. } => "Learning the team's roads",
+        Effect::CountSuggestionAgreement { .. } => "Comparing suggestions with reviews",
         Effect::Quit => "Writing everything to disk",
     }
 }

@@ -74,3 +74,15 @@ pub fn line(hint: &RoadHint, width: usize, theme: &Theme) -> Line<'static> {
     };
     Line::from(Span::styled(words, style))
 }
+
+/// The dashboard's line: how often the suggestion recorded at wrap-up matched the lead.
+pub fn agreement_text(hint: &RoadHint) -> String {
+    match hint.agreement {
+        None => "  Road suggestion: counting…".to_string(),
+        Some((_, 0)) => "  Road suggestion: no reviewed call with a suggestion yet".to_string(),
+        Some((agreed, compared)) => format!(
+            "  Road suggestion: agreed with the lead on {:.0}% ({agreed} of {compared})",
+            agreed as f64 * 100.0 / compared as f64
+        ),
+    }
+}
