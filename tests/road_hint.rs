@@ -294,3 +294,16 @@ fn the_dashboard_says_how_often_the_suggestion_agreed_with_the_lead() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_long_note_is_read_again_when_typing_pauses_not_on_every_key() {
+    let (mut app, _) = trained();
+    app.find("Moira");
+    app.press("enter");
+    let long = "walked her through resetting the router step by step. ".repeat(100);
+    assert!(long.len() > fourroads::app::road_hint::QUICK_READ);
+    app.dispatch(fourroads::app::Action::Paste(long));
+    assert_eq!(app.state.road_hint.current, None, "not read while typing goes on");
+    app.autosave();
+    assert_eq!(app.state.road_hint.shown_road(), Some(Road::Teach));
+}

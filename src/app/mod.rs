@@ -219,9 +219,10 @@ fn lead_only(state: &mut State, what: &str) -> bool {
 
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
+    let paused = matches!(action, Action::AutosaveDue);
     let effects = route(state, action, now);
     // Whatever changed the notes (typing, a paste, a snippet), the suggestion follows.
-    road_hint::refresh(state);
+    road_hint::refresh(state, paused);
     effects
 }
 

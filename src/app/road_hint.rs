@@ -14,6 +14,11 @@ use super::{Effect, State};
 /// typing slow (a normal note is a few hundred bytes).
 pub const MAX_READ: usize = 16 * 1024;
 
+/// Notes up to this size are read again on every change (well under a millisecond, see
+/// BENCHMARKS.md); longer ones when typing pauses (the autosave moment), so a long note
+/// never slows a keystroke.
+pub const QUICK_READ: usize = 4 * 1024;
+
 /// The model and the suggestion for the call in progress.
 #[derive(Debug, Default)]
 pub struct RoadHint {
@@ -120,7 +125,7 @@ pub fn built(
     hint.read = None;
     hint.row_reads.clear();
     hint.detail = None;
-    refresh(state);
+    refresh(state, true);
     order_review_rows(state);
     if std::mem::take(&mut state.road_hint.rebuild) {
         return build(state);
@@ -129,8 +134,9 @@ pub fn built(
 }
 
 /// Recomputes the suggestion when the active call's notes changed since the last time
-/// (a cheap comparison per action; the model runs only on a change).
-pub fn refresh(state: &mut State) {
+/// (a cheap comparison per action; the model runs only on a change). `paused`: typing
+/// has stopped, so long notes are read too.
+pub fn refresh(state: &mut State, paused: bool) {
     let hint = &mut state.road_hint;
     let Some(active) = &state.call else {
         if hint.read.is_some() {
@@ -142,6 +148,10 @@ pub fn refresh(state: &mut State) {
     };
     let key = (active.call.id, active.revision());
     if hint.read == Some(key) {
+        return;
+    }
+    let same_call = hint.read.is_some_and(|(id, _)| id == key.0);
+    if same_call && !paused && active.notes.len() > QUICK_READ {
         return;
     }
     hint.read = Some(key);
