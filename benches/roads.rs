@@ -19,7 +19,9 @@ use fourroads::transfer::generate::{GenRequest, generate};
 use fourroads::transfer::roads::parse_labelled;
 
 fn labelled(name: &str) -> Vec<(String, Road)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     parse_labelled(name, &std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -45,7 +47,10 @@ fn predict() {
     let mut times = Vec::new();
     for (note, _) in &holdout {
         // Every prefix at a word boundary: the note as it grows while the agent types.
-        for (at, _) in note.match_indices(' ').chain(std::iter::once((note.len(), ""))) {
+        for (at, _) in note
+            .match_indices(' ')
+            .chain(std::iter::once((note.len(), "")))
+        {
             let text = &note[..at];
             let started = Instant::now();
             std::hint::black_box(model.suggest(text));

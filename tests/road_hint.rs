@@ -6,8 +6,8 @@ mod support;
 
 use jiff::SignedDuration;
 
-use fourroads::app::{Action, Effect};
 use fourroads::app::road_hint::HintLine;
+use fourroads::app::{Action, Effect};
 use fourroads::domain::call::Role;
 use fourroads::domain::{Call, CallReason, Customer, CustomerStatus, Road, StatusChange, new_id};
 use fourroads::store::{Actor, SledStore, Store};
@@ -90,7 +90,10 @@ fn the_agent_sees_an_explained_suggestion_that_never_sets_the_road() {
     for &(line, start, end) in &app.state.road_hint.marks {
         let word = &active.notes.line(line)[start..end];
         assert!(
-            suggestion.cues.iter().any(|c| c.words == word.to_lowercase()),
+            suggestion
+                .cues
+                .iter()
+                .any(|c| c.words == word.to_lowercase()),
             "{word} is a cue"
         );
     }
@@ -175,9 +178,15 @@ fn a_saved_review_rebuilds_the_model_and_an_erased_customer_no_longer_counts() {
         jiff::civil::date(2026, 11, 20),
     );
     query.reviewed_only = true;
-    let reviewed = lead.store.review_page(&query, None, 1).unwrap().rows[0].call.clone();
+    let reviewed = lead.store.review_page(&query, None, 1).unwrap().rows[0]
+        .call
+        .clone();
     lead.dispatch(Action::ReviewSaved(Box::new(reviewed)));
-    assert_eq!(builds(&lead), before_review + 1, "a review rebuilds the model");
+    assert_eq!(
+        builds(&lead),
+        before_review + 1,
+        "a review rebuilds the model"
+    );
     // Erase the customer whose calls taught the model: after a restart, none count.
     app.store.erase_customer(past.id).unwrap();
     let app = app.restart();
@@ -214,7 +223,11 @@ fn a_lead_brings_calls_whose_notes_disagree_with_the_road_first() {
     assert_ne!(first(&app), Some(call.id), "newest first before ordering");
     app.press("s");
     assert_eq!(first(&app), Some(call.id), "{}", app.message());
-    assert!(app.message().contains("read like another road"), "{}", app.message());
+    assert!(
+        app.message().contains("read like another road"),
+        "{}",
+        app.message()
+    );
     let screen = app.render(160, 50);
     assert!(screen.contains("reads 3 · walked"), "{screen}");
     assert!(screen.contains("notes disagreeing first"), "{screen}");
@@ -238,7 +251,11 @@ fn in_blind_review_a_hidden_road_is_never_compared() {
     call.road = Some(Road::GoAway);
     call.ended_at = Some(start + SignedDuration::from_mins(5));
     app.store
-        .wrap_up_call(&call, "walked him through the reset step by step", &Actor::agent("Sam", start))
+        .wrap_up_call(
+            &call,
+            "walked him through the reset step by step",
+            &Actor::agent("Sam", start),
+        )
         .unwrap();
     let mut app = app.restart_as("Lena Lead", Role::Lead);
     assert!(app.state.review.blind);
@@ -252,7 +269,10 @@ fn in_blind_review_a_hidden_road_is_never_compared() {
         .iter()
         .find(|r| r.call.id == call.id)
         .expect("listed");
-    assert_eq!(fourroads::app::road_hint::row_disagrees(&app.state, &row.call), None);
+    assert_eq!(
+        fourroads::app::road_hint::row_disagrees(&app.state, &row.call),
+        None
+    );
     assert!(!app.render(160, 50).contains("reads 3 ·"));
 }
 
@@ -278,7 +298,9 @@ fn the_dashboard_says_how_often_the_suggestion_agreed_with_the_lead() {
         jiff::civil::date(2026, 11, 20),
     );
     query.unreviewed_only = true;
-    let call = app.store.review_page(&query, None, 5).unwrap().rows[0].call.clone();
+    let call = app.store.review_page(&query, None, 5).unwrap().rows[0]
+        .call
+        .clone();
     assert_eq!(call.suggested_road, Some(Road::Care));
     let mut lead = Actor::agent("Lena Lead", fixed_now());
     lead.role = Role::Lead;
@@ -303,7 +325,10 @@ fn a_long_note_is_read_again_when_typing_pauses_not_on_every_key() {
     let long = "walked her through resetting the router step by step. ".repeat(100);
     assert!(long.len() > fourroads::app::road_hint::QUICK_READ);
     app.dispatch(fourroads::app::Action::Paste(long));
-    assert_eq!(app.state.road_hint.current, None, "not read while typing goes on");
+    assert_eq!(
+        app.state.road_hint.current, None,
+        "not read while typing goes on"
+    );
     app.autosave();
     assert_eq!(app.state.road_hint.shown_road(), Some(Road::Teach));
 }

@@ -44,10 +44,7 @@ fn assert_summary_line(line: &str, notes: usize, folds: usize) {
     let rest = line.strip_prefix("roads: accuracy ").expect(line);
     let (numbers, tail) = rest.split_once(" (").expect(line);
     assert_eq!(tail, format!("{notes} notes, {folds} folds)"), "{line}");
-    let parts: Vec<&str> = numbers
-        .split([',', ';'])
-        .map(str::trim)
-        .collect();
+    let parts: Vec<&str> = numbers.split([',', ';']).map(str::trim).collect();
     assert_eq!(parts.len(), 4, "{line}");
     assert!(parts[1].starts_with("macro-F1 "), "{line}");
     assert!(parts[2].starts_with("keyword baseline "), "{line}");
@@ -69,11 +66,21 @@ fn the_last_line_has_the_exact_form_and_the_report_is_deterministic() {
     assert_summary_line(last, 239, 5);
     assert!(out.ends_with(&format!("{last}\n")));
     assert_eq!(out.lines().filter(|l| l.starts_with("roads:")).count(), 1);
-    for needed in ["precision", "recall", "F1", "confusion", "Keyword baseline", "4 Go away"] {
+    for needed in [
+        "precision",
+        "recall",
+        "F1",
+        "confusion",
+        "Keyword baseline",
+        "4 Go away",
+    ] {
         assert!(out.contains(needed), "{needed} in {out}");
     }
     let second = evaluate(home.path(), &["--labelled", DEV]);
-    assert_eq!(first.stdout, second.stdout, "same notes, same seed, same report");
+    assert_eq!(
+        first.stdout, second.stdout,
+        "same notes, same seed, same report"
+    );
     let three = evaluate(home.path(), &["--labelled", DEV, "--folds", "3"]);
     assert_summary_line(text(&three.stdout).lines().last().unwrap(), 239, 3);
 }
@@ -96,7 +103,10 @@ fn quoted_notes_with_line_breaks_and_other_columns_are_read() {
         }
     }
     std::fs::write(&file, csv).unwrap();
-    let out = evaluate(home.path(), &["--labelled", file.to_str().unwrap(), "--folds", "3"]);
+    let out = evaluate(
+        home.path(),
+        &["--labelled", file.to_str().unwrap(), "--folds", "3"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_summary_line(text(&out.stdout).lines().last().unwrap(), 12, 3);
 }
@@ -111,8 +121,14 @@ fn bad_rows_are_reported_as_file_line_and_nothing_is_evaluated() {
     assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     let label = file.display().to_string();
-    assert!(err.contains(&format!("{label}:4: the road must be 1, 2, 3 or 4")), "{err}");
-    assert!(err.contains(&format!("{label}:5: the notes are empty")), "{err}");
+    assert!(
+        err.contains(&format!("{label}:4: the road must be 1, 2, 3 or 4")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{label}:5: the notes are empty")),
+        "{err}"
+    );
     let missing = home.path().join("missing.csv");
     std::fs::write(&missing, "text,label\nx,1\n").unwrap();
     let out = evaluate(home.path(), &["--labelled", missing.to_str().unwrap()]);
@@ -125,11 +141,17 @@ fn too_few_notes_of_a_road_for_the_folds_is_one_clear_line() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("few.csv");
     std::fs::write(&file, "notes,road\na,1\nb,1\nc,2\nd,2\ne,3\nf,3\ng,4\n").unwrap();
-    let out = evaluate(home.path(), &["--labelled", file.to_str().unwrap(), "--folds", "2"]);
+    let out = evaluate(
+        home.path(),
+        &["--labelled", file.to_str().unwrap(), "--folds", "2"],
+    );
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("road 4 Go away has 1 labelled note(s), fewer than the 2 folds"), "{err}");
+    assert!(
+        err.contains("road 4 Go away has 1 labelled note(s), fewer than the 2 folds"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -139,7 +161,17 @@ fn the_store_is_evaluated_on_its_confirmed_calls() {
     let store = store.to_str().unwrap();
     let generated = run(
         home.path(),
-        &["--store", store, "gen", "--customers", "40", "--calls", "400", "--seed", "3"],
+        &[
+            "--store",
+            store,
+            "gen",
+            "--customers",
+            "40",
+            "--calls",
+            "400",
+            "--seed",
+            "3",
+        ],
     );
     assert!(generated.status.success(), "{}", text(&generated.stderr));
     let out = evaluate(home.path(), &[]);
@@ -151,7 +183,10 @@ fn the_store_is_evaluated_on_its_confirmed_calls() {
         .and_then(|(_, t)| t.split_once(' '))
         .and_then(|(n, _)| n.parse().ok())
         .expect(last);
-    assert!(notes > 20 && notes < 400, "only reviewed calls count: {last}");
+    assert!(
+        notes > 20 && notes < 400,
+        "only reviewed calls count: {last}"
+    );
     assert_summary_line(last, notes, 5);
 }
 

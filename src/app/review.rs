@@ -268,7 +268,9 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.review.filters.road = state.review.filters.road.next();
             reload_calls(state)
         }
-        Command::NotesDisagreeFirst if lead_only(state, "order calls by what their notes read like") => {
+        Command::NotesDisagreeFirst
+            if lead_only(state, "order calls by what their notes read like") =>
+        {
             super::road_hint::toggle_disagree_first(state)
         }
         Command::NotesDisagreeFirst => Vec::new(),
@@ -496,10 +498,7 @@ pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
             if lead {
                 commands.push(Command::NotesDisagreeFirst);
             }
-            commands.extend([
-                Command::ToggleCases,
-                Command::Export,
-            ]);
+            commands.extend([Command::ToggleCases, Command::Export]);
         }
         ReviewTab::Cases => {
             // Alt-1…Alt-4 set the active call's road from the case list.

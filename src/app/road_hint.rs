@@ -183,7 +183,9 @@ fn editor_marks(text: &str, suggestion: &Suggestion) -> Vec<(usize, usize, usize
     let mut marks = Vec::new();
     for cue in &suggestion.cues {
         for span in &cue.spans {
-            let line = starts.partition_point(|s| *s <= span.start).saturating_sub(1);
+            let line = starts
+                .partition_point(|s| *s <= span.start)
+                .saturating_sub(1);
             let base = starts[line];
             // A word pair never crosses a line break (a line ends a clause).
             marks.push((line, span.start - base, span.end - base));

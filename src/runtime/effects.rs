@@ -337,7 +337,10 @@ pub fn build_road_model(
     if !still_needed(per_road).is_empty() {
         return Ok((None, per_road));
     }
-    Ok((Some(RoadModel::train_keys(Method::default(), &docs)), per_road))
+    Ok((
+        Some(RoadModel::train_keys(Method::default(), &docs)),
+        per_road,
+    ))
 }
 
 /// Of the reviewed calls of `from`..=`to` that recorded a suggestion at wrap-up, how many

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use crate::domain::Road;
 use crate::domain::roads::Method;
-use crate::domain::roads::evaluate::{Evaluation, EvaluateError, cross_validate, report, summary_line};
+use crate::domain::roads::evaluate::{
+    EvaluateError, Evaluation, cross_validate, report, summary_line,
+};
 use crate::domain::text::sanitize_line;
 use crate::store::{Store, StoreError};
 
@@ -62,7 +64,10 @@ pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<Vec<(String, Road)>, 
             }
         }
         let line = record.position().map_or(line, |p| p.line());
-        if record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+        if record
+            .iter()
+            .all(|field| field.iter().all(u8::is_ascii_whitespace))
+        {
             continue;
         }
         match check_row(&record, notes_at, road_at) {
@@ -77,7 +82,11 @@ pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<Vec<(String, Road)>, 
     }
 }
 
-fn check_row(record: &csv::ByteRecord, notes_at: usize, road_at: usize) -> Result<(String, Road), String> {
+fn check_row(
+    record: &csv::ByteRecord,
+    notes_at: usize,
+    road_at: usize,
+) -> Result<(String, Road), String> {
     let text = |at: usize, name: &str| {
         std::str::from_utf8(record.get(at).unwrap_or_default())
             .map_err(|_| format!("the {name} field is not valid UTF-8"))
@@ -127,7 +136,10 @@ pub fn evaluate_report(
         &evaluation.model,
     ));
     out.push('\n');
-    out.push_str(&report("Keyword baseline (fixed word lists)", &evaluation.keywords));
+    out.push_str(&report(
+        "Keyword baseline (fixed word lists)",
+        &evaluation.keywords,
+    ));
     out.push('\n');
     out.push_str(&summary_line(&evaluation));
     out.push('\n');
@@ -140,7 +152,8 @@ mod tests {
 
     #[test]
     fn quoted_notes_with_line_breaks_and_extra_columns_are_read() {
-        let csv = "id,Notes,road,agent\r\n1,\"two\r\nlines, \"\"quoted\"\"\",2,x\r\n2,plain,4,y\r\n";
+        let csv =
+            "id,Notes,road,agent\r\n1,\"two\r\nlines, \"\"quoted\"\"\",2,x\r\n2,plain,4,y\r\n";
         let notes = parse_labelled("f.csv", csv.as_bytes()).unwrap();
         assert_eq!(
             notes,
@@ -165,7 +178,8 @@ mod tests {
         );
         let missing = parse_labelled("f.csv", b"text,road\nx,1\n").unwrap_err();
         assert!(missing[0].starts_with("f.csv:1: "), "{missing:?}");
-        let open = parse_labelled("f.csv", b"notes,road\nok,1\n\"never closed,2\nx,3\n").unwrap_err();
+        let open =
+            parse_labelled("f.csv", b"notes,road\nok,1\n\"never closed,2\nx,3\n").unwrap_err();
         assert!(open[0].starts_with("f.csv:3: a quote"), "{open:?}");
     }
 }

@@ -71,12 +71,20 @@ pub enum EvaluateError {
     #[error(
         "road {road} has {have} labelled note(s), fewer than the {folds} folds; label more notes of that road or use fewer --folds"
     )]
-    TooFewNotes { road: Road, have: usize, folds: usize },
+    TooFewNotes {
+        road: Road,
+        have: usize,
+        folds: usize,
+    },
 }
 
 /// The fold of each note: per road, the notes in a seeded order dealt round the folds,
 /// so every fold holds each road in proportion.
-pub fn stratified_folds(roads: &[Road], folds: usize, seed: u64) -> Result<Vec<usize>, EvaluateError> {
+pub fn stratified_folds(
+    roads: &[Road],
+    folds: usize,
+    seed: u64,
+) -> Result<Vec<usize>, EvaluateError> {
     if folds < 2 {
         return Err(EvaluateError::TooFewFolds(folds));
     }
@@ -216,7 +224,9 @@ mod tests {
         assert_eq!(a, stratified_folds(&roads, 5, FOLD_SEED).unwrap());
         for fold in 0..5 {
             for road in Road::ALL {
-                let n = (0..40).filter(|i| a[*i] == fold && roads[*i] == road).count();
+                let n = (0..40)
+                    .filter(|i| a[*i] == fold && roads[*i] == road)
+                    .count();
                 assert_eq!(n, 2, "fold {fold} road {road}");
             }
         }
@@ -224,12 +234,25 @@ mod tests {
 
     #[test]
     fn too_few_notes_of_a_road_is_an_error() {
-        let roads = [Road::Learn, Road::Care, Road::Teach, Road::GoAway, Road::Care];
+        let roads = [
+            Road::Learn,
+            Road::Care,
+            Road::Teach,
+            Road::GoAway,
+            Road::Care,
+        ];
         assert!(matches!(
             stratified_folds(&roads, 2, 1),
-            Err(EvaluateError::TooFewNotes { road: Road::Learn, have: 1, folds: 2 })
+            Err(EvaluateError::TooFewNotes {
+                road: Road::Learn,
+                have: 1,
+                folds: 2
+            })
         ));
-        assert_eq!(stratified_folds(&roads, 1, 1), Err(EvaluateError::TooFewFolds(1)));
+        assert_eq!(
+            stratified_folds(&roads, 1, 1),
+            Err(EvaluateError::TooFewFolds(1))
+        );
     }
 
     #[test]

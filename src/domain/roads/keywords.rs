@@ -11,19 +11,53 @@ use crate::domain::Road;
 pub const KEYWORDS: [(Road, &[&str]); ROADS] = [
     (
         Road::Learn,
-        &["suggest", "suggestion", "idea", "feedback", "feature", "improve", "product", "bug"],
+        &[
+            "suggest",
+            "suggestion",
+            "idea",
+            "feedback",
+            "feature",
+            "improve",
+            "product",
+            "bug",
+        ],
     ),
     (
         Road::Care,
-        &["sorry", "apologise", "refund", "waived", "credit", "goodwill", "compensation"],
+        &[
+            "sorry",
+            "apologise",
+            "refund",
+            "waived",
+            "credit",
+            "goodwill",
+            "compensation",
+        ],
     ),
     (
         Road::Teach,
-        &["explained", "showed", "walked", "guided", "taught", "how", "steps", "tutorial"],
+        &[
+            "explained",
+            "showed",
+            "walked",
+            "guided",
+            "taught",
+            "how",
+            "steps",
+            "tutorial",
+        ],
     ),
     (
         Road::GoAway,
-        &["hold", "transferred", "policy", "unable", "declined", "redirected", "referred"],
+        &[
+            "hold",
+            "transferred",
+            "policy",
+            "unable",
+            "declined",
+            "redirected",
+            "referred",
+        ],
     ),
 ];
 
@@ -56,8 +90,14 @@ mod tests {
 
     #[test]
     fn the_baseline_counts_obvious_words() {
-        assert_eq!(keyword_road("Apologised, refund issued", Road::Teach), Road::Care);
-        assert_eq!(keyword_road("put on hold, transfered", Road::Care), Road::GoAway);
+        assert_eq!(
+            keyword_road("Apologised, refund issued", Road::Teach),
+            Road::Care
+        );
+        assert_eq!(
+            keyword_road("put on hold, transfered", Road::Care),
+            Road::GoAway
+        );
         assert_eq!(keyword_road("nothing here", Road::Teach), Road::Teach);
     }
 }

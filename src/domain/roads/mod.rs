@@ -146,7 +146,9 @@ impl RoadModel {
         let fitted = match method {
             Method::Bayes => Fitted::Bayes { complement: false },
             Method::ComplementBayes => Fitted::Bayes { complement: true },
-            Method::Logistic => Fitted::Linear(Linear::train(docs, epochs_for(docs.len(), Fit::logistic()))),
+            Method::Logistic => {
+                Fitted::Linear(Linear::train(docs, epochs_for(docs.len(), Fit::logistic())))
+            }
             Method::Svm => Fitted::Linear(Linear::train(docs, epochs_for(docs.len(), Fit::svm()))),
         };
         RoadModel {
@@ -182,45 +184,49 @@ impl RoadModel {
         keys.sort_unstable();
         keys.dedup();
         // Per known feature: its position in `keys` and its per-road contribution.
-        let (scores, contributions): ([f64; ROADS], Vec<(usize, [f64; ROADS])>) =
-            match &self.fitted {
-                Fitted::Bayes { complement } => {
-                    let weights = self.counts.weights(&keys, *complement);
-                    let mut scores = if *complement {
-                        [0.0; ROADS]
-                    } else {
-                        self.counts.log_prior()
-                    };
-                    for (_, w) in &weights {
-                        for r in 0..ROADS {
-                            scores[r] += w[r];
-                        }
+        let (scores, contributions): ([f64; ROADS], Vec<(usize, [f64; ROADS])>) = match &self.fitted
+        {
+            Fitted::Bayes { complement } => {
+                let weights = self.counts.weights(&keys, *complement);
+                let mut scores = if *complement {
+                    [0.0; ROADS]
+                } else {
+                    self.counts.log_prior()
+                };
+                for (_, w) in &weights {
+                    for r in 0..ROADS {
+                        scores[r] += w[r];
                     }
-                    (scores, weights)
                 }
-                Fitted::Linear(linear) => {
-                    let vector = linear.vector(&keys);
-                    let scores = linear.scores(&vector);
-                    let contributions = vector
-                        .iter()
-                        .map(|(i, at, x)| {
-                            let w = linear.weight(*at);
-                            let mut c = [0.0; ROADS];
-                            for r in 0..ROADS {
-                                c[r] = f64::from(w[r] * x);
-                            }
-                            (*i, c)
-                        })
-                        .collect();
-                    (scores, contributions)
-                }
-            };
+                (scores, weights)
+            }
+            Fitted::Linear(linear) => {
+                let vector = linear.vector(&keys);
+                let scores = linear.scores(&vector);
+                let contributions = vector
+                    .iter()
+                    .map(|(i, at, x)| {
+                        let w = linear.weight(*at);
+                        let mut c = [0.0; ROADS];
+                        for r in 0..ROADS {
+                            c[r] = f64::from(w[r] * x);
+                        }
+                        (*i, c)
+                    })
+                    .collect();
+                (scores, contributions)
+            }
+        };
         if contributions.is_empty() {
             return None;
         }
         let probabilities = softmax(scores);
         let best = (0..ROADS)
-            .max_by(|a, b| probabilities[*a].total_cmp(&probabilities[*b]).then(b.cmp(a)))
+            .max_by(|a, b| {
+                probabilities[*a]
+                    .total_cmp(&probabilities[*b])
+                    .then(b.cmp(a))
+            })
             .unwrap_or(0);
         let cues = cues_for(text, &found, &keys, &contributions, best);
         Some(Suggestion {
@@ -268,9 +274,8 @@ pub fn still_needed(per_road: [u32; ROADS]) -> Vec<(Road, u32)> {
 /// Words never shown as a cue on their own (a pair holding one may be).
 const LITTLE_WORDS: [&str; 40] = [
     "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "by",
-    "from", "up", "it", "is", "was", "be", "will", "would", "can", "could", "he", "she",
-    "they", "them", "him", "her", "his", "i", "we", "us", "our", "you", "that", "this",
-    "as", "so",
+    "from", "up", "it", "is", "was", "be", "will", "would", "can", "could", "he", "she", "they",
+    "them", "him", "her", "his", "i", "we", "us", "our", "you", "that", "this", "as", "so",
 ];
 
 /// The features that pushed most towards road `best` over the mean of the others,
@@ -285,8 +290,8 @@ fn cues_for(
     let mut ranked: Vec<(usize, f64)> = contributions
         .iter()
         .map(|(i, c)| {
-            let others = (0..ROADS).filter(|r| *r != best).map(|r| c[r]).sum::<f64>()
-                / (ROADS - 1) as f64;
+            let others =
+                (0..ROADS).filter(|r| *r != best).map(|r| c[r]).sum::<f64>() / (ROADS - 1) as f64;
             (*i, c[best] - others)
         })
         .filter(|(_, lift)| *lift > 0.0)
@@ -338,7 +343,10 @@ mod tests {
 
     fn toy() -> Vec<(&'static str, Road)> {
         vec![
-            ("customer suggested a new feature, passed to product", Road::Learn),
+            (
+                "customer suggested a new feature, passed to product",
+                Road::Learn,
+            ),
             ("logged her idea for the product team", Road::Learn),
             ("apologised and waived the fee", Road::Care),
             ("so sorry, waived the charge, will follow up", Road::Care),

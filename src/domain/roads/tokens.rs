@@ -59,7 +59,10 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn ends_clause(c: char) -> bool {
-    matches!(c, '.' | ';' | '!' | '?' | '\n' | ':' | '(' | ')' | '>' | '"' | '-' | '–' | '—' | '|')
+    matches!(
+        c,
+        '.' | ';' | '!' | '?' | '\n' | ':' | '(' | ')' | '>' | '"' | '-' | '–' | '—' | '|'
+    )
 }
 
 /// Shorthand and frequent misspellings written out, so "cust" and "customer" are one word.
@@ -92,8 +95,8 @@ fn expand(word: &str) -> &str {
         "teh" => "the",
         "wiht" => "with",
         "recieved" => "received",
-        "apologized" | "apologised" | "apologise" | "apologize" | "apologising"
-        | "apologizing" | "apologies" | "apology" | "apologisd" | "appologised" => "apologise",
+        "apologized" | "apologised" | "apologise" | "apologize" | "apologising" | "apologizing"
+        | "apologies" | "apology" | "apologisd" | "appologised" => "apologise",
         "sorry" | "soz" => "sorry",
         "transfered" | "transferd" | "xfer" | "xferred" | "xfered" => "transferred",
         _ => word,
@@ -274,13 +277,18 @@ mod tests {
     fn shorthand_tags_and_punctuation_are_normalised() {
         assert_eq!(
             terms("Cust's PW reset, cb tmrw #billing!"),
-            ["customer", "password", "reset", "callback", "tomorrow", "bill"]
+            [
+                "customer", "password", "reset", "callback", "tomorrow", "bill"
+            ]
         );
     }
 
     #[test]
     fn negations_join_the_next_word() {
-        assert_eq!(terms("can't help, no refund"), ["not", "not_help", "not", "not_refund"]);
+        assert_eq!(
+            terms("can't help, no refund"),
+            ["not", "not_help", "not", "not_refund"]
+        );
         // A negation does not reach past the end of its clause.
         assert_eq!(terms("not. help"), ["not", "help"]);
     }
@@ -302,7 +310,10 @@ mod tests {
         let text = "Waived fee. Follow up";
         let features = features(text);
         let spans: Vec<&str> = features.iter().map(|f| &text[f.span.clone()]).collect();
-        assert_eq!(spans, ["Waived", "fee", "Waived fee", "Follow", "up", "Follow up"]);
+        assert_eq!(
+            spans,
+            ["Waived", "fee", "Waived fee", "Follow", "up", "Follow up"]
+        );
     }
 
     #[test]
