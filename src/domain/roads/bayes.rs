@@ -96,11 +96,9 @@ impl BayesCounts {
     /// for uneven classes, does not).
     pub fn log_prior(&self) -> [f64; ROADS] {
         let total: u32 = self.docs.iter().sum();
-        let mut out = [0.0; ROADS];
-        for r in 0..ROADS {
-            out[r] = ((f64::from(self.docs[r]) + 1.0) / (f64::from(total) + ROADS as f64)).ln();
-        }
-        out
+        std::array::from_fn(|r| {
+            ((f64::from(self.docs[r]) + 1.0) / (f64::from(total) + ROADS as f64)).ln()
+        })
     }
 
     /// Bytes the counts take, roughly (hash-map entries and their overhead).

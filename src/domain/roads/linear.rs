@@ -79,10 +79,7 @@ impl Linear {
 
     /// Raw scores per road for a vector.
     pub fn scores(&self, vector: &[(usize, u32, f32)]) -> [f64; ROADS] {
-        let mut out = [0.0; ROADS];
-        for r in 0..ROADS {
-            out[r] = f64::from(self.bias[r]);
-        }
+        let mut out: [f64; ROADS] = self.bias.map(f64::from);
         for (_, at, value) in vector {
             let w = &self.weights[*at as usize];
             for r in 0..ROADS {
@@ -173,10 +170,7 @@ fn fit_logistic(model: &mut Linear, data: &[(Sparse, usize)], fit: Fit) {
             let (x, y) = &data[i];
             let eta = eta0 / (1.0 + eta0 * fit.lambda * t as f64);
             t += 1;
-            let mut z = [0.0f64; ROADS];
-            for r in 0..ROADS {
-                z[r] = f64::from(model.bias[r]);
-            }
+            let mut z: [f64; ROADS] = model.bias.map(f64::from);
             for (at, value) in x {
                 let w = &model.weights[*at as usize];
                 for r in 0..ROADS {
@@ -185,8 +179,8 @@ fn fit_logistic(model: &mut Linear, data: &[(Sparse, usize)], fit: Fit) {
             }
             let p = softmax(z);
             scale *= 1.0 - eta * fit.lambda;
-            for r in 0..ROADS {
-                let g = balance[*y] * (p[r] - if r == *y { 1.0 } else { 0.0 });
+            for (r, p_r) in p.iter().enumerate() {
+                let g = balance[*y] * (p_r - if r == *y { 1.0 } else { 0.0 });
                 model.bias[r] -= (eta * g * 0.1) as f32;
                 for (at, value) in x {
                     model.weights[*at as usize][r] -= (eta * g * f64::from(*value) / scale) as f32;
