@@ -303,8 +303,13 @@ fn roads_evaluate(
             let bytes = std::fs::read(file).map_err(|e| {
                 format!("cannot read {label}: {}", fourroads::store::describe_io(&e))
             })?;
-            match roads::parse_labelled(&label, &bytes) {
-                Ok(notes) => notes,
+            match roads::parse_labelled_file(&label, &bytes) {
+                Ok((notes, warnings)) => {
+                    for line in import::report(&warnings) {
+                        eprintln!("fourroads: warning: {}", sanitize_line(&line));
+                    }
+                    notes
+                }
                 Err(problems) => {
                     for line in import::report(&problems) {
                         eprintln!("{}", sanitize_line(&line));

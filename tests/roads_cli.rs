@@ -115,7 +115,11 @@ fn quoted_notes_with_line_breaks_and_other_columns_are_read() {
 fn bad_rows_are_reported_as_file_line_and_nothing_is_evaluated() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("bad.csv");
-    std::fs::write(&file, "notes,road\n\"two\nlines\",1\nfine,7\n,2\n").unwrap();
+    std::fs::write(
+        &file,
+        "notes,road\n\"two\nlines\",1\nfine,7\nok,2\nbad,two\n",
+    )
+    .unwrap();
     let out = evaluate(home.path(), &["--labelled", file.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
@@ -126,7 +130,9 @@ fn bad_rows_are_reported_as_file_line_and_nothing_is_evaluated() {
         "{err}"
     );
     assert!(
-        err.contains(&format!("{label}:5: the notes are empty")),
+        err.contains(&format!(
+            "{label}:6: the road must be 1, 2, 3 or 4 (it is \"two\")"
+        )),
         "{err}"
     );
     let missing = home.path().join("missing.csv");

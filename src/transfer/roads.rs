@@ -14,10 +14,22 @@ use crate::store::{Store, StoreError};
 
 use super::import::unclosed_quote;
 
+/// Labelled notes, as `parse_labelled_file` reads them.
+pub type LabelledNotes = Vec<(String, Road)>;
+
+/// As `parse_labelled_file`, without the warnings.
+pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<LabelledNotes, Vec<String>> {
+    parse_labelled_file(label, bytes).map(|(notes, _)| notes)
+}
+
 /// Reads labelled notes from CSV bytes: a header row naming at least `notes` and `road`
 /// (any order, any case; other columns ignored), then one note per row with its road 1–4.
-/// Every problem is reported as `FILE:LINE: reason`; any problem means no notes.
-pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<Vec<(String, Road)>, Vec<String>> {
+/// Every problem is reported as `FILE:LINE: reason`; any problem means no notes. A row
+/// whose notes are empty is left out with a warning (there is nothing to read in it).
+pub fn parse_labelled_file(
+    label: &str,
+    bytes: &[u8],
+) -> Result<(LabelledNotes, Vec<String>), Vec<String>> {
     let label = &*sanitize_line(label);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(line) = unclosed_quote(bytes) {
@@ -51,6 +63,7 @@ pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<Vec<(String, Road)>, 
     };
     let mut notes = Vec::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         let line = reader.position().line() + 1;
@@ -71,37 +84,41 @@ pub fn parse_labelled(label: &str, bytes: &[u8]) -> Result<Vec<(String, Road)>, 
             continue;
         }
         match check_row(&record, notes_at, road_at) {
-            Ok(note) => notes.push(note),
+            Ok(Some(note)) => notes.push(note),
+            Ok(None) => warnings.push(format!(
+                "{label}:{line}: the notes are empty; this row is left out"
+            )),
             Err(reason) => problems.push(format!("{label}:{line}: {}", sanitize_line(&reason))),
         }
     }
     if problems.is_empty() {
-        Ok(notes)
+        Ok((notes, warnings))
     } else {
         Err(problems)
     }
 }
 
+/// One row: its note and road, `None` when the notes are empty, or why it is wrong.
 fn check_row(
     record: &csv::ByteRecord,
     notes_at: usize,
     road_at: usize,
-) -> Result<(String, Road), String> {
+) -> Result<Option<(String, Road)>, String> {
     let text = |at: usize, name: &str| {
         std::str::from_utf8(record.get(at).unwrap_or_default())
             .map_err(|_| format!("the {name} field is not valid UTF-8"))
     };
     let notes = text(notes_at, "notes")?;
     let road_text = text(road_at, "road")?.trim();
-    if notes.trim().is_empty() {
-        return Err("the notes are empty".to_string());
-    }
     let road = road_text
         .parse::<u8>()
         .ok()
         .and_then(Road::from_number)
         .ok_or_else(|| format!("the road must be 1, 2, 3 or 4 (it is \"{road_text}\")"))?;
-    Ok((notes.to_string(), road))
+    if notes.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((notes.to_string(), road)))
 }
 
 /// The store's confirmed calls: every finished call a lead reviewed, with the lead's road.
@@ -172,9 +189,15 @@ mod tests {
             problems,
             [
                 "f.csv:4: the road must be 1, 2, 3 or 4 (it is \"5\")",
-                "f.csv:5: the notes are empty",
                 "f.csv:6: the road must be 1, 2, 3 or 4 (it is \"x\")",
             ]
+        );
+        let (notes, warnings) =
+            parse_labelled_file("f.csv", b"notes,road\nok,1\n\" \",2\n").unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            warnings,
+            ["f.csv:3: the notes are empty; this row is left out"]
         );
         let missing = parse_labelled("f.csv", b"text,road\nx,1\n").unwrap_err();
         assert!(missing[0].starts_with("f.csv:1: "), "{missing:?}");
