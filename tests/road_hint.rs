@@ -332,3 +332,33 @@ fn a_long_note_is_read_again_when_typing_pauses_not_on_every_key() {
     app.autosave();
     assert_eq!(app.state.road_hint.shown_road(), Some(Road::Teach));
 }
+
+#[test]
+fn until_the_first_build_answers_it_says_it_is_learning() {
+    use fourroads::app::{State, road_hint};
+    let mut state = State::new(
+        "Priya Shah",
+        Role::Agent,
+        "/tmp/store",
+        fourroads::domain::Clock::fixed(fixed_now()),
+    );
+    assert_eq!(state.road_hint.line(), HintLine::Learning);
+    let effects = road_hint::build(&mut state);
+    let [Effect::BuildRoadModel { generation }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    // A second request while the first runs waits for it.
+    assert!(road_hint::build(&mut state).is_empty());
+    // An answer for another generation is dropped.
+    road_hint::built(&mut state, None, [5, 5, 5, 5], generation + 1);
+    assert_eq!(state.road_hint.line(), HintLine::Learning);
+    let again = road_hint::built(&mut state, None, [25, 3, 20, 0], *generation);
+    assert_eq!(
+        state.road_hint.line(),
+        HintLine::NeedsMore(vec![(Road::Care, 17), (Road::GoAway, 20)])
+    );
+    assert!(
+        matches!(again.as_slice(), [Effect::BuildRoadModel { .. }]),
+        "the request made meanwhile runs now"
+    );
+}

@@ -29,6 +29,8 @@ pub struct RoadHint {
     building: bool,
     /// A review was saved while a build ran: build again when it is done.
     rebuild: bool,
+    /// Whether a build has answered yet (before, the counts per road are unknown).
+    built_once: bool,
     generation: u64,
     /// The call and notes revision `current` was computed for.
     read: Option<(Id, u64)>,
@@ -62,10 +64,10 @@ pub enum HintLine {
 impl RoadHint {
     /// The one line the road pane shows.
     pub fn line(&self) -> HintLine {
-        let needed = still_needed(self.per_road);
-        if self.model.is_none() && self.building && needed.is_empty() {
+        if !self.built_once {
             return HintLine::Learning;
         }
+        let needed = still_needed(self.per_road);
         if !needed.is_empty() || self.model.is_none() {
             return HintLine::NeedsMore(if needed.is_empty() {
                 Road::ALL.iter().map(|r| (*r, MIN_PER_ROAD)).collect()
@@ -120,6 +122,7 @@ pub fn built(
         return Vec::new();
     }
     hint.building = false;
+    hint.built_once = true;
     hint.per_road = per_road;
     hint.model = model.map(|m| *m);
     hint.read = None;
