@@ -362,3 +362,68 @@ fn until_the_first_build_answers_it_says_it_is_learning() {
         "the request made meanwhile runs now"
     );
 }
+
+#[test]
+fn cue_words_are_underlined_in_the_notes_and_nothing_else_is() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Modifier;
+    let (mut app, _) = trained();
+    app.find("Moira");
+    app.press("enter");
+    app.type_text("so sorry, waived the fee");
+    app.render(120, 40);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let theme = fourroads::ui::Theme::new(true);
+    terminal
+        .draw(|frame| fourroads::ui::render(frame, &app.state, &theme, &app.keymap))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    // The notes' first row: find it by its text, then read which cells are underlined.
+    let row = (0..40)
+        .find(|y| {
+            let line: String = (0..120)
+                .map(|x| buffer[(x, *y)].symbol().to_string())
+                .collect();
+            line.contains("so sorry, waived the fee")
+        })
+        .expect("the notes are drawn");
+    let line: String = (0..120)
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect();
+    let at = line.find("so sorry").unwrap();
+    let start = line[..at].chars().count() as u16;
+    let underlined: String = (start..120u16)
+        .map(|x| {
+            let cell = &buffer[(x, row)];
+            if cell.modifier.contains(Modifier::UNDERLINED) {
+                cell.symbol().to_string()
+            } else {
+                " ".to_string()
+            }
+        })
+        .collect();
+    let cues: Vec<&str> = underlined.split_whitespace().collect();
+    assert!(!cues.is_empty(), "some cue is marked: {line}");
+    for cue in &cues {
+        let cue = cue.trim_matches(',');
+        assert!(
+            ["so", "sorry", "waived", "the", "fee"].contains(&cue),
+            "{cue} is a word of the notes"
+        );
+    }
+    let HintLine::Reads(suggestion) = app.state.road_hint.line() else {
+        panic!("a suggestion");
+    };
+    for cue in &cues {
+        let cue = cue.trim_matches(',');
+        assert!(
+            suggestion
+                .cues
+                .iter()
+                .any(|c| c.words.split(' ').any(|w| w == cue)),
+            "{cue} is one of the cues {:?}",
+            suggestion.cues
+        );
+    }
+}
