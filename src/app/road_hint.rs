@@ -293,8 +293,15 @@ pub fn review_page_loaded(state: &mut State) -> Vec<Effect> {
         .iter()
         .filter(|row| row_disagrees(state, &row.call).is_some())
         .count();
+    // A blind lead's unreviewed calls have no road to compare with: say so, or a 0 would
+    // read as "the notes all agree".
+    let blind = if state.review.blind {
+        " (blind review: calls you have not reviewed are not compared)"
+    } else {
+        ""
+    };
     state.info(format!(
-        "{disagreeing} of the {loaded} newest calls have notes that read like another road; they come first."
+        "{disagreeing} of the {loaded} newest calls have notes that read like another road; they come first{blind}."
     ));
     let mut effects = super::review::detail_for_selection(state);
     if loaded < DISAGREE_SCOPE && !state.review.calls.loading {
