@@ -110,15 +110,21 @@ fn check_row(
     };
     let notes = text(notes_at, "notes")?;
     let road_text = text(road_at, "road")?.trim();
-    let road = road_text
-        .parse::<u8>()
-        .ok()
-        .and_then(Road::from_number)
+    let road = road_of(road_text)
         .ok_or_else(|| format!("the road must be 1, 2, 3 or 4 (it is \"{road_text}\")"))?;
     if notes.trim().is_empty() {
         return Ok(None);
     }
     Ok(Some((notes.to_string(), road)))
+}
+
+/// A road as a file gives it: its number, or its number and name as the app shows it
+/// (`2 Care`, any case).
+fn road_of(text: &str) -> Option<Road> {
+    let (number, name) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let road = Road::from_number(number.parse().ok()?)?;
+    let name = name.trim();
+    (name.is_empty() || name.eq_ignore_ascii_case(road.name())).then_some(road)
 }
 
 /// The store's confirmed calls: every finished call a lead reviewed, with the lead's road.
@@ -169,8 +175,7 @@ mod tests {
 
     #[test]
     fn quoted_notes_with_line_breaks_and_extra_columns_are_read() {
-        let csv =
-            "id,Notes,road,agent\r\n1,\"two\r\nlines, \"\"quoted\"\"\",2,x\r\n2,plain,4,y\r\n";
+        let csv = "id,Notes,road,agent\r\n1,\"two\r\nlines, \"\"quoted\"\"\",2,x\r\n2,plain,4 go away,y\r\n";
         let notes = parse_labelled("f.csv", csv.as_bytes()).unwrap();
         assert_eq!(
             notes,
@@ -183,13 +188,14 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_with_their_line() {
-        let csv = "notes,road\n\"a\nb\",1\nok,5\n,2\nfine,x\n";
+        let csv = "notes,road\n\"a\nb\",1\nok,5\n,2\nfine,x\nbad,2 Teach\n";
         let problems = parse_labelled("f.csv", csv.as_bytes()).unwrap_err();
         assert_eq!(
             problems,
             [
                 "f.csv:4: the road must be 1, 2, 3 or 4 (it is \"5\")",
                 "f.csv:6: the road must be 1, 2, 3 or 4 (it is \"x\")",
+                "f.csv:7: the road must be 1, 2, 3 or 4 (it is \"2 Teach\")",
             ]
         );
         let (notes, warnings) =
