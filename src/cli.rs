@@ -89,11 +89,54 @@ pub enum CliCommand {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// The road suggestion: how well it reads the team's notes
+    Roads {
+        #[command(subcommand)]
+        what: RoadsWhat,
+    },
     /// The team hub: one PostgreSQL database every workstation syncs through
     Team {
         #[command(subcommand)]
         what: TeamWhat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoadsWhat {
+    /// Stratified K-fold cross-validation of the road suggestion and of a keyword
+    /// baseline, on the store's confirmed calls (the lead's road) or on a labelled CSV
+    Evaluate {
+        /// A CSV file with a header row and at least the columns notes and road (1-4)
+        #[arg(long, value_name = "FILE.csv")]
+        labelled: Option<PathBuf>,
+        /// How many folds
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// The classifier to measure (default: the one the app uses)
+        #[arg(long, value_enum)]
+        method: Option<MethodArg>,
+    },
+}
+
+/// The classifiers `roads evaluate` can compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    Bayes,
+    ComplementBayes,
+    Logistic,
+    Svm,
+}
+
+impl From<MethodArg> for crate::domain::roads::Method {
+    fn from(arg: MethodArg) -> Self {
+        use crate::domain::roads::Method;
+        match arg {
+            MethodArg::Bayes => Method::Bayes,
+            MethodArg::ComplementBayes => Method::ComplementBayes,
+            MethodArg::Logistic => Method::Logistic,
+            MethodArg::Svm => Method::Svm,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,9 @@ use clap::Parser;
 use directories::ProjectDirs;
 
 use fourroads::app::State;
-use fourroads::cli::{Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoleArg, TeamWhat};
+use fourroads::cli::{
+    Cli, CliCommand, EraseWhat, ExportWhat, ImportWhat, RoadsWhat, RoleArg, TeamWhat,
+};
 use fourroads::config::Config;
 use fourroads::domain::Clock;
 use fourroads::domain::call::Role;
@@ -117,6 +119,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Team {
             what: TeamWhat::Init { url },
         }) => team_init(&url),
+        Some(CliCommand::Roads {
+            what:
+                RoadsWhat::Evaluate {
+                    labelled,
+                    folds,
+                    method,
+                },
+        }) => roads_evaluate(labelled.as_deref(), folds, method, &store_path),
         Some(CliCommand::Gen {
             customers,
             calls,
@@ -278,6 +288,55 @@ fn start_logging(
 
 /// `fourroads import customers FILE`: check every row, then write, with progress on a
 /// terminal's stderr.
+/// `roads evaluate`: cross-validates the road suggestion on a labelled CSV or on the
+/// store's confirmed calls and prints the report, ending with the one summary line.
+fn roads_evaluate(
+    labelled: Option<&std::path::Path>,
+    folds: usize,
+    method: Option<fourroads::cli::MethodArg>,
+    store_path: &std::path::Path,
+) -> Result<(), Failure> {
+    use fourroads::transfer::{import, roads};
+    let notes = match labelled {
+        Some(file) => {
+            let label = sanitize_line(&file.display().to_string()).into_owned();
+            let bytes = std::fs::read(file).map_err(|e| {
+                format!("cannot read {label}: {}", fourroads::store::describe_io(&e))
+            })?;
+            match roads::parse_labelled_file(&label, &bytes) {
+                Ok((notes, warnings)) => {
+                    for line in import::report(&warnings) {
+                        eprintln!("fourroads: warning: {}", sanitize_line(&line));
+                    }
+                    notes
+                }
+                Err(problems) => {
+                    for line in import::report(&problems) {
+                        eprintln!("{}", sanitize_line(&line));
+                    }
+                    return Err(format!(
+                        "nothing was evaluated: {} problem(s) in {label}; fix them and run it again",
+                        problems.len()
+                    )
+                    .into());
+                }
+            }
+        }
+        None => {
+            let store = open_store(store_path)?;
+            let (notes, empty) = roads::confirmed_from_store(&store)?;
+            if empty > 0 {
+                eprintln!("fourroads: {empty} reviewed call(s) without notes were left out");
+            }
+            notes
+        }
+    };
+    let method = method.map(Into::into).unwrap_or_default();
+    let (_, report) = roads::evaluate_report(&notes, folds, method)?;
+    print!("{report}");
+    Ok(())
+}
+
 fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Result<(), Failure> {
     use fourroads::transfer::import;
     use std::io::{IsTerminal, Write};

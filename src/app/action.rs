@@ -125,6 +125,19 @@ pub enum Action {
         path: std::path::PathBuf,
         period: String,
     },
+    /// The road model built from the store's confirmed calls (`None` until every road
+    /// has enough of them), with how many each road has.
+    RoadModelBuilt {
+        model: Option<Box<crate::domain::roads::RoadModel>>,
+        per_road: [u32; 4],
+        generation: u64,
+    },
+    /// Of the period's reviewed calls with a suggestion, how many the lead agreed with.
+    SuggestionAgreementCounted {
+        agreed: u64,
+        compared: u64,
+        generation: u64,
+    },
     Failed(String),
 }
 
@@ -232,6 +245,18 @@ pub enum Effect {
     /// Search customers and notes (results come back as `SearchLoaded`).
     Search {
         query: String,
+        generation: u64,
+    },
+    /// Build the road model from the store's confirmed calls (answered by
+    /// `RoadModelBuilt`; an older generation's answer is dropped).
+    BuildRoadModel {
+        generation: u64,
+    },
+    /// Count how often the suggestion recorded at wrap-up matched the lead's road over
+    /// `from`..=`to` (answered by `SuggestionAgreementCounted`).
+    CountSuggestionAgreement {
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
         generation: u64,
     },
     /// Flush everything and leave; the runtime restores the terminal (within a deadline,

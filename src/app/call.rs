@@ -414,6 +414,8 @@ pub(super) fn adjust(state: &mut State, command: Command) -> Vec<Effect> {
 pub(super) fn wrap_up(state: &mut State) -> Vec<Effect> {
     let now = state.clock.now;
     let today = state.clock.today();
+    // What the notes read like, recorded only to tell later how often it matched.
+    let suggested_road = state.road_hint.shown_road();
     let Some(active) = &mut state.call else {
         state.warn("No call in progress to wrap up.");
         return Vec::new();
@@ -428,6 +430,7 @@ pub(super) fn wrap_up(state: &mut State) -> Vec<Effect> {
     let revision = active.revision + u64::from(masked > 0);
     let mut call = active.call.clone();
     call.ended_at = Some(now);
+    call.suggested_road = suggested_road;
     call.tags = extract_tags(&notes);
     if call.outcome.owes_follow_up() && call.follow_up_due.is_none() {
         call.follow_up_due = Some(add_working_days(today, FOLLOW_UP_WORKING_DAYS));

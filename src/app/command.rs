@@ -65,6 +65,8 @@ pub enum Command {
     CycleAgent,
     CycleRoadFilter,
     ToggleUnreviewed,
+    /// Review list: calls whose notes read like another road than theirs first.
+    NotesDisagreeFirst,
     ToggleDisagreements,
     ToggleCases,
     CloseCase,
@@ -133,6 +135,8 @@ impl Command {
                 | Command::Snippets
                 // Rare, and in the palette and help: merging customers.
                 | Command::MergeCustomer
+                // An ordering aid: F1 and the palette list it when the hint bar is full.
+                | Command::NotesDisagreeFirst
         )
     }
 }

@@ -22,6 +22,7 @@ mod queue;
 mod review;
 mod review_count;
 mod review_filter;
+pub mod road_hint;
 mod saving;
 mod search;
 pub mod snippets;
@@ -121,6 +122,8 @@ pub struct State {
     pub snippets: Vec<snippets::Snippet>,
     /// The team sync, as the title bar tells it.
     pub sync: sync_status::SyncStatus,
+    /// The road suggestion: its model and what the active call's notes read like.
+    pub road_hint: road_hint::RoadHint,
 }
 
 impl State {
@@ -152,6 +155,7 @@ impl State {
             call_context_shown: false,
             snippets: snippets::defaults(),
             sync: sync_status::SyncStatus::default(),
+            road_hint: road_hint::RoadHint::default(),
         }
     }
 
@@ -224,6 +228,14 @@ fn lead_only(state: &mut State, what: &str) -> bool {
 
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
+    let paused = matches!(action, Action::AutosaveDue);
+    let effects = route(state, action, now);
+    // Whatever changed the notes (typing, a paste, a snippet), the suggestion follows.
+    road_hint::refresh(state, paused);
+    effects
+}
+
+fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
     state.clock.now = now;
     match action {
         Action::Command(command) => on_command(state, command),
@@ -312,7 +324,9 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             vec![Effect::LoadQueue]
         }
         Action::ReviewPageLoaded { page, generation } => {
-            review::page_loaded(state, page, generation)
+            let mut effects = review::page_loaded(state, page, generation);
+            effects.extend(road_hint::review_page_loaded(state));
+            effects
         }
         Action::ReviewMatchesCounted {
             matches,
@@ -322,6 +336,7 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::CallDetailLoaded(detail) => {
             if let Some(detail) = search::detail_loaded(state, *detail) {
                 review::detail_loaded(state, detail);
+                road_hint::detail_loaded(state);
             }
             Vec::new()
         }
@@ -333,7 +348,16 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             search::loaded(state, query, *results, generation);
             Vec::new()
         }
-        Action::ReviewSaved(call) => review::review_saved(state, *call),
+        Action::ReviewSaved(call) => {
+            let mut effects = review::review_saved(state, *call);
+            effects.extend(road_hint::build(state));
+            effects
+        }
+        Action::RoadModelBuilt {
+            model,
+            per_road,
+            generation,
+        } => road_hint::built(state, model, per_road, generation),
         Action::CasesLoaded { page, generation } => cases::cases_loaded(state, page, generation),
         Action::CaseSaved(row) => {
             cases::case_saved(state, *row);
@@ -347,7 +371,20 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             figures,
             generation,
         } => {
+            let current = generation == state.dashboard.generation;
             dashboard::loaded(state, *figures, generation);
+            if current {
+                road_hint::count_agreement(state)
+            } else {
+                Vec::new()
+            }
+        }
+        Action::SuggestionAgreementCounted {
+            agreed,
+            compared,
+            generation,
+        } => {
+            road_hint::agreement_counted(state, agreed, compared, generation);
             Vec::new()
         }
         Action::Exported { path, period } => {
@@ -554,6 +591,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::CycleRoadFilter
         | Command::ToggleUnreviewed
         | Command::ToggleDisagreements
+        | Command::NotesDisagreeFirst
         | Command::ToggleCases
         | Command::CloseCase
         | Command::ReassignCase

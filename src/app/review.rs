@@ -94,7 +94,7 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-fn reload_calls(state: &mut State) -> Vec<Effect> {
+pub(super) fn reload_calls(state: &mut State) -> Vec<Effect> {
     let generation = state.review.calls.restart();
     state.review.detail = None;
     let mut effects = vec![Effect::LoadReviewPage {
@@ -107,7 +107,7 @@ fn reload_calls(state: &mut State) -> Vec<Effect> {
 }
 
 /// The next page of calls if the selection is near the end (or, with `now`, at once).
-fn more_calls_now(state: &mut State, now: bool) -> Vec<Effect> {
+pub(super) fn more_calls_now(state: &mut State, now: bool) -> Vec<Effect> {
     let Some((after, generation)) = state.review.calls.request_more(now) else {
         return Vec::new();
     };
@@ -122,7 +122,7 @@ fn more_calls(state: &mut State) -> Vec<Effect> {
     more_calls_now(state, false)
 }
 
-fn detail_for_selection(state: &mut State) -> Vec<Effect> {
+pub(super) fn detail_for_selection(state: &mut State) -> Vec<Effect> {
     state.review.detail_scroll = 0;
     let mut effects = match state.review.selected_call() {
         Some(call) if state.review.detail.as_ref().map(|d| d.call.id) != Some(call.id) => {
@@ -297,6 +297,12 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.review.filters.road = state.review.filters.road.next();
             reload_calls(state)
         }
+        Command::NotesDisagreeFirst
+            if lead_only(state, "order calls by what their notes read like") =>
+        {
+            super::road_hint::toggle_disagree_first(state)
+        }
+        Command::NotesDisagreeFirst => Vec::new(),
         Command::ToggleUnreviewed | Command::ToggleDisagreements => {
             let filters = &mut state.review.filters;
             filters.toggle_reviewed_state(command == Command::ToggleDisagreements);
@@ -520,9 +526,11 @@ pub(super) fn accepts(state: &State, tab: ReviewTab) -> Vec<Command> {
                 Command::CycleRoadFilter,
                 Command::ToggleUnreviewed,
                 Command::ToggleDisagreements,
-                Command::ToggleCases,
-                Command::Export,
             ]);
+            if lead {
+                commands.push(Command::NotesDisagreeFirst);
+            }
+            commands.extend([Command::ToggleCases, Command::Export]);
         }
         ReviewTab::Cases => {
             // Alt-1…Alt-4 set the active call's road from the case list.

@@ -201,6 +201,10 @@ pub struct Call {
     pub tags: Vec<String>,
     #[serde(default)]
     pub review: Option<Review>,
+    /// The road the notes read like when the agent wrapped up (the road suggestion), kept
+    /// to tell how often it matched the agent's and the lead's road. It never sets `road`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_road: Option<Road>,
 }
 
 impl Call {
@@ -223,6 +227,7 @@ impl Call {
             status_after: None,
             tags: Vec::new(),
             review: None,
+            suggested_road: None,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod period;
 pub mod queue;
 pub mod review;
 pub mod road;
+pub mod roads;
 pub mod search;
 pub mod stats;
 pub mod text;

@@ -22,6 +22,28 @@ pub fn execute(store: &dyn Store, effect: Effect, clock: &Clock) -> Vec<Action> 
 
 fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, String> {
     match effect {
+        Effect::CountSuggestionAgreement {
+            from,
+            to,
+            generation,
+        } => {
+            let (agreed, compared) = suggestion_agreement(store, from, to)
+                .map_err(|e| format!("Could not compare suggestions with reviews: {e}"))?;
+            Ok(vec![Action::SuggestionAgreementCounted {
+                agreed,
+                compared,
+                generation,
+            }])
+        }
+        Effect::BuildRoadModel { generation } => {
+            let (model, per_road) = build_road_model(store)
+                .map_err(|e| format!("Could not read the confirmed calls: {e}"))?;
+            Ok(vec![Action::RoadModelBuilt {
+                model: model.map(Box::new),
+                per_road,
+                generation,
+            }])
+        }
         Effect::LoadQueue => {
             let (entries, skipped) = store
                 .queue_entries()
@@ -349,5 +371,60 @@ fn actor(who: &str, role: Role, clock: &Clock) -> Actor {
         role,
         reason: String::new(),
         at: clock.now,
+    }
+}
+
+/// The newest confirmed calls the road model learns from: enough for any team's way of
+/// writing, and a bound on the time and memory a build takes on a very large store.
+pub const MAX_TRAINING_CALLS: usize = 50_000;
+
+/// Reads the store's confirmed calls (newest first, the lead's road) and trains the road
+/// model once every road has enough of them.
+pub fn build_road_model(
+    store: &dyn Store,
+) -> Result<(Option<crate::domain::roads::RoadModel>, [u32; 4]), StoreError> {
+    use crate::domain::roads::{Method, RoadModel, still_needed, tokens::distinct_keys};
+    let mut docs = Vec::new();
+    let mut per_road = [0u32; 4];
+    store.confirmed_calls(&mut |_, notes, road| {
+        if !notes.trim().is_empty() {
+            per_road[usize::from(road.number()) - 1] += 1;
+            docs.push((distinct_keys(notes), road));
+        }
+        docs.len() < MAX_TRAINING_CALLS
+    })?;
+    if !still_needed(per_road).is_empty() {
+        return Ok((None, per_road));
+    }
+    Ok((
+        Some(RoadModel::train_keys(Method::default(), &docs)),
+        per_road,
+    ))
+}
+
+/// Of the reviewed calls of `from`..=`to` that recorded a suggestion at wrap-up, how many
+/// the lead put on the suggested road: (agreed, compared). Pages through the period's
+/// reviewed calls (off the UI task).
+pub fn suggestion_agreement(
+    store: &dyn Store,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<(u64, u64), StoreError> {
+    let mut query = crate::store::ReviewQuery::period(from, to);
+    query.reviewed_only = true;
+    let (mut agreed, mut compared) = (0, 0);
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = store.review_page(&query, after.as_deref(), 500)?;
+        for row in &page.rows {
+            if let (Some(suggested), Some(review)) = (row.call.suggested_road, &row.call.review) {
+                compared += 1;
+                agreed += u64::from(suggested == review.road);
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok((agreed, compared)),
+        }
     }
 }

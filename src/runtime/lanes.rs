@@ -65,7 +65,9 @@ pub fn lane_of(effect: &Effect) -> Option<LaneId> {
         Effect::LoadDashboard { .. }
         | Effect::ExportSummary { .. }
         | Effect::LoadDemo
-        | Effect::CountReviewMatches { .. } => LaneId::Reports,
+        | Effect::CountReviewMatches { .. }
+        | Effect::BuildRoadModel { .. }
+        | Effect::CountSuggestionAgreement { .. } => LaneId::Reports,
         Effect::Quit => return None,
     })
 }
@@ -94,6 +96,8 @@ pub fn describe(effect: &Effect) -> &'static str {
         Effect::LoadDashboard { .. } => "Computing the dashboard",
         Effect::ExportSummary { .. } => "Writing the summary",
         Effect::CountReviewMatches { .. } => "Counting the matching calls",
+        Effect::BuildRoadModel { .. } => "Learning the team's roads",
+        Effect::CountSuggestionAgreement { .. } => "Comparing suggestions with reviews",
         Effect::Quit => "Writing everything to disk",
     }
 }

@@ -122,6 +122,7 @@ async fn event_loop(
         height: size.height,
     }))];
     let mut effects: Vec<Effect> = vec![Effect::LoadQueue];
+    effects.extend(crate::app::road_hint::build(state));
     let quit = || Event::Result(Box::new(Action::Command(Command::Quit)));
     let mut last_draw = std::time::Instant::now();
     loop {

@@ -307,6 +307,36 @@ pub trait Store: Send + Sync {
         query: &ReviewQuery,
         after: Option<&[u8]>,
     ) -> StoreResult<MatchCount>;
+
+    /// Every finished call a lead reviewed, newest first, with its notes and the lead's
+    /// road: what the road suggestion learns from. `visit` returns false to stop. Pages
+    /// through the calls by time, so an erased customer's calls are simply not there.
+    fn confirmed_calls(
+        &self,
+        visit: &mut dyn FnMut(&Call, &str, crate::domain::Road) -> bool,
+    ) -> StoreResult<()> {
+        let mut query = ReviewQuery::period(
+            jiff::civil::date(1970, 1, 1),
+            jiff::civil::date(2999, 12, 31),
+        );
+        query.reviewed_only = true;
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let page = self.review_page(&query, after.as_deref(), 500)?;
+            for row in &page.rows {
+                if let Some(review) = &row.call.review {
+                    let notes = self.notes(row.call.id)?;
+                    if !visit(&row.call, &notes, review.road) {
+                        return Ok(());
+                    }
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

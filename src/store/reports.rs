@@ -62,6 +62,20 @@ pub struct ReviewRow {
     pub call: Call,
     pub customer: String,
     pub first_line: String,
+    /// The notes' first 16 KiB, for the road suggestion's "notes disagree with the road".
+    pub notes_start: String,
+}
+
+/// How much of a call's notes a review row carries.
+pub const ROW_NOTES_BYTES: usize = 16 * 1024;
+
+/// The first `ROW_NOTES_BYTES` of `notes`, cut at a character boundary.
+pub fn notes_start(notes: &str) -> String {
+    let mut cut = notes.len().min(ROW_NOTES_BYTES);
+    while !notes.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    notes[..cut].to_string()
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -182,6 +182,7 @@ pub fn generate(
             status_after: None,
             tags: tags.clone(),
             review: None,
+            suggested_road: None,
         };
         let text = notes(&mut rng, &tags);
         batch.push(audit(

@@ -70,7 +70,7 @@ fn optional(text: &str) -> Option<String> {
 /// The line of a quote that opens a field and is never closed, if any: the CSV reader
 /// would take every row after it as part of that one field. Follows the reader's rules:
 /// a quote opens a field only at its start, and `""` inside is a quote.
-fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
     let mut line = 1u64;
     let mut field_start = true;
     let mut opened_on: Option<u64> = None;

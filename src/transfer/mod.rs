@@ -4,5 +4,6 @@
 pub mod backup;
 pub mod generate;
 pub mod import;
+pub mod roads;
 pub mod staging;
 mod synthetic;

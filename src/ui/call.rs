@@ -67,7 +67,8 @@ pub(super) fn render(
     }
 }
 
-/// The road pane's height: four roads, sentiment, outcome, case, status and borders.
+/// The road pane's height: four roads, the suggestion, sentiment, outcome, case, status
+/// and borders.
 const ROAD_HEIGHT: u16 = 11;
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
@@ -136,7 +137,8 @@ fn render_notes(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCal
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let focused = state.focus == Pane::Notes && state.overlay.is_none();
-    super::notes::render(frame, inner, &active.notes, focused, theme);
+    let cues = &state.road_hint.marks;
+    super::notes::render(frame, inner, &active.notes, cues, focused, theme);
 }
 
 fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall, theme: &Theme) {
@@ -169,6 +171,7 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
             ),
         ]));
     }
+    lines.push(super::road_hint::line(&state.road_hint, width, theme));
     lines.push(Line::from(vec![
         Span::raw("Sentiment: "),
         Span::styled(format!("{:+}", call.sentiment), theme.key),

@@ -45,14 +45,14 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                 .areas(inner);
         let mut first = roads(figures, theme);
-        first.extend(agents(figures, theme, left.width >= 84));
+        first.extend(agents(figures, state, theme, left.width >= 84));
         let mut second = customers(figures, theme);
         second.extend(cases_and_themes(figures, state, theme));
         draw(frame, left, first, scroll);
         draw(frame, right, second, scroll);
     } else {
         let mut lines = roads(figures, theme);
-        lines.extend(agents(figures, theme, false));
+        lines.extend(agents(figures, state, theme, false));
         lines.extend(customers(figures, theme));
         lines.extend(cases_and_themes(figures, state, theme));
         draw(frame, inner, lines, scroll);
@@ -137,7 +137,7 @@ fn sparkline(figures: &Dashboard, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn agents(figures: &Dashboard, theme: &Theme, wide: bool) -> Vec<Line<'static>> {
+fn agents(figures: &Dashboard, state: &State, theme: &Theme, wide: bool) -> Vec<Line<'static>> {
     let overall = &figures.overall.agreement;
     let mut lines = vec![
         Line::styled(
@@ -152,6 +152,7 @@ fn agents(figures: &Dashboard, theme: &Theme, wide: bool) -> Vec<Line<'static>> 
             percent_text(overall.percent()),
             agreement_kappa_text(overall)
         )),
+        Line::raw(super::road_hint::agreement_text(&state.road_hint)),
         Line::raw(""),
         Line::styled(
             if wide {

@@ -11,6 +11,7 @@ mod notes;
 mod overlays;
 mod queue;
 mod review;
+mod road_hint;
 mod search;
 pub mod theme;
 

@@ -1,6 +1,7 @@
 //! The notes editor of the active call: only the rows the pane shows are built. Tags and
-//! story lines are highlighted, the selection is marked, and the cursor is a reversed
-//! cell (a reversed space at the end of a line), so it shows without colour too.
+//! story lines are highlighted, the road suggestion's cue words underlined, the selection
+//! is marked, and the cursor is a reversed cell (a reversed space at the end of a line),
+//! so it shows without colour too.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,6 +19,7 @@ pub(super) fn render(
     frame: &mut Frame,
     area: Rect,
     editor: &NotesEditor,
+    cues: &[(usize, usize, usize)],
     focused: bool,
     theme: &Theme,
 ) {
@@ -32,6 +34,11 @@ pub(super) fn render(
         for row in &screen.rows {
             let text = editor.line(row.line);
             let marks = highlights_near(text, row.start, row.end);
+            let row_cues: Vec<(usize, usize)> = cues
+                .iter()
+                .filter(|(line, s, e)| *line == row.line && *s < row.end && *e > row.start)
+                .map(|(_, s, e)| (*s, *e))
+                .collect();
             let mut spans: Vec<Span> = Vec::new();
             let mut x = 0;
             // Spaces a row broke at hang past its end, unseen: drawing stops at the edge.
@@ -44,6 +51,9 @@ pub(super) fn render(
                 let mut style = theme.base;
                 if marks.iter().any(|&(s, e)| (s..e).contains(&at)) {
                     style = style.patch(theme.highlight);
+                }
+                if row_cues.iter().any(|&(s, e)| (s..e).contains(&at)) {
+                    style = style.patch(theme.cue);
                 }
                 if selection.is_some_and(|(from, to)| {
                     let pos = Pos::new(row.line, row.first_col + i);

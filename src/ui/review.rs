@@ -124,8 +124,13 @@ fn calls_status(list: &Paged<ReviewRow>, count: &MatchCountState) -> String {
 
 fn render_calls(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, wide: bool) {
     let list = &state.review.calls;
+    let order = if state.road_hint.disagree_first {
+        "notes disagreeing first"
+    } else {
+        "newest first"
+    };
     let title = format!(
-        "Calls, newest first ({})",
+        "Calls, {order} ({})",
         calls_status(list, &state.review.count)
     );
     let block = pane_block(&title, state, Pane::List, theme);
@@ -215,7 +220,14 @@ fn call_row<'a>(
         Span::raw(" "),
         Span::raw(pad(&lead, 11)),
     ];
-    with_tail(spans, &row.first_line, width, theme)
+    // A call whose notes read like another road says so before its first line.
+    match crate::app::road_hint::row_disagrees(state, call) {
+        Some(read) => {
+            let tail = format!("reads {} · {}", read.number(), row.first_line);
+            with_tail(spans, &tail, width, theme)
+        }
+        None => with_tail(spans, &row.first_line, width, theme),
+    }
 }
 
 /// The row's fixed columns, then as much of `tail` (user text, dimmed) as fits.
@@ -294,6 +306,11 @@ pub(super) fn call_detail_lines<'a>(
     )));
     lines.push(road_line(call, hidden, theme));
     lines.extend(review_lines(call, hidden, state, theme));
+    if let Some((id, suggestion)) = &state.road_hint.detail
+        && *id == call.id
+    {
+        lines.push(super::road_hint::detail_line(suggestion, theme));
+    }
     if !call.tags.is_empty() {
         let tags: Vec<String> = call.tags.iter().map(|t| format!("#{}", safe(t))).collect();
         lines.push(Line::styled(

@@ -22,6 +22,9 @@ pub struct Theme {
     pub error: Style,
     pub key: Style,
     pub highlight: Style,
+    /// The road suggestion's cue words in the notes: underlined, so it shows without
+    /// colour and stays apart from a tag's bold.
+    pub cue: Style,
     roads: [Style; 4],
 }
 
@@ -49,6 +52,7 @@ impl Theme {
                 error: bold,
                 key: bold,
                 highlight: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+                cue: Style::new().add_modifier(Modifier::UNDERLINED),
                 roads: [bold; 4],
             };
         }
@@ -67,6 +71,7 @@ impl Theme {
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             highlight: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            cue: Style::new().add_modifier(Modifier::UNDERLINED),
             roads: [
                 Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
                 Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),

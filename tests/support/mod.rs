@@ -64,6 +64,11 @@ impl Harness {
         Harness::start(self.store, self._dir)
     }
 
+    /// A fresh app on the same store, run by `name` in `role`.
+    pub fn restart_as(self, name: &str, role: Role) -> Harness {
+        Harness::start_as(self.store, self._dir, name, role)
+    }
+
     fn start(store: SledStore, dir: tempfile::TempDir) -> Harness {
         Harness::start_as(store, dir, "Priya Shah", Role::Agent)
     }
@@ -84,7 +89,10 @@ impl Harness {
             width: 120,
             height: 40,
         });
-        harness.run(vec![Effect::LoadQueue]);
+        // As the runtime starts: the queue, and the road model from the store.
+        let mut start = vec![Effect::LoadQueue];
+        start.extend(fourroads::app::road_hint::build(&mut harness.state));
+        harness.run(start);
         harness
     }
 

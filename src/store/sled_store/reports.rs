@@ -205,6 +205,7 @@ impl SledStore {
                 page.rows.push(ReviewRow {
                     customer: self.customer_name(call.customer_id, &mut names),
                     first_line: first_line(&notes).to_string(),
+                    notes_start: crate::store::reports::notes_start(&notes),
                     call,
                 });
             }
