@@ -31,6 +31,8 @@ pub struct ActiveCall {
     pub open_cases: Vec<Case>,
     /// The customer's open cases and recent calls, shown beside the notes.
     pub context: Option<CustomerContext>,
+    /// The context panel's selection and the past call opened from it.
+    pub panel: super::call_context::Panel,
     /// Counts edits of the notes (and masking); a save names the revision it holds.
     revision: u64,
     /// The newest revision the store confirmed on disk.
@@ -75,6 +77,7 @@ impl ActiveCall {
             resumed,
             open_cases: Vec::new(),
             context: None,
+            panel: Default::default(),
             revision: 0,
             saved_revision: 0,
             trouble: None,

@@ -76,6 +76,8 @@ pub enum Command {
     ToggleContext,
     /// While typing notes: pick a note snippet to insert at the cursor.
     Snippets,
+    /// Another call is open: leave it open (parked) and start the new one.
+    ParkCall,
 }
 
 /// The commands that move in a list, as every list accepts them.
@@ -161,10 +163,16 @@ pub enum Context {
     Search,
     /// The note-snippet picker (Ctrl-T while typing notes).
     Snippets,
+    /// The customer's context beside an active call (its past calls).
+    CallContext,
+    /// A past call opened read-only from the call's context.
+    PastCall,
+    /// The question asked when a call starts while another is open.
+    SwitchCall,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 17] = [
+pub const CONTEXTS: [Context; 20] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -172,6 +180,9 @@ pub const CONTEXTS: [Context; 17] = [
     Context::Customer,
     Context::Road,
     Context::Notes,
+    Context::CallContext,
+    Context::PastCall,
+    Context::SwitchCall,
     Context::Review,
     Context::Cases,
     Context::Dashboard,
@@ -208,6 +219,9 @@ impl Context {
             Context::Form => "Add-customer form",
             Context::Search => "Search (F5)",
             Context::Snippets => "Note snippets (Ctrl-T while typing notes)",
+            Context::CallContext => "Context beside the call: past calls",
+            Context::PastCall => "A past call, read-only, during a call",
+            Context::SwitchCall => "Another call is open (starting a new one)",
         }
     }
 
@@ -231,6 +245,9 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Form => "form",
             Context::Snippets => "snippets",
+            Context::CallContext => "call_context",
+            Context::PastCall => "past_call",
+            Context::SwitchCall => "switch_call",
         }
     }
 

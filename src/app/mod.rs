@@ -7,12 +7,14 @@ mod action;
 mod available;
 mod call;
 pub mod call_context;
+mod call_view;
 mod cases;
 mod command;
 mod dashboard;
 mod fuzzy;
 mod navigation;
 pub mod notes_editor;
+mod one_call;
 mod overlay;
 mod paged;
 mod queue;
@@ -33,9 +35,11 @@ use crate::store::CustomerContext;
 pub use action::{Action, Effect};
 pub use available::{Available, Place, available, available_at, view_places};
 pub use call::{ActiveCall, NotesStatus, SaveTrouble};
+pub use call_view::ReadOnlyCall;
 pub use cases::CaseChange;
 pub use command::{CONTEXTS, Command, Context, PaletteItem};
 pub use dashboard::DashboardState;
+pub use one_call::{NextCall, SwitchCall};
 pub use overlay::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, PromptPurpose};
 pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
@@ -63,6 +67,8 @@ pub enum Pane {
     List,
     /// The detail pane of the Review view.
     Detail,
+    /// The customer's context beside an active call: its past calls open read-only.
+    Context,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +174,9 @@ impl State {
     /// Panes Tab moves through in the current view.
     pub fn panes(&self) -> Vec<Pane> {
         match (self.view, self.call.is_some()) {
-            (View::Agent, true) => vec![Pane::Queue, Pane::Notes, Pane::Road],
+            // A past call opened from the context is read alone, like a found call.
+            (View::Agent, true) if call_context::viewing_past_call(self) => vec![Pane::Context],
+            (View::Agent, true) => vec![Pane::Queue, Pane::Notes, Pane::Road, Pane::Context],
             (View::Agent, false) => vec![Pane::Queue, Pane::Customer],
             (View::Review, _) => vec![Pane::List, Pane::Detail],
             (View::Dashboard, _) => vec![Pane::List],
@@ -216,6 +224,12 @@ fn lead_only(state: &mut State, what: &str) -> bool {
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
     state.clock.now = now;
+    let effects = route(state, action, now);
+    call_context::tidy(state);
+    effects
+}
+
+fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
     match action {
         Action::Command(command) => on_command(state, command),
         Action::OpenPalette(items) => {
@@ -297,7 +311,8 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             generation,
         } => review_count::counted(state, matches, next, generation),
         Action::CallDetailLoaded(detail) => {
-            if let Some(detail) = search::detail_loaded(state, *detail) {
+            let unasked = call_context::detail_loaded(state, *detail);
+            if let Some(detail) = unasked.and_then(|d| search::detail_loaded(state, d)) {
                 review::detail_loaded(state, detail);
             }
             Vec::new()
@@ -352,6 +367,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     if command == Command::Quit {
         return quit(state);
     }
+    if matches!(state.overlay, Some(Overlay::SwitchCall(_))) {
+        return one_call::command(state, command);
+    }
     if state.overlay.is_some() {
         return match overlay::command(state, command) {
             overlay::Outcome::Done(effects) => effects,
@@ -405,7 +423,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         View::Search => search::command(state, command),
         View::Agent => None,
     };
-    if let Some(effects) = routed {
+    if let Some(effects) = routed.or_else(|| call_context::command(state, command)) {
         return effects;
     }
     if let Some(road) = command.road() {
@@ -505,7 +523,8 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Cancel
         | Command::NextField
         | Command::PrevField
-        | Command::OpenResult => Vec::new(),
+        | Command::OpenResult
+        | Command::ParkCall => Vec::new(),
         Command::NextUnreviewed
         | Command::Comment
         | Command::Acknowledge

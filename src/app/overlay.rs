@@ -22,6 +22,9 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// The note-snippet picker; its choice goes into the notes at the cursor.
     Snippets(Box<super::snippets::Picker>),
+    /// Another customer's call is open: wrap it up, park it, or cancel (`one_call`,
+    /// which the root hands this overlay's commands to).
+    SwitchCall(Box<super::one_call::SwitchCall>),
 }
 
 /// What a one-line prompt's text is for.
@@ -254,6 +257,7 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
             Command::Quit,
         ],
         Overlay::Prompt(_) => vec![Command::Confirm, Command::Cancel, Command::Quit],
+        Overlay::SwitchCall(_) => super::one_call::accepts(),
     }
 }
 
@@ -286,6 +290,8 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
         return close(state);
     }
     match overlay {
+        // The root hands these to `one_call` before they get here.
+        Overlay::SwitchCall(_) => Outcome::Done(Vec::new()),
         Overlay::Welcome => match command {
             Command::AddCustomer => {
                 state.overlay = None;
@@ -381,7 +387,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
         return;
     }
     match overlay {
-        Overlay::Welcome | Overlay::Help { .. } => {}
+        Overlay::Welcome | Overlay::Help { .. } | Overlay::SwitchCall(_) => {}
         Overlay::Palette(palette) => match key.code {
             KeyCode::Backspace => {
                 palette.query.pop();

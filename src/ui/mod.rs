@@ -4,6 +4,7 @@
 
 mod call;
 mod call_context;
+mod call_view;
 mod customer;
 mod dashboard;
 mod hints;
@@ -12,6 +13,7 @@ mod overlays;
 mod queue;
 mod review;
 mod search;
+mod switch_call;
 pub mod theme;
 
 use std::borrow::Cow;

@@ -41,6 +41,9 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
         Overlay::AddCustomer(form) => form_box(frame, screen, form, theme),
         Overlay::Prompt(prompt) => prompt_box(frame, screen, prompt, theme),
         Overlay::Snippets(picker) => snippets_box(frame, screen, picker, theme),
+        Overlay::SwitchCall(ask) => {
+            super::switch_call::render(frame, screen, ask, state, theme, keymap);
+        }
     }
 }
 

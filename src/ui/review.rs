@@ -292,7 +292,10 @@ pub(super) fn call_detail_lines<'a>(
         sentiment_word(call.sentiment),
         outcome
     )));
-    lines.push(road_line(call, hidden, theme));
+    // Road keys review a call only in the Review view; elsewhere they are the active
+    // call's, so the hidden road does not point at them.
+    let reviewing = state.view == crate::app::View::Review;
+    lines.push(road_line(call, hidden, reviewing, theme));
     lines.extend(review_lines(call, hidden, state, theme));
     if !call.tags.is_empty() {
         let tags: Vec<String> = call.tags.iter().map(|t| format!("#{}", safe(t))).collect();
@@ -313,12 +316,16 @@ pub(super) fn call_detail_lines<'a>(
     lines
 }
 
-fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {
+fn road_line<'a>(call: &Call, hidden: bool, reviewing: bool, theme: &Theme) -> Line<'a> {
     match (hidden, call.road) {
         (true, _) => Line::from(vec![
             Span::raw("Agent's road: "),
             Span::styled(
-                "hidden until you choose (blind review) · 1–4",
+                if reviewing {
+                    "hidden until you choose (blind review) · 1–4"
+                } else {
+                    "hidden until you review it (blind review)"
+                },
                 theme.attention,
             ),
         ]),
