@@ -178,8 +178,14 @@ fn tab_reaches_the_context_and_enter_opens_a_past_call_read_only_then_esc_return
     // On a small screen, having the focus shows the panel (in place of the road pane).
     let screen = app.render(80, 24);
     assert!(screen.contains("Context: 1 open"), "{screen}");
-    assert!(screen.contains("Context: 1 open · 9 calls · road not set ◆"), "{screen}");
-    assert!(screen.contains("Enter open call"), "the hint bar says how:\n{screen}");
+    assert!(
+        screen.contains("Context: 1 open · 9 calls · road not set ◆"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Enter open call"),
+        "the hint bar says how:\n{screen}"
+    );
 
     app.press("down");
     let past = {
@@ -197,17 +203,26 @@ fn tab_reaches_the_context_and_enter_opens_a_past_call_read_only_then_esc_return
     // Its full notes, every line, and its road history.
     let notes = app.store.notes(past.id).unwrap();
     for line in notes.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(screen.contains(&head(line, 40)), "{line:?} missing:\n{screen}");
+        assert!(
+            screen.contains(&head(line, 40)),
+            "{line:?} missing:\n{screen}"
+        );
     }
     assert!(screen.contains("Road changes"), "{screen}");
     assert!(screen.contains("agent road: — →"), "{screen}");
     // The call goes on: its header and timer stay, the store still has it open.
     assert!(screen.contains("● ON CALL Helen Marsh"), "{screen}");
     assert_eq!(
-        app.store.open_call_for(past.customer_id).unwrap().map(|c| c.id),
+        app.store
+            .open_call_for(past.customer_id)
+            .unwrap()
+            .map(|c| c.id),
         Some(call_id)
     );
-    assert!(app.render(80, 24).contains("Esc back"), "the way back is shown");
+    assert!(
+        app.render(80, 24).contains("Esc back"),
+        "the way back is shown"
+    );
 
     // Read-only: typing and Tab change nothing here, and the past call's road stays.
     app.type_text("xyz");
@@ -217,7 +232,11 @@ fn tab_reaches_the_context_and_enter_opens_a_past_call_read_only_then_esc_return
     assert_eq!(app.store.call(past.id).unwrap().unwrap(), past);
 
     app.press("esc");
-    assert_eq!(Place::of(&app.state), Place::CallContext, "back to the list");
+    assert_eq!(
+        Place::of(&app.state),
+        Place::CallContext,
+        "back to the list"
+    );
     let active = app.state.call.as_ref().unwrap();
     assert_eq!(active.call.id, call_id, "the same call");
     assert_eq!(active.text(), text, "the notes as they were");
@@ -248,7 +267,11 @@ fn a_road_key_or_a_wrap_up_from_the_past_call_is_for_the_call_in_progress() {
     let past = app.store.call(past_id).unwrap().unwrap();
     app.press("4");
     let active = app.state.call.as_ref().unwrap();
-    assert_eq!(active.call.road, Some(Road::GoAway), "the active call's road");
+    assert_eq!(
+        active.call.road,
+        Some(Road::GoAway),
+        "the active call's road"
+    );
     let call_id = active.call.id;
     assert_eq!(app.store.call(past_id).unwrap().unwrap(), past, "untouched");
     app.press("ctrl-e");
@@ -269,7 +292,11 @@ fn leaving_the_panel_closes_the_past_call_and_f6_from_the_panel_goes_back_to_the
     assert_eq!(Place::of(&app.state), Place::PastCall);
     app.press("f3");
     app.press("f2");
-    assert_eq!(Place::of(&app.state), Place::CallContext, "closed on leaving");
+    assert_eq!(
+        Place::of(&app.state),
+        Place::CallContext,
+        "closed on leaving"
+    );
     app.press("f6");
     assert_eq!(app.state.focus, Pane::Notes);
     let screen = app.render(80, 24);

@@ -4,8 +4,8 @@
 //! alone; an overlay runs only the commands it accepts.
 
 use super::{
-    Command, Context, Pane, ReviewTab, State, View, call, call_context, dashboard, overlay,
-    queue, review,
+    Command, Context, Pane, ReviewTab, State, View, call, call_context, dashboard, overlay, queue,
+    review,
 };
 
 /// Where keys go now.

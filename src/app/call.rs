@@ -183,6 +183,9 @@ pub(super) fn opened(
     state.call = Some(active);
     state.focus = Pane::Notes;
     state.view = super::View::Agent;
+    // The queue shows who is on the line, even when a wrap-up just before asked for
+    // its own customer.
+    state.queue.select_after_load = Some(customer_id);
     state.info(if resumed {
         format!("Resumed the open call with {name}. Keep typing; Ctrl-E wraps up.")
     } else {

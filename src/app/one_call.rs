@@ -39,7 +39,10 @@ pub(super) fn start(state: &mut State, next: NextCall) -> Vec<Effect> {
         }
         Some(active) => active.customer.name.clone(),
     };
-    state.overlay = Some(Overlay::SwitchCall(Box::new(SwitchCall { open_name, next })));
+    state.overlay = Some(Overlay::SwitchCall(Box::new(SwitchCall {
+        open_name,
+        next,
+    })));
     Vec::new()
 }
 

@@ -232,8 +232,7 @@ fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
         .call
         .as_ref()
         .is_some_and(|active| active.call.customer_id == entry.customer_id);
-    if !resuming && direction == Direction::Outbound && entry.do_not_contact && !entry.open_call
-    {
+    if !resuming && direction == Direction::Outbound && entry.do_not_contact && !entry.open_call {
         state.warn(format!(
             "{} asked not to be contacted: no calls out. If they are ringing in, i takes an incoming call.",
             crate::domain::text::sanitize_line(&entry.name)

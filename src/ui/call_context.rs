@@ -79,7 +79,11 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
     } else {
         0
     };
-    let width = if focused { width.saturating_sub(1) } else { width };
+    let width = if focused {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
     for (at, summary) in past_calls(active).enumerate().skip(skip).take(room) {
         let call = &summary.call;
         let (road, style) = super::customer::past_road(call, state, theme);
