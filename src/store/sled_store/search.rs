@@ -1,14 +1,23 @@
-//! The full-text index: one tree whose keys are term, 0, kind, id (customers and calls
-//! apart), empty values. It is derived data like every other index: a customer's entries
-//! come with `records::customer_index`, a call's from its notes in `Tx::put_notes`, and
-//! `rebuild_derived` / `check_consistency` recount it from the records.
+//! The full-text index: one tree of posting lists kept as blocks. A record declares one
+//! *posting* per distinct term (term, 0, kind, id: customers and calls apart), like every
+//! other index entry: a customer's come with `records::customer_index`, a call's from its
+//! notes in `Tx::put_notes`, and `rebuild_derived` / `check_consistency` recount them
+//! from the records. The tree does not hold a key per posting: the ids of one term and
+//! kind whose UUIDv7 times fall in the same stretch of 2^27 ms (about a day and a half)
+//! share one key (term, 0, kind, stretch), whose value is those ids, sorted, 16 bytes
+//! each. A key per posting made 27 keys per call, and sled's memory grows with its keys:
+//! building the index of 250,000 calls peaked near 2 GB, far over SPEC §11's 1 GiB (see
+//! BENCHMARKS.md). A save moves only the blocks of the terms that changed, by point
+//! reads and writes, so it stays in the transaction of the record it belongs to.
 //!
 //! A search walks the posting lists of the query's terms together from the newest id
 //! down (ids are UUIDv7, so byte order is time order), seeking each list to the current
 //! candidate, so a rare term next to a common one costs a few seeks, not a scan. A
 //! phrase is then checked against the record's text itself.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 
 use super::IndexEntry;
 use super::*;
@@ -24,8 +33,161 @@ pub(super) const KIND_CALL: u8 = 2;
 /// phrase of common words may match few of the records holding all its words).
 const CHECK_BUDGET: usize = 2_000;
 
+/// Ids of one term and kind whose times agree above this bit share a block.
+const STRETCH_SHIFT: u32 = 27;
+/// Bytes of an id in a block.
+const ID_BYTES: usize = 16;
+
 fn prefix(term: &str, kind: u8) -> Vec<u8> {
     keys::join(&[term.as_bytes(), &[0, kind]])
+}
+
+/// The stretch of time an id falls in (a UUIDv7 starts with its Unix milliseconds).
+fn stretch(id: u128) -> u32 {
+    ((id >> 80) >> STRETCH_SHIFT) as u32
+}
+
+/// The key of the block under `prefix` that holds `id`.
+fn block_key(prefix: &[u8], id: u128) -> Vec<u8> {
+    keys::join(&[prefix, &stretch(id).to_be_bytes()])
+}
+
+/// A posting's prefix (term, 0, kind) and id.
+fn split_posting(posting: &[u8]) -> Option<(&[u8], u128)> {
+    let at = posting.len().checked_sub(ID_BYTES)?;
+    let id = u128::from_be_bytes(posting[at..].try_into().ok()?);
+    Some((&posting[..at], id))
+}
+
+/// The ids of a block, in order (a damaged tail shorter than an id is ignored).
+fn block_ids(block: &[u8]) -> impl Iterator<Item = u128> + '_ {
+    block
+        .chunks_exact(ID_BYTES)
+        .filter_map(|chunk| chunk.try_into().ok().map(u128::from_be_bytes))
+}
+
+fn encode_ids(ids: &[u128]) -> Vec<u8> {
+    ids.iter().flat_map(|id| id.to_be_bytes()).collect()
+}
+
+/// The highest id of `block` at or below `bound`.
+fn highest_at_most(block: &[u8], bound: u128) -> Option<u128> {
+    let count = block.len() / ID_BYTES;
+    let id_at = |i: usize| {
+        block[i * ID_BYTES..(i + 1) * ID_BYTES]
+            .try_into()
+            .map(u128::from_be_bytes)
+            .unwrap_or(u128::MAX)
+    };
+    // The first position whose id is above the bound.
+    let (mut low, mut high) = (0, count);
+    while low < high {
+        let mid = (low + high) / 2;
+        if id_at(mid) <= bound {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    (low > 0).then(|| id_at(low - 1))
+}
+
+/// The blocks that hold `postings` (any order), sorted by key: what the tree holds for
+/// them, for `check_consistency`.
+pub(super) fn blocks_of<'a>(postings: impl Iterator<Item = &'a [u8]>) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut blocks: BTreeMap<Vec<u8>, Vec<u128>> = BTreeMap::new();
+    for (prefix, id) in postings.filter_map(split_posting) {
+        blocks.entry(block_key(prefix, id)).or_default().push(id);
+    }
+    blocks
+        .into_iter()
+        .map(|(key, mut ids)| {
+            ids.sort_unstable();
+            ids.dedup();
+            (key, encode_ids(&ids))
+        })
+        .collect()
+}
+
+/// Takes the `gone` postings out of their blocks and puts the `added` ones in, inside a
+/// transaction over the index tree; a block left empty goes.
+pub(super) fn move_postings(
+    tree: &TransactionalTree,
+    gone: &[&[u8]],
+    added: &[&[u8]],
+) -> Result<(), UnabortableTransactionError> {
+    for (posting, adding) in gone
+        .iter()
+        .map(|p| (*p, false))
+        .chain(added.iter().map(|p| (*p, true)))
+    {
+        let Some((prefix, id)) = split_posting(posting) else {
+            continue;
+        };
+        let key = block_key(prefix, id);
+        let mut ids: Vec<u128> = match tree.get(&key)? {
+            Some(block) => block_ids(&block).collect(),
+            None => Vec::new(),
+        };
+        match (ids.binary_search(&id), adding) {
+            (Err(at), true) => ids.insert(at, id),
+            (Ok(at), false) => {
+                ids.remove(at);
+            }
+            // Already as wanted.
+            _ => continue,
+        }
+        if ids.is_empty() {
+            tree.remove(key)?;
+        } else {
+            tree.insert(key, encode_ids(&ids))?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the blocks of a whole index from postings streamed in id order per kind (as
+/// `rebuild_derived` reads the records): the blocks of one stretch are held until the
+/// stream moves past it, then written once. Postings out of order are still right (a
+/// block written earlier is merged), only slower.
+#[derive(Default)]
+pub(super) struct BlockBuilder {
+    pending: BTreeMap<Vec<u8>, Vec<u128>>,
+    /// The kind and stretch of the pending blocks.
+    at: Option<(u8, u32)>,
+}
+
+impl BlockBuilder {
+    pub(super) fn add(&mut self, tree: &Tree, posting: &[u8]) -> StoreResult<()> {
+        let Some((prefix, id)) = split_posting(posting) else {
+            return Ok(());
+        };
+        let at = (prefix.last().copied().unwrap_or_default(), stretch(id));
+        if self.at != Some(at) {
+            self.write(tree)?;
+            self.at = Some(at);
+        }
+        self.pending
+            .entry(block_key(prefix, id))
+            .or_default()
+            .push(id);
+        Ok(())
+    }
+
+    /// Writes the pending blocks out.
+    pub(super) fn write(&mut self, tree: &Tree) -> StoreResult<()> {
+        let mut batch = sled::Batch::default();
+        for (key, mut ids) in std::mem::take(&mut self.pending) {
+            if let Some(stored) = tree.get(&key)? {
+                ids.extend(block_ids(&stored));
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            batch.insert(key, encode_ids(&ids));
+        }
+        tree.apply_batch(batch)?;
+        Ok(())
+    }
 }
 
 fn entries(terms: Vec<String>, kind: u8, id: Id) -> Vec<IndexEntry> {
@@ -86,22 +248,18 @@ impl SledStore {
         if prefixes.is_empty() {
             return Ok(());
         }
-        // The highest id at or below `bound` in the posting list under `prefix`.
+        // The highest id at or below `bound` in the posting list under `prefix`: in the
+        // block of the bound's stretch, else in the one before (whose ids are all lower).
         let seek = |prefix: &[u8], bound: Option<u128>| -> StoreResult<Option<u128>> {
-            let last = match bound {
-                Some(bound) => {
-                    let upper = keys::join(&[prefix, &bound.to_be_bytes()]);
-                    tree.range(prefix.to_vec()..=upper).next_back()
+            let bound = bound.unwrap_or(u128::MAX);
+            let upper = block_key(prefix, bound);
+            for item in tree.range(prefix.to_vec()..=upper).rev() {
+                let (_, block) = item?;
+                if let Some(id) = highest_at_most(&block, bound) {
+                    return Ok(Some(id));
                 }
-                None => tree.scan_prefix(prefix).next_back(),
-            };
-            let Some((key, _)) = last.transpose()? else {
-                return Ok(None);
-            };
-            Ok(key
-                .get(prefix.len()..)
-                .and_then(keys::id_from)
-                .map(|id| id.as_u128()))
+            }
+            Ok(None)
         };
         let mut bound = None;
         loop {
@@ -239,12 +397,7 @@ impl SledStore {
             };
             t[0].insert(&key, encoded.as_slice())?;
             let (gone, added) = difference(&old, &new);
-            for key in gone {
-                t[1].remove(key)?;
-            }
-            for key in added {
-                t[1].insert(key, &[])?;
-            }
+            move_postings(&t[1], &gone, &added)?;
             Ok(())
         });
         match result {
@@ -254,16 +407,17 @@ impl SledStore {
         }
     }
 
-    /// How many entries the full-text index holds and their keys' bytes (for the
-    /// benchmarks' size figures; reads the whole index).
-    pub fn search_index_size(&self) -> StoreResult<(u64, u64)> {
-        let mut entries = 0;
-        let mut bytes = 0;
-        for key in self.tree(T_SEARCH).iter().keys() {
-            entries += 1;
-            bytes += key?.len() as u64;
+    /// The full-text index's postings, blocks (keys) and bytes of keys and values (for
+    /// the benchmarks' size figures; reads the whole index).
+    pub fn search_index_size(&self) -> StoreResult<(u64, u64, u64)> {
+        let (mut postings, mut blocks, mut bytes) = (0, 0, 0);
+        for item in self.tree(T_SEARCH).iter() {
+            let (key, value) = item?;
+            blocks += 1;
+            postings += (value.len() / ID_BYTES) as u64;
+            bytes += (key.len() + value.len()) as u64;
         }
-        Ok((entries, bytes))
+        Ok((postings, blocks, bytes))
     }
 }
 
@@ -305,5 +459,137 @@ mod tests {
         assert!(!store.search("refund", 5).unwrap().is_empty());
         let version = store.db.get(b"schema_version").unwrap().unwrap();
         assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+    }
+
+    /// Every posting the records give (what a schema-4 store held, one key each).
+    fn postings(store: &SledStore) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for item in store.tree(T_CUSTOMERS).iter() {
+            let (_, value) = item.unwrap();
+            let customer: Customer = crate::store::codec::decode(&value).unwrap();
+            out.extend(customer_entries(&customer).into_iter().map(|e| e.1));
+        }
+        for item in store.tree(T_NOTES).iter() {
+            let (key, value) = item.unwrap();
+            let text = crate::store::codec::decode_text(&value).unwrap();
+            let id = keys::id_from(&key).unwrap();
+            out.extend(notes_entries(id, &text).into_iter().map(|e| e.1));
+        }
+        out
+    }
+
+    #[test]
+    fn a_schema_4_store_with_a_key_per_posting_opens_and_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let before;
+        {
+            let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+            let now = "2026-11-20T15:00:00Z".parse().unwrap();
+            demo::load(&store, &Clock::fixed(now)).unwrap();
+            before = store.search("refund", 50).unwrap();
+            assert!(!before.calls.is_empty());
+            // Version 4's layout: term, 0, kind, id → nothing, a key per posting.
+            let old = postings(&store);
+            let tree = store.tree(T_SEARCH);
+            tree.clear().unwrap();
+            for key in &old {
+                tree.insert(key.as_slice(), &[]).unwrap();
+            }
+            store
+                .db
+                .insert(b"schema_version", &4u32.to_be_bytes())
+                .unwrap();
+            assert!(!store.check_consistency().unwrap().is_empty());
+            store.db.flush().unwrap();
+        }
+        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        let version = store.db.get(b"schema_version").unwrap().unwrap();
+        assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        assert_eq!(store.search("refund", 50).unwrap(), before);
+        let (postings_now, blocks, _) = store.search_index_size().unwrap();
+        assert_eq!(postings_now as usize, postings(&store).len());
+        assert!(blocks < postings_now, "{blocks} blocks for {postings_now}");
+    }
+
+    #[test]
+    fn blocks_follow_saves_and_edits_and_a_search_crosses_stretches() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open_in_zone(&dir.path().join("store"), TimeZone::UTC).unwrap();
+        // Calls days apart (different stretches) and minutes apart (the same one).
+        let mut ids = Vec::new();
+        for (i, at) in [
+            "2026-01-01T09:00:00Z",
+            "2026-01-01T09:05:00Z",
+            "2026-01-09T09:00:00Z",
+            "2026-03-01T09:00:00Z",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let at: jiff::Timestamp = at.parse().unwrap();
+            // A customer each: one open call per customer.
+            let customer = crate::domain::NewCustomer {
+                name: format!("Ann Lee {i}"),
+                ..Default::default()
+            }
+            .validate(at, "a")
+            .unwrap();
+            store.put_customer(&customer).unwrap();
+            let mut call = Call::new(customer.id, "a", crate::domain::CallReason::Inbound, at);
+            // Its id from its time, as a call made then would have.
+            call.id = uuid::Builder::from_unix_timestamp_millis(
+                at.as_millisecond() as u64,
+                &[i as u8; 10],
+            )
+            .into_uuid();
+            store.start_call(&call).unwrap();
+            store
+                .save_notes(call.id, &format!("router refund call{i}"))
+                .unwrap();
+            ids.push(call.id);
+        }
+        let found = |q: &str| -> Vec<Id> {
+            let results = store.search(q, 50).unwrap();
+            results.calls.iter().map(|h| h.call.id).collect()
+        };
+        let newest_first: Vec<Id> = ids.iter().rev().copied().collect();
+        assert_eq!(found("router refund"), newest_first);
+        assert_eq!(found("call1"), vec![ids[1]]);
+        let router_blocks = || {
+            store
+                .tree(T_SEARCH)
+                .scan_prefix(prefix("router", KIND_CALL))
+                .count()
+        };
+        assert_eq!(router_blocks(), 3, "two calls minutes apart share a block");
+        let (_, blocks_before, _) = store.search_index_size().unwrap();
+        // An edit moves only the changed words; a word no call has any more goes.
+        store.save_notes(ids[1], "router").unwrap();
+        assert_eq!(found("call1"), Vec::<Id>::new());
+        assert_eq!(found("refund"), vec![ids[3], ids[2], ids[0]]);
+        let (_, blocks_after, _) = store.search_index_size().unwrap();
+        assert_eq!(blocks_after, blocks_before - 1, "call1's block went");
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        store.save_notes(ids[1], "").unwrap();
+        assert_eq!(found("router"), vec![ids[3], ids[2], ids[0]]);
+        assert_eq!(router_blocks(), 3);
+        store.save_notes(ids[0], "").unwrap();
+        assert_eq!(router_blocks(), 2, "an emptied block goes");
+        assert_eq!(found("router"), vec![ids[3], ids[2]]);
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_highest_id_at_most_a_bound_in_a_block() {
+        let block = encode_ids(&[3, 7, 9]);
+        assert_eq!(highest_at_most(&block, 2), None);
+        assert_eq!(highest_at_most(&block, 3), Some(3));
+        assert_eq!(highest_at_most(&block, 8), Some(7));
+        assert_eq!(highest_at_most(&block, u128::MAX), Some(9));
+        assert_eq!(highest_at_most(&[], 5), None);
+        // A damaged block (not whole ids) reads what is whole and never panics.
+        assert_eq!(highest_at_most(&block[..40], 9), Some(7));
     }
 }
