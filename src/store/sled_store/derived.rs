@@ -156,7 +156,7 @@ impl SledStore {
             let of_tree = derived.index.iter().filter(|e| e.0 == tree);
             let mut expected: Vec<(Vec<u8>, Vec<u8>)> = if tree == T_SEARCH {
                 // The records give postings; the tree holds them as blocks.
-                super::search::blocks_of(of_tree.map(|e| e.1.as_slice()))
+                super::postings::blocks_of(of_tree.map(|e| e.1.as_slice()))
             } else {
                 of_tree.map(|e| (e.1.clone(), e.2.clone())).collect()
             };
@@ -189,7 +189,7 @@ impl SledStore {
             self.tree(tree).clear()?;
         }
         // Full-text postings come in id order per kind and are gathered into blocks.
-        let mut blocks = super::search::BlockBuilder::default();
+        let mut blocks = super::postings::BlockBuilder::default();
         let mut write_index = |derived: &mut Derived| -> StoreResult<()> {
             let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
             for (tree, key, value) in derived.index.drain(..) {

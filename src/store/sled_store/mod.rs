@@ -4,6 +4,7 @@
 mod backup;
 mod dashboard;
 mod derived;
+mod postings;
 mod queries;
 mod records;
 mod reports;

@@ -94,7 +94,7 @@ impl<'a> Tx<'a> {
         if gone.is_empty() && added.is_empty() {
             return Ok(());
         }
-        super::search::move_postings(&self.trees[T_SEARCH], gone, added).map_err(storage)
+        super::postings::move_postings(&self.trees[T_SEARCH], gone, added).map_err(storage)
     }
 
     /// Moves the counters in `tree` from what the old record contributed to what the
