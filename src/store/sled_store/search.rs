@@ -3,13 +3,13 @@
 //! other index entry: a customer's come with `records::customer_index`, a call's from its
 //! notes in `Tx::put_notes`, and `rebuild_derived` / `check_consistency` recount them
 //! from the records. The tree does not hold a key per posting (`postings` keeps the
-//! layout): the ids of one term and
-//! kind whose UUIDv7 times fall in the same stretch of 2^27 ms (about a day and a half)
-//! share one key (term, 0, kind, stretch), whose value is those ids, sorted, 16 bytes
-//! each. A key per posting made 27 keys per call, and sled's memory grows with its keys:
-//! building the index of 250,000 calls peaked near 2 GB, far over SPEC §11's 1 GiB (see
-//! BENCHMARKS.md). A save moves only the blocks of the terms that changed, by point
-//! reads and writes, so it stays in the transaction of the record it belongs to.
+//! layout): the ids of one term and kind whose UUIDv7 times fall in the same stretch of
+//! 2^27 ms (about a day and a half) share one key (term, 0, kind, stretch), whose value
+//! is those ids, sorted, 16 bytes each. A key per posting made 27 keys per call, and
+//! sled's memory grows with its keys: building the index of 250,000 calls peaked at
+//! 2.4 GB, far over SPEC §11's 1 GiB (see BENCHMARKS.md). A save moves only the blocks of
+//! the terms that changed, by point reads and writes, so it stays in the transaction of
+//! the record it belongs to.
 //!
 //! A search walks the posting lists of the query's terms together from the newest id
 //! down (ids are UUIDv7, so byte order is time order), seeking each list to the current
