@@ -137,7 +137,10 @@ fn wrap_up_first_without_a_road_goes_to_the_road_pane_and_starts_nothing() {
     assert_eq!(app.state.call.as_ref().unwrap().call.id, helen);
     assert_eq!(app.state.focus, Pane::Road);
     assert!(app.message().contains("Choose a road"), "{}", app.message());
-    assert!(app.message().contains("Moira Cattanach was not called"));
+    assert!(
+        app.message()
+            .contains("no call with Moira Cattanach was started")
+    );
     assert!(
         !call_changes(&app, before)
             .iter()
@@ -278,5 +281,47 @@ fn enter_on_a_case_asks_in_the_review_view_and_calls_about_that_case() {
         app.state.queue.selected_id(),
         Some(row.case.customer_id),
         "the queue shows who is on the line"
+    );
+}
+
+#[test]
+fn a_call_that_opens_while_another_is_active_parks_it_and_says_so() {
+    // Keys typed ahead: two calls asked for before the first had opened. The second's
+    // result arrives while the first is active.
+    let mut app = helen_on_the_line();
+    app.type_text(" - typed");
+    let helen = app.state.call.as_ref().unwrap().call.clone();
+    let moira = app
+        .state
+        .queue
+        .entries
+        .iter()
+        .find(|e| e.name == "Moira Cattanach")
+        .unwrap()
+        .customer_id;
+    let call = fourroads::domain::Call::new(
+        moira,
+        "Priya Shah",
+        fourroads::domain::CallReason::FollowUp,
+        app.now,
+    );
+    app.store.start_call(&call).unwrap();
+    let customer = app.store.customer(moira).unwrap().unwrap();
+    app.dispatch(fourroads::app::Action::CallOpened {
+        call: Box::new(call.clone()),
+        customer: Box::new(customer),
+        notes: String::new(),
+        resumed: false,
+        open_cases: Vec::new(),
+        unsaved: false,
+    });
+    assert_eq!(app.state.call.as_ref().unwrap().call.id, call.id);
+    assert!(app.message().contains("the call with Helen Marsh is parked"));
+    let parked = app.store.open_call_for(helen.customer_id).unwrap().unwrap();
+    assert_eq!(parked.id, helen.id);
+    assert_eq!(
+        app.store.notes(helen.id).unwrap(),
+        "Router replaced, still dropping - typed",
+        "nothing typed is lost"
     );
 }

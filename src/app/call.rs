@@ -173,6 +173,7 @@ pub(super) fn opened(
 ) -> Vec<Effect> {
     let name = sanitize_line(&customer.name).into_owned();
     let customer_id = customer.id;
+    let (mut effects, parked) = super::one_call::make_way(state, call.id);
     let mut active = ActiveCall::new(call, customer, notes, resumed);
     active.open_cases = open_cases;
     // The context of the call's customer, never the queue's selection (it may move).
@@ -191,7 +192,13 @@ pub(super) fn opened(
     } else {
         format!("Call with {name} started. Type notes; Alt-1..4 sets the road; Ctrl-E wraps up.")
     });
-    vec![Effect::LoadQueue, Effect::LoadContext(customer_id)]
+    if let Some(parked) = parked {
+        state.warn(format!(
+            "Call with {name} started; the call with {parked} is parked (call open in the queue)."
+        ));
+    }
+    effects.extend([Effect::LoadQueue, Effect::LoadContext(customer_id)]);
+    effects
 }
 
 /// Saves unsaved notes now (masking card numbers first).
@@ -226,15 +233,6 @@ pub(super) fn autosave(state: &mut State) -> Vec<Effect> {
 /// time, so a long note costs little on each autosave.
 fn mask_notes(active: &mut ActiveCall) -> usize {
     active.notes.mask_cards()
-}
-
-/// Leaves the active call open in the store, saved, to resume later.
-pub(super) fn park(state: &mut State) -> Vec<Effect> {
-    let mut effects = autosave(state);
-    if let Some(active) = state.call.take() {
-        effects.push(Effect::UpdateCall(active.call));
-    }
-    effects
 }
 
 pub(super) fn notes_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

@@ -56,16 +56,16 @@ pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Cancel => {
             state.info(format!(
-                "Nothing changed: the call with {open} goes on; {next} was not called."
+                "Nothing changed: the call with {open} goes on; no call with {next} was started."
             ));
             Vec::new()
         }
         Command::ParkCall => {
             let mut effects = to_agent_view(state);
-            effects.extend(call::park(state));
+            effects.extend(park(state));
             effects.extend(begin(state, &ask.next));
             state.info(format!(
-                "Parked the call with {open} (call open in the queue); calling {next}."
+                "Parked the call with {open} (call open in the queue); starting the call with {next}."
             ));
             effects
         }
@@ -76,7 +76,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Vec<Effect> {
                 // Refused for want of a road: the road pane has the focus; say both
                 // things, and start nothing.
                 state.warn(format!(
-                    "Choose a road to wrap up the call with {open} first; {next} was not called."
+                    "Choose a road to wrap up the call with {open} first; no call with {next} was started."
                 ));
                 return effects;
             }
@@ -133,4 +133,26 @@ fn begin(state: &mut State, next: &NextCall) -> Vec<Effect> {
         at: state.clock.now,
     });
     effects
+}
+
+/// Leaves the active call open in the store, saved, to resume later.
+fn park(state: &mut State) -> Vec<Effect> {
+    let mut effects = call::autosave(state);
+    if let Some(active) = state.call.take() {
+        effects.push(Effect::UpdateCall(active.call));
+    }
+    effects
+}
+
+/// A call is opening while another is active: possible only when two were asked for
+/// before the first had opened (keys typed ahead). The active one is parked, never
+/// dropped; its customer's name is returned to tell the agent.
+pub(super) fn make_way(state: &mut State, opening: Id) -> (Vec<Effect>, Option<String>) {
+    match &state.call {
+        Some(active) if active.call.id != opening => {
+            let name = sanitize_line(&active.customer.name).into_owned();
+            (park(state), Some(name))
+        }
+        _ => (Vec::new(), None),
+    }
 }
