@@ -316,7 +316,10 @@ fn a_call_that_opens_while_another_is_active_parks_it_and_says_so() {
         unsaved: false,
     });
     assert_eq!(app.state.call.as_ref().unwrap().call.id, call.id);
-    assert!(app.message().contains("the call with Helen Marsh is parked"));
+    assert!(
+        app.message()
+            .contains("the call with Helen Marsh is parked")
+    );
     let parked = app.store.open_call_for(helen.customer_id).unwrap().unwrap();
     assert_eq!(parked.id, helen.id);
     assert_eq!(

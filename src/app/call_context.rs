@@ -93,7 +93,13 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
         Command::PageDown => page,
         Command::First => isize::MIN / 2,
         Command::Last => isize::MAX / 2,
-        Command::OpenResult if !viewing => return Some(open(active)),
+        Command::OpenResult if !viewing => {
+            let effects = open(active);
+            if !effects.is_empty() {
+                state.info("A past call, read-only; your call goes on (its timer too).");
+            }
+            return Some(effects);
+        }
         Command::OpenResult => return Some(Vec::new()),
         Command::Escape if viewing => {
             active.panel.past.close();

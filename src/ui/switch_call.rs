@@ -18,7 +18,7 @@ pub(super) fn render(
     theme: &Theme,
     keymap: &Keymap,
 ) {
-    let area = centered(screen, 72.min(screen.width.saturating_sub(2)), 10);
+    let area = centered(screen, 76.min(screen.width.saturating_sub(2)), 7);
     frame.render_widget(Clear, area);
     let open = safe(&ask.open_name).into_owned();
     let block = Block::bordered()
@@ -31,7 +31,7 @@ pub(super) fn render(
     frame.render_widget(block, area);
     let mut lines = vec![
         Line::raw(format!(
-            "One call at a time: what about the call with {open} before calling {}?",
+            "One call at a time. Before the call with {}:",
             safe(&ask.next.name)
         )),
         Line::raw(""),
