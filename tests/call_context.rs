@@ -358,3 +358,24 @@ fn a_blind_lead_sees_hidden_for_the_agents_road_in_a_past_call_opened_from_the_c
         .to_string();
     assert!(!line.contains("hidden"), "{line}");
 }
+
+#[test]
+fn scrolling_past_the_end_of_a_past_call_comes_straight_back() {
+    let (mut app, _, _) = start_call_with_helen();
+    app.press("esc");
+    tab_to_context(&mut app);
+    app.press("enter");
+    for _ in 0..500 {
+        app.press("down");
+    }
+    let scrolled = app.state.call.as_ref().unwrap().panel.past.scroll;
+    assert!(scrolled < 100, "{scrolled}");
+    for _ in 0..scrolled {
+        app.press("up");
+    }
+    let screen = app.render(80, 24);
+    assert!(
+        screen.contains("Helen Marsh · at-risk"),
+        "back at the top:\n{screen}"
+    );
+}

@@ -46,7 +46,15 @@ impl ReadOnlyCall {
         self.scroll = 0;
     }
 
+    /// Scrolls by `delta` lines, no further than the call's last line (so scrolling
+    /// back never has to undo presses past the end).
     pub(super) fn scroll_by(&mut self, delta: isize) {
-        self.scroll = self.scroll.saturating_add_signed(delta);
+        // The lines above the notes and the headings: a bound, not an exact count
+        // (the view also wraps long lines).
+        const AROUND_NOTES: usize = 16;
+        let last = self.detail.as_ref().map_or(0, |detail| {
+            detail.notes.lines().count() + detail.audit.len() + AROUND_NOTES
+        });
+        self.scroll = self.scroll.saturating_add_signed(delta).min(last);
     }
 }
