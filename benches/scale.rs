@@ -669,9 +669,9 @@ fn search(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledS
         size.label,
         stats,
     );
-    let (entries, bytes) = store.search_index_size().unwrap();
+    let (postings, blocks, bytes) = store.search_index_size().unwrap();
     println!(
-        "search index: {entries} entries, {:.1} MB of keys",
+        "search index: {postings} postings in {blocks} blocks, {:.1} MB of keys and values",
         bytes as f64 / 1e6
     );
 }

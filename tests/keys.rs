@@ -364,3 +364,28 @@ fn the_title_and_pane_texts_name_the_keys_the_user_bound() {
     assert!(!screen.contains("F3"), "{screen}");
     assert!(screen.contains("Press n to"), "{screen}");
 }
+
+#[test]
+fn the_hint_bar_at_80x24_shows_the_context_panel_the_past_call_and_the_one_call_question() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    app.press("enter");
+    app.press("esc");
+    app.press("tab");
+    assert_eq!(Place::of(&app.state), Place::CallContext);
+    assert_hints_complete(&mut app, "call context");
+    app.press("enter");
+    assert_eq!(Place::of(&app.state), Place::PastCall);
+    assert_hints_complete(&mut app, "past call");
+    assert!(app.render(80, 24).contains(" Esc back "));
+    app.press("esc");
+    app.press("tab");
+    assert_eq!(Place::of(&app.state), Place::Queue);
+    app.press("esc");
+    app.press("down");
+    app.press("enter");
+    assert_eq!(Place::of(&app.state), Place::SwitchCall);
+    assert_hints_complete(&mut app, "one call at a time");
+    app.press("f1");
+    assert_eq!(Place::of(&app.state), Place::SwitchCall, "help waits");
+}

@@ -35,6 +35,8 @@ fn customer(name: &str) -> Customer {
             by: "test".into(),
         }],
         last_contact: None,
+        do_not_contact_note: None,
+        merged: Vec::new(),
     }
 }
 

@@ -55,7 +55,13 @@ fn searching_a_refund_reference_finds_the_call_and_opens_it_read_only() {
     assert!(screen.contains(&customer), "{screen}");
 
     app.press("enter");
-    let detail = app.state.search.detail.as_ref().expect("the call opens");
+    let detail = app
+        .state
+        .search
+        .opened
+        .detail
+        .as_ref()
+        .expect("the call opens");
     assert_eq!(detail.call.id, call.id);
     assert!(
         !fourroads::app::Place::of(&app.state).takes_text(),
@@ -75,7 +81,7 @@ fn searching_a_refund_reference_finds_the_call_and_opens_it_read_only() {
     );
 
     app.press("esc");
-    assert!(app.state.search.detail.is_none());
+    assert!(app.state.search.opened.detail.is_none());
     assert_eq!(
         app.state.search.query, "RF-20931",
         "back to the same results"
@@ -114,7 +120,10 @@ fn a_lead_does_not_see_the_agents_road_of_an_unreviewed_call_found_by_search() {
     app.press("f5");
     app.type_text("zz-4411");
     app.press("enter");
-    assert_eq!(app.state.search.detail.as_ref().unwrap().call.id, call.id);
+    assert_eq!(
+        app.state.search.opened.detail.as_ref().unwrap().call.id,
+        call.id
+    );
     let screen = app.render(120, 40);
     assert!(screen.contains("hidden until you choose"), "{screen}");
     assert!(!screen.contains("Go away"), "{screen}");
@@ -171,7 +180,7 @@ fn queue_commands_from_the_palette_do_not_reach_the_queue_while_searching() {
     app.press("f5");
     app.type_text("RF-55501");
     app.press("enter");
-    assert!(app.state.search.detail.is_some());
+    assert!(app.state.search.opened.detail.is_some());
     app.press(":");
     // The palette offers only what works here: no queue commands while searching.
     let Some(fourroads::app::Overlay::Palette(palette)) = &app.state.overlay else {

@@ -93,3 +93,31 @@ fn dashboard_view() {
     assert_snapshot!("dashboard_80x24", app.render(80, 24));
     assert_snapshot!("dashboard_120x40", app.render(120, 40));
 }
+
+#[test]
+fn a_past_call_opened_from_the_context_during_a_call() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    app.press("enter");
+    app.type_text("Refund RF-20931 still not on the card");
+    app.press("esc");
+    app.press("tab");
+    app.press("down");
+    assert_snapshot!("call_context_focused_80x24", app.render(80, 24));
+    app.press("enter");
+    assert_snapshot!("past_call_80x24", app.render(80, 24));
+    assert_snapshot!("past_call_120x40", app.render(120, 40));
+}
+
+#[test]
+fn starting_a_call_while_another_is_open_asks() {
+    let mut app = Harness::with_demo();
+    app.find("helen");
+    app.press("enter");
+    app.type_text("Router replaced, still dropping");
+    app.press("shift-tab");
+    app.press("esc");
+    app.press("down");
+    app.press("enter");
+    assert_snapshot!("switch_call_80x24", app.render(80, 24));
+}

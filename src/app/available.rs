@@ -4,7 +4,8 @@
 //! alone; an overlay runs only the commands it accepts.
 
 use super::{
-    Command, Context, Pane, ReviewTab, State, View, call, dashboard, overlay, queue, review,
+    Command, Context, Pane, ReviewTab, State, View, call, call_context, dashboard, overlay, queue,
+    review,
 };
 
 /// Where keys go now.
@@ -23,12 +24,18 @@ pub enum Place {
     Picker,
     /// A yes/no question.
     Confirm,
+    /// Asked to wrap up or park the open call before another starts.
+    SwitchCall,
     /// Typing in the queue's `/` filter line.
     QueueFilter,
     Queue,
     Customer,
     Notes,
     Road,
+    /// The customer's context beside the call, choosing a past call.
+    CallContext,
+    /// A past call opened read-only from the context, the call going on.
+    PastCall,
     ReviewCalls,
     ReviewCases,
     Dashboard,
@@ -67,6 +74,7 @@ impl Place {
             Some(Overlay::Confirm(_)) => return Place::Confirm,
             Some(Overlay::Prompt(_)) => return Place::Prompt,
             Some(Overlay::Snippets(_)) => return Place::Snippets,
+            Some(Overlay::SwitchCall(_)) => return Place::SwitchCall,
             None => {}
         }
         if state.queue.filter_editing {
@@ -75,12 +83,16 @@ impl Place {
         match (state.view, state.focus, state.call.is_some()) {
             (View::Agent, Pane::Notes, true) => Place::Notes,
             (View::Agent, Pane::Road, true) => Place::Road,
+            (View::Agent, Pane::Context, true) if call_context::viewing_past_call(state) => {
+                Place::PastCall
+            }
+            (View::Agent, Pane::Context, true) => Place::CallContext,
             (View::Agent, Pane::Customer, _) => Place::Customer,
             (View::Agent, _, _) => Place::Queue,
             (View::Review, _, _) if state.review.tab == ReviewTab::Cases => Place::ReviewCases,
             (View::Review, _, _) => Place::ReviewCalls,
             (View::Dashboard, _, _) => Place::Dashboard,
-            (View::Search, _, _) if state.search.detail.is_some() => Place::SearchCall,
+            (View::Search, _, _) if state.search.opened.detail.is_some() => Place::SearchCall,
             (View::Search, _, _) => Place::Search,
         }
     }
@@ -97,6 +109,9 @@ impl Place {
             Place::EditForm => Context::EditForm,
             Place::Picker => Context::Picker,
             Place::Confirm => Context::Confirm,
+            Place::SwitchCall => Context::SwitchCall,
+            Place::CallContext => Context::CallContext,
+            Place::PastCall => Context::PastCall,
             Place::QueueFilter => Context::Filter,
             Place::Notes => Context::Notes,
             Place::Queue => Context::Queue,
@@ -109,6 +124,9 @@ impl Place {
         };
         if self.takes_text() || self.is_overlay() {
             vec![own, Context::Global]
+        } else if self == Place::PastCall {
+            // Its Esc goes back to the call, and says so (not "clear").
+            vec![own, Context::Global, Context::Normal]
         } else {
             vec![Context::Global, own, Context::Normal]
         }
@@ -126,6 +144,7 @@ impl Place {
                 | Place::EditForm
                 | Place::Picker
                 | Place::Confirm
+                | Place::SwitchCall
         )
     }
 
@@ -164,7 +183,14 @@ pub fn available_at(state: &State, place: Place) -> Available {
 /// Every place of the current view, for the help overlay.
 pub fn view_places(state: &State) -> Vec<Place> {
     match state.view {
-        View::Agent => vec![Place::Queue, Place::Customer, Place::Notes, Place::Road],
+        View::Agent => vec![
+            Place::Queue,
+            Place::Customer,
+            Place::Notes,
+            Place::Road,
+            Place::CallContext,
+            Place::PastCall,
+        ],
         View::Review => vec![Place::ReviewCalls, Place::ReviewCases],
         View::Dashboard => vec![Place::Dashboard],
         View::Search => vec![Place::Search, Place::SearchCall],
@@ -186,7 +212,11 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
             .map(overlay::accepts)
             .unwrap_or_default();
     }
-    let in_call = state.call.is_some() || matches!(place, Place::Notes | Place::Road);
+    let in_call = state.call.is_some()
+        || matches!(
+            place,
+            Place::Notes | Place::Road | Place::CallContext | Place::PastCall
+        );
     let mut commands = Vec::new();
     // The active call's road follows the call everywhere but the Review view, whose
     // road keys review the selected call instead.
@@ -207,6 +237,8 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         // The call's reducer (app/call.rs) handles these.
         Place::Notes => vec![Command::Copy, Command::Snippets],
         Place::Road => call::road_accepts(state),
+        Place::CallContext => call_context::accepts(state),
+        Place::PastCall => call_context::past_call_accepts(),
         Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
         Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
         Place::Dashboard => dashboard::accepts(),
@@ -234,9 +266,10 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         | Place::EditForm
         | Place::Picker
         | Place::Confirm => Vec::new(),
+        Place::SwitchCall => Vec::new(),
     });
     let clears = !state.queue.filter.is_empty() || state.message.is_some();
-    let own_escape = matches!(place, Place::Search | Place::SearchCall);
+    let own_escape = matches!(place, Place::Search | Place::SearchCall | Place::PastCall);
     if !own_escape && (place == Place::Notes || (place != Place::QueueFilter && clears)) {
         commands.push(Command::Escape);
     }

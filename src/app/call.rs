@@ -31,6 +31,8 @@ pub struct ActiveCall {
     pub open_cases: Vec<Case>,
     /// The customer's open cases and recent calls, shown beside the notes.
     pub context: Option<CustomerContext>,
+    /// The context panel's selection and the past call opened from it.
+    pub panel: super::call_context::Panel,
     /// Counts edits of the notes (and masking); a save names the revision it holds.
     revision: u64,
     /// The newest revision the store confirmed on disk.
@@ -75,6 +77,7 @@ impl ActiveCall {
             resumed,
             open_cases: Vec::new(),
             context: None,
+            panel: Default::default(),
             revision: 0,
             saved_revision: 0,
             trouble: None,
@@ -170,6 +173,7 @@ pub(super) fn opened(
 ) -> Vec<Effect> {
     let name = sanitize_line(&customer.name).into_owned();
     let customer_id = customer.id;
+    let (mut effects, parked) = super::one_call::make_way(state, call.id);
     let mut active = ActiveCall::new(call, customer, notes, resumed);
     active.open_cases = open_cases;
     // The context of the call's customer, never the queue's selection (it may move).
@@ -180,12 +184,21 @@ pub(super) fn opened(
     state.call = Some(active);
     state.focus = Pane::Notes;
     state.view = super::View::Agent;
+    // The queue shows who is on the line, even when a wrap-up just before asked for
+    // its own customer.
+    state.queue.select_after_load = Some(customer_id);
     state.info(if resumed {
         format!("Resumed the open call with {name}. Keep typing; Ctrl-E wraps up.")
     } else {
         format!("Call with {name} started. Type notes; Alt-1..4 sets the road; Ctrl-E wraps up.")
     });
-    vec![Effect::LoadQueue, Effect::LoadContext(customer_id)]
+    if let Some(parked) = parked {
+        state.warn(format!(
+            "Call with {name} started; the call with {parked} is parked (call open in the queue)."
+        ));
+    }
+    effects.extend([Effect::LoadQueue, Effect::LoadContext(customer_id)]);
+    effects
 }
 
 /// Saves unsaved notes now (masking card numbers first).
@@ -220,15 +233,6 @@ pub(super) fn autosave(state: &mut State) -> Vec<Effect> {
 /// time, so a long note costs little on each autosave.
 fn mask_notes(active: &mut ActiveCall) -> usize {
     active.notes.mask_cards()
-}
-
-/// Leaves the active call open in the store, saved, to resume later.
-pub(super) fn park(state: &mut State) -> Vec<Effect> {
-    let mut effects = autosave(state);
-    if let Some(active) = state.call.take() {
-        effects.push(Effect::UpdateCall(active.call));
-    }
-    effects
 }
 
 pub(super) fn notes_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

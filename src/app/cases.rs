@@ -135,7 +135,8 @@ pub(super) fn close_with_note(
 }
 
 /// Enter on a case: the Agent view, the customer selected, and a call about that case
-/// (an outbound follow-up; the customer's open call is resumed if there is one).
+/// (an outbound follow-up; the customer's open call is resumed if there is one; another
+/// customer's open call asks first).
 pub(super) fn call_about(state: &mut State) -> Vec<Effect> {
     let Some(row) = selected_case(state) else {
         return Vec::new();
@@ -161,28 +162,16 @@ pub(super) fn call_about(state: &mut State) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let mut effects = super::switch_view(state, super::Command::ViewAgent);
-    state.queue.clear_filter();
-    state.queue.select_id(customer_id);
-    state.queue.keep_visible(state.page_rows);
-    if state
-        .call
-        .as_ref()
-        .is_some_and(|active| active.call.customer_id == customer_id)
-    {
-        state.focus = super::Pane::Notes;
-        return effects;
-    }
-    effects.extend(super::call::park(state));
-    effects.push(Effect::OpenCall {
-        customer_id,
-        direction: crate::domain::Direction::Outbound,
-        reason: crate::domain::CallReason::FollowUp,
-        case_id: Some(row.case.id),
-        agent: state.agent.clone(),
-        at: state.clock.now,
-    });
-    effects
+    super::one_call::start(
+        state,
+        super::one_call::NextCall {
+            customer_id,
+            name: row.customer,
+            direction: crate::domain::Direction::Outbound,
+            reason: crate::domain::CallReason::FollowUp,
+            case_id: Some(row.case.id),
+        },
+    )
 }
 
 /// Reassign: a lead picks anyone who takes calls (or themselves); an agent takes the

@@ -84,6 +84,8 @@ pub enum Command {
     ToggleContext,
     /// While typing notes: pick a note snippet to insert at the cursor.
     Snippets,
+    /// Another call is open: leave it open (parked) and start the new one.
+    ParkCall,
 }
 
 /// The commands that move in a list, as every list accepts them.
@@ -179,10 +181,16 @@ pub enum Context {
     Picker,
     /// A yes/no question before a change that cannot be undone.
     Confirm,
+    /// The customer's context beside an active call (its past calls).
+    CallContext,
+    /// A past call opened read-only from the call's context.
+    PastCall,
+    /// The question asked when a call starts while another is open.
+    SwitchCall,
 }
 
 /// Every context, in the order the help overlay lists them.
-pub const CONTEXTS: [Context; 20] = [
+pub const CONTEXTS: [Context; 23] = [
     Context::Global,
     Context::Normal,
     Context::Queue,
@@ -190,6 +198,9 @@ pub const CONTEXTS: [Context; 20] = [
     Context::Customer,
     Context::Road,
     Context::Notes,
+    Context::CallContext,
+    Context::PastCall,
+    Context::SwitchCall,
     Context::Review,
     Context::Cases,
     Context::Dashboard,
@@ -232,6 +243,9 @@ impl Context {
             Context::EditForm => "Edit-customer form",
             Context::Picker => "Choosing a customer or an agent",
             Context::Confirm => "Confirmation",
+            Context::CallContext => "Context beside the call: past calls",
+            Context::PastCall => "A past call, read-only, during a call",
+            Context::SwitchCall => "Another call is open (starting a new one)",
         }
     }
 
@@ -258,6 +272,9 @@ impl Context {
             Context::EditForm => "edit_form",
             Context::Picker => "picker",
             Context::Confirm => "confirm",
+            Context::CallContext => "call_context",
+            Context::PastCall => "past_call",
+            Context::SwitchCall => "switch_call",
         }
     }
 

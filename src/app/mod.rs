@@ -7,6 +7,7 @@ mod action;
 mod available;
 mod call;
 pub mod call_context;
+mod call_view;
 mod cases;
 mod choice;
 mod command;
@@ -16,6 +17,7 @@ mod dashboard;
 mod fuzzy;
 mod navigation;
 pub mod notes_editor;
+mod one_call;
 mod overlay;
 mod paged;
 mod queue;
@@ -38,11 +40,13 @@ use crate::store::CustomerContext;
 pub use action::{Action, Effect};
 pub use available::{Available, Place, available, available_at, view_places};
 pub use call::{ActiveCall, NotesStatus, SaveTrouble};
+pub use call_view::ReadOnlyCall;
 pub use cases::CaseChange;
 pub use choice::{Choice, ChoicePicker, ConfirmPurpose, Confirmation, PickPurpose};
 pub use command::{CONTEXTS, Command, Context, PaletteItem};
 pub use customers::CustomerChange;
 pub use dashboard::DashboardState;
+pub use one_call::{NextCall, SwitchCall};
 pub use overlay::{AddCustomerForm, FORM_FIELDS, Overlay, Palette, Prompt, PromptPurpose};
 pub use paged::{Paged, scrolled};
 pub use queue::QueueState;
@@ -70,6 +74,8 @@ pub enum Pane {
     List,
     /// The detail pane of the Review view.
     Detail,
+    /// The customer's context beside an active call: its past calls open read-only.
+    Context,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +187,9 @@ impl State {
     /// Panes Tab moves through in the current view.
     pub fn panes(&self) -> Vec<Pane> {
         match (self.view, self.call.is_some()) {
-            (View::Agent, true) => vec![Pane::Queue, Pane::Notes, Pane::Road],
+            // A past call opened from the context is read alone, like a found call.
+            (View::Agent, true) if call_context::viewing_past_call(self) => vec![Pane::Context],
+            (View::Agent, true) => vec![Pane::Queue, Pane::Notes, Pane::Road, Pane::Context],
             (View::Agent, false) => vec![Pane::Queue, Pane::Customer],
             (View::Review, _) => vec![Pane::List, Pane::Detail],
             (View::Dashboard, _) => vec![Pane::List],
@@ -228,15 +236,16 @@ fn lead_only(state: &mut State, what: &str) -> bool {
 
 /// The reducer: applies `action` at `now`, returns the effects to run.
 pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
+    state.clock.now = now;
     let paused = matches!(action, Action::AutosaveDue);
     let effects = route(state, action, now);
+    call_context::tidy(state);
     // Whatever changed the notes (typing, a paste, a snippet), the suggestion follows.
     road_hint::refresh(state, paused);
     effects
 }
 
 fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
-    state.clock.now = now;
     match action {
         Action::Command(command) => on_command(state, command),
         Action::OpenPalette(items) => {
@@ -334,7 +343,8 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             generation,
         } => review_count::counted(state, matches, next, generation),
         Action::CallDetailLoaded(detail) => {
-            if let Some(detail) = search::detail_loaded(state, *detail) {
+            let unasked = call_context::detail_loaded(state, *detail);
+            if let Some(detail) = unasked.and_then(|d| search::detail_loaded(state, d)) {
                 review::detail_loaded(state, detail);
                 road_hint::detail_loaded(state);
             }
@@ -412,6 +422,9 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
     if command == Command::Quit {
         return quit(state);
     }
+    if matches!(state.overlay, Some(Overlay::SwitchCall(_))) {
+        return one_call::command(state, command);
+    }
     if state.overlay.is_some() {
         return match overlay::command(state, command) {
             overlay::Outcome::Done(effects) => effects,
@@ -480,7 +493,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         View::Search => search::command(state, command),
         View::Agent => None,
     };
-    if let Some(effects) = routed {
+    if let Some(effects) = routed.or_else(|| call_context::command(state, command)) {
         return effects;
     }
     if let Some(road) = command.road() {
@@ -582,7 +595,8 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Cancel
         | Command::NextField
         | Command::PrevField
-        | Command::OpenResult => Vec::new(),
+        | Command::OpenResult
+        | Command::ParkCall => Vec::new(),
         Command::NextUnreviewed
         | Command::Comment
         | Command::Acknowledge

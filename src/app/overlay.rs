@@ -28,6 +28,9 @@ pub enum Overlay {
     Picker(Box<ChoicePicker>),
     /// Yes or no before a change that cannot be undone.
     Confirm(Box<Confirmation>),
+    /// Another customer's call is open: wrap it up, park it, or cancel (`one_call`,
+    /// which the root hands this overlay's commands to).
+    SwitchCall(Box<super::one_call::SwitchCall>),
 }
 
 /// What a one-line prompt's text is for.
@@ -198,6 +201,7 @@ pub(super) fn accepts(overlay: &Overlay) -> Vec<Command> {
         Overlay::Prompt(_) | Overlay::Confirm(_) => {
             vec![Command::Confirm, Command::Cancel, Command::Quit]
         }
+        Overlay::SwitchCall(_) => super::one_call::accepts(),
     }
 }
 
@@ -235,6 +239,8 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
         return close(state);
     }
     match overlay {
+        // The root hands these to `one_call` before they get here.
+        Overlay::SwitchCall(_) => Outcome::Done(Vec::new()),
         Overlay::Welcome => match command {
             Command::AddCustomer => {
                 state.overlay = None;
@@ -358,7 +364,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) {
         return;
     }
     match overlay {
-        Overlay::Welcome | Overlay::Help { .. } | Overlay::Confirm(_) => {}
+        Overlay::Welcome | Overlay::Help { .. } | Overlay::Confirm(_) | Overlay::SwitchCall(_) => {}
         Overlay::Picker(picker) => match key.code {
             KeyCode::Backspace => {
                 picker.query.pop();

@@ -220,28 +220,24 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
 }
 
 /// Enter on a customer: the agent rings them (outbound), or resumes their open call.
-/// `i` (incoming call): the customer is on the line, ringing in (inbound).
+/// `i` (incoming call): the customer is on the line, ringing in (inbound). Another
+/// customer's call being open, the agent is asked first (`one_call`).
 fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
     let Some(entry) = state.queue.selected_entry().cloned() else {
         state.warn("No customer is selected; add one first.");
         return Vec::new();
     };
-    if let Some(active) = &state.call
-        && active.call.customer_id == entry.customer_id
-    {
-        state.focus = Pane::Notes;
-        return Vec::new();
-    }
-    if direction == Direction::Outbound && entry.do_not_contact && !entry.open_call {
+    let resuming = state
+        .call
+        .as_ref()
+        .is_some_and(|active| active.call.customer_id == entry.customer_id);
+    if !resuming && direction == Direction::Outbound && entry.do_not_contact && !entry.open_call {
         state.warn(format!(
             "{} asked not to be contacted: no calls out. If they are ringing in, i takes an incoming call.",
             crate::domain::text::sanitize_line(&entry.name)
         ));
         return Vec::new();
     }
-    // Another call is in progress: save it and leave it open (it stays in the queue as
-    // "call open") so it can be resumed.
-    let mut effects = super::call::park(state);
     let reason = match direction {
         Direction::Inbound => CallReason::Inbound,
         Direction::Outbound => entry
@@ -249,15 +245,16 @@ fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
             .call_reason()
             .fit(Direction::Outbound),
     };
-    effects.push(Effect::OpenCall {
-        customer_id: entry.customer_id,
-        direction,
-        reason,
-        case_id: None,
-        agent: state.agent.clone(),
-        at: state.clock.now,
-    });
-    effects
+    super::one_call::start(
+        state,
+        super::one_call::NextCall {
+            customer_id: entry.customer_id,
+            name: entry.name,
+            direction,
+            reason,
+            case_id: None,
+        },
+    )
 }
 
 /// What the queue pane accepts now.

@@ -4,6 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::call_view::ReadOnlyCall;
 use super::{Command, Effect, Pane, State, View, queue};
 use crate::store::{CallDetail, SearchResults};
 
@@ -24,10 +25,7 @@ pub struct SearchState {
     pub generation: u64,
     pub loading: bool,
     /// The call opened with Enter, shown read-only instead of the results.
-    pub detail: Option<CallDetail>,
-    /// Waiting for the detail of this call.
-    pub opening: Option<crate::domain::Id>,
-    pub detail_scroll: usize,
+    pub opened: ReadOnlyCall,
 }
 
 /// What the selected row is.
@@ -57,7 +55,7 @@ pub(super) fn enter(state: &mut State) -> Vec<Effect> {
 
 /// A key for the query line (or, with a call open, nothing: it is read-only).
 pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    if state.search.detail.is_some() {
+    if state.search.opened.detail.is_some() {
         return Vec::new();
     }
     let plain = !key
@@ -87,7 +85,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
-    if state.search.detail.is_some() {
+    if state.search.opened.detail.is_some() {
         return Vec::new();
     }
     let room = MAX_QUERY_CHARS.saturating_sub(state.search.query.chars().count());
@@ -165,8 +163,8 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
 
 fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
     let search = &mut state.search;
-    if search.detail.is_some() {
-        search.detail_scroll = search.detail_scroll.saturating_add_signed(delta);
+    if search.opened.detail.is_some() {
+        search.opened.scroll_by(delta);
         return Vec::new();
     }
     let len = search.results.len();
@@ -180,9 +178,8 @@ fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
 
 /// Esc: closes an open call, else clears the query, else goes back to the Agent view.
 fn escape(state: &mut State) -> Vec<Effect> {
-    if state.search.detail.is_some() || state.search.opening.is_some() {
-        state.search.detail = None;
-        state.search.opening = None;
+    if state.search.opened.is_open() {
+        state.search.opened.close();
         state.focus = Pane::List;
         return Vec::new();
     }
@@ -196,16 +193,14 @@ fn escape(state: &mut State) -> Vec<Effect> {
 /// Enter: a customer opens in the Agent view, selected in the queue; a call opens here,
 /// read-only with its full notes.
 fn open(state: &mut State) -> Vec<Effect> {
-    if state.search.detail.is_some() {
+    if state.search.opened.detail.is_some() {
         return Vec::new();
     }
     let customer_id = match state.search.selected_hit() {
         None => return Vec::new(),
         Some(Selected::Call(hit)) => {
             let id = hit.call.id;
-            state.search.opening = Some(id);
-            state.search.detail_scroll = 0;
-            return vec![Effect::LoadCallDetail(id)];
+            return state.search.opened.open(id);
         }
         Some(Selected::Customer(hit)) => hit.customer.id,
     };
@@ -227,11 +222,12 @@ fn open(state: &mut State) -> Vec<Effect> {
 
 /// A call's detail arrived: shown if it is the one asked for here; otherwise handed back.
 pub(super) fn detail_loaded(state: &mut State, detail: CallDetail) -> Option<CallDetail> {
-    if state.view == View::Search && state.search.opening == Some(detail.call.id) {
-        state.search.opening = None;
-        state.search.detail = Some(detail);
-        state.focus = Pane::Detail;
-        return None;
+    if state.view != View::Search {
+        return Some(detail);
     }
-    Some(detail)
+    let unasked = state.search.opened.receive(detail);
+    if unasked.is_none() {
+        state.focus = Pane::Detail;
+    }
+    unasked
 }

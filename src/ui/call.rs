@@ -22,6 +22,19 @@ pub(super) fn render(
 ) {
     let [header, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(4)]).areas(area);
     render_header(frame, header, state, active, theme);
+    if crate::app::call_context::viewing_past_call(state) {
+        // The call goes on above (header, timer); its notes wait untouched below this.
+        super::call_view::render(
+            frame,
+            body,
+            state,
+            &active.panel.past,
+            "Past call (read-only)",
+            Pane::Context,
+            theme,
+        );
+        return;
+    }
     let show = crate::app::call_context::shown(state);
     // The road pane keeps its place when focused; a context panel that has no room of
     // its own stands in for it otherwise.

@@ -1,24 +1,21 @@
 //! The customer's context during a call: open cases (due or overdue) then recent calls
-//! (date, agent, road, first line), newest first. Only the rows that fit are built.
+//! (date, agent, road, first line), newest first. Only the rows that fit are built. When
+//! the panel has the focus, the chosen past call is marked ▶ and kept in view.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::queue::pad;
-use super::{Theme, safe};
-use crate::app::{ActiveCall, State};
+use super::{Theme, pane_block, safe};
+use crate::app::call_context::past_calls;
+use crate::app::{ActiveCall, Pane, State};
 
 /// How many rows the panel wants for `active`'s context (borders included).
 pub(super) fn wanted_rows(active: &ActiveCall) -> u16 {
     let rows = active.context.as_ref().map_or(1, |context| {
-        context.open_cases.len()
-            + context
-                .history
-                .iter()
-                .filter(|summary| summary.call.id != active.call.id)
-                .count()
+        context.open_cases.len() + past_calls(active).count()
     });
     u16::try_from(rows.max(1))
         .unwrap_or(u16::MAX)
@@ -34,13 +31,9 @@ pub(super) fn render(
     theme: &Theme,
     with_road: bool,
 ) {
-    let mut title = " Context".to_string();
+    let mut title = "Context".to_string();
     if let Some(context) = &active.context {
-        let calls = context
-            .history
-            .iter()
-            .filter(|summary| summary.call.id != active.call.id)
-            .count();
+        let calls = past_calls(active).count();
         title.push_str(&format!(
             ": {} open · {} {}",
             context.open_cases.len(),
@@ -54,10 +47,7 @@ pub(super) fn render(
             None => title.push_str(" · road not set"),
         }
     }
-    title.push(' ');
-    let block = Block::bordered()
-        .border_style(theme.border_for(false))
-        .title(Span::styled(title, theme.dim));
+    let block = pane_block(&title, state, Pane::Context, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = lines(state, active, theme, inner);
@@ -80,11 +70,21 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
             Span::raw(pad(&safe(&case.summary), width.saturating_sub(15))),
         ]));
     }
-    let earlier = context
-        .history
-        .iter()
-        .filter(|summary| summary.call.id != active.call.id);
-    for summary in earlier.take(rows.saturating_sub(lines.len())) {
+    // Focused, a marker column shows the chosen call, which stays in view.
+    let focused = state.focus == Pane::Context && state.overlay.is_none();
+    let room = rows.saturating_sub(lines.len());
+    let chosen = active.panel.selected;
+    let skip = if focused {
+        (chosen + 1).saturating_sub(room.max(1))
+    } else {
+        0
+    };
+    let width = if focused {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
+    for (at, summary) in past_calls(active).enumerate().skip(skip).take(room) {
         let call = &summary.call;
         let (road, style) = super::customer::past_road(call, state, theme);
         // A wide panel names the agent in full; a narrow one by first name.
@@ -101,10 +101,22 @@ fn lines<'a>(state: &State, active: &ActiveCall, theme: &Theme, area: Rect) -> V
             pad(&road, 9)
         );
         let rest = width.saturating_sub(head.chars().count());
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(head, style),
             Span::raw(pad(&safe(&summary.first_line), rest)),
-        ]));
+        ];
+        if focused {
+            let selected = at == chosen;
+            spans.insert(0, Span::raw(if selected { "▶" } else { " " }));
+            let line = Line::from(spans);
+            lines.push(if selected {
+                line.patch_style(theme.selected)
+            } else {
+                line
+            });
+        } else {
+            lines.push(Line::from(spans));
+        }
     }
     if lines.is_empty() {
         lines.push(Line::styled("No open cases, no earlier calls.", theme.dim));

@@ -4,6 +4,7 @@
 
 mod call;
 mod call_context;
+mod call_view;
 mod customer;
 mod dashboard;
 mod hints;
@@ -13,6 +14,7 @@ mod queue;
 mod review;
 mod road_hint;
 mod search;
+mod switch_call;
 pub mod theme;
 
 use std::borrow::Cow;

@@ -43,6 +43,9 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &K
         Overlay::Snippets(picker) => snippets_box(frame, screen, picker, theme),
         Overlay::Picker(picker) => choice_box(frame, screen, picker, theme),
         Overlay::Confirm(confirmation) => confirm_box(frame, screen, confirmation, theme),
+        Overlay::SwitchCall(ask) => {
+            super::switch_call::render(frame, screen, ask, state, theme, keymap);
+        }
     }
 }
 

@@ -304,7 +304,10 @@ pub(super) fn call_detail_lines<'a>(
         sentiment_word(call.sentiment),
         outcome
     )));
-    lines.push(road_line(call, hidden, theme));
+    // Road keys review a call only in the Review view; elsewhere they are the active
+    // call's, so the hidden road does not point at them.
+    let reviewing = state.view == crate::app::View::Review;
+    lines.push(road_line(call, hidden, reviewing, theme));
     lines.extend(review_lines(call, hidden, state, theme));
     if let Some((id, suggestion)) = &state.road_hint.detail
         && *id == call.id
@@ -330,12 +333,16 @@ pub(super) fn call_detail_lines<'a>(
     lines
 }
 
-fn road_line<'a>(call: &Call, hidden: bool, theme: &Theme) -> Line<'a> {
+fn road_line<'a>(call: &Call, hidden: bool, reviewing: bool, theme: &Theme) -> Line<'a> {
     match (hidden, call.road) {
         (true, _) => Line::from(vec![
             Span::raw("Agent's road: "),
             Span::styled(
-                "hidden until you choose (blind review) · 1–4",
+                if reviewing {
+                    "hidden until you choose (blind review) · 1–4"
+                } else {
+                    "hidden until you review it (blind review)"
+                },
                 theme.attention,
             ),
         ]),

@@ -20,17 +20,17 @@ const LEAD_IN: usize = 16;
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [query, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
     render_query(frame, query, state, theme);
-    if let Some(detail) = &state.search.detail {
-        let block = pane_block(
-            "Call (read-only) · Esc back to the results",
+    let opened = &state.search.opened;
+    if opened.detail.is_some() {
+        super::call_view::render(
+            frame,
+            body,
             state,
+            opened,
+            "Call (read-only) · Esc back to the results",
             Pane::Detail,
             theme,
         );
-        let inner = block.inner(body);
-        frame.render_widget(block, body);
-        let lines = super::review::call_detail_lines(&detail.call, detail, state, theme);
-        super::review::render_scrolled(frame, inner, lines, state.search.detail_scroll);
         return;
     }
     render_results(frame, body, state, theme);
@@ -38,11 +38,11 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
 
 fn render_query(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let search = &state.search;
-    let typing = search.detail.is_none() && state.overlay.is_none();
+    let typing = search.opened.detail.is_none() && state.overlay.is_none();
     let block = pane_block("Search customers and notes", state, Pane::List, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let status = if search.opening.is_some() {
+    let status = if search.opened.opening.is_some() {
         "opening…".to_string()
     } else if search.loading {
         "searching…".to_string()

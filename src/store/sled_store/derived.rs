@@ -153,12 +153,13 @@ impl SledStore {
             }
         }
         for tree in DERIVED_TREES.into_iter().filter(|t| *t != T_COUNTERS) {
-            let mut expected: Vec<(Vec<u8>, Vec<u8>)> = derived
-                .index
-                .iter()
-                .filter(|e| e.0 == tree)
-                .map(|e| (e.1.clone(), e.2.clone()))
-                .collect();
+            let of_tree = derived.index.iter().filter(|e| e.0 == tree);
+            let mut expected: Vec<(Vec<u8>, Vec<u8>)> = if tree == T_SEARCH {
+                // The records give postings; the tree holds them as blocks.
+                super::postings::blocks_of(of_tree.map(|e| e.1.as_slice()))
+            } else {
+                of_tree.map(|e| (e.1.clone(), e.2.clone())).collect()
+            };
             expected.sort();
             let stored: Vec<(Vec<u8>, Vec<u8>)> = self
                 .tree(tree)
@@ -187,9 +188,15 @@ impl SledStore {
         for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
             self.tree(tree).clear()?;
         }
-        let write_index = |derived: &mut Derived| -> StoreResult<()> {
+        // Full-text postings come in id order per kind and are gathered into blocks.
+        let mut blocks = super::postings::BlockBuilder::default();
+        let mut write_index = |derived: &mut Derived| -> StoreResult<()> {
             let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
             for (tree, key, value) in derived.index.drain(..) {
+                if tree == T_SEARCH {
+                    blocks.add(self.tree(T_SEARCH), &key)?;
+                    continue;
+                }
                 batches.entry(tree).or_default().insert(key, value);
             }
             for (tree, batch) in batches {
@@ -207,6 +214,7 @@ impl SledStore {
             Ok(())
         })?;
         write_index(&mut derived)?;
+        blocks.write(self.tree(T_SEARCH))?;
         for (name, number) in &agents {
             self.tree(T_AGENTS)
                 .insert(name.as_bytes(), &i64::from(*number).to_be_bytes())?;

@@ -5,6 +5,7 @@ mod backup;
 mod customers;
 mod dashboard;
 mod derived;
+mod postings;
 mod queries;
 mod records;
 mod reports;

@@ -68,15 +68,33 @@ impl<'a> Tx<'a> {
     }
 
     fn reindex(&self, old: &[IndexEntry], new: &[IndexEntry]) -> StoreResult<()> {
-        for entry in old {
-            if !new.iter().any(|n| n.0 == entry.0 && n.1 == entry.1) {
-                self.del(entry.0, &entry.1)?;
-            }
+        let gone = |entry: &&IndexEntry| !new.iter().any(|n| n.0 == entry.0 && n.1 == entry.1);
+        for entry in old.iter().filter(|e| e.0 != T_SEARCH).filter(gone) {
+            self.del(entry.0, &entry.1)?;
         }
-        for (tree, key, value) in new {
+        for (tree, key, value) in new.iter().filter(|e| e.0 != T_SEARCH) {
             self.put(*tree, key, value)?;
         }
-        Ok(())
+        // Full-text postings live in blocks (`search`): moved one by one.
+        let postings_gone: Vec<&[u8]> = old
+            .iter()
+            .filter(|e| e.0 == T_SEARCH)
+            .filter(gone)
+            .map(|e| e.1.as_slice())
+            .collect();
+        let postings_added: Vec<&[u8]> = new
+            .iter()
+            .filter(|n| n.0 == T_SEARCH && !old.iter().any(|o| o.0 == n.0 && o.1 == n.1))
+            .map(|n| n.1.as_slice())
+            .collect();
+        self.move_postings(&postings_gone, &postings_added)
+    }
+
+    fn move_postings(&self, gone: &[&[u8]], added: &[&[u8]]) -> StoreResult<()> {
+        if gone.is_empty() && added.is_empty() {
+            return Ok(());
+        }
+        super::postings::move_postings(&self.trees[T_SEARCH], gone, added).map_err(storage)
     }
 
     /// Moves the counters in `tree` from what the old record contributed to what the
@@ -177,15 +195,9 @@ impl<'a> Tx<'a> {
         let old = self.notes_index(call)?;
         self.put(T_NOTES, &keys::id(call), &encode_text(text))?;
         let new = super::search::notes_entries(call, text);
-        // Both are sorted: write only what changed.
+        // Both are sorted: move only what changed.
         let (gone, added) = super::search::difference(&old, &new);
-        for key in gone {
-            self.del(T_SEARCH, key)?;
-        }
-        for key in added {
-            self.put(T_SEARCH, key, &[])?;
-        }
-        Ok(())
+        self.move_postings(&gone, &added)
     }
 
     /// The search entries of the call's stored notes.

@@ -1,7 +1,15 @@
-//! The full-text index: one tree whose keys are term, 0, kind, id (customers and calls
-//! apart), empty values. It is derived data like every other index: a customer's entries
-//! come with `records::customer_index`, a call's from its notes in `Tx::put_notes`, and
-//! `rebuild_derived` / `check_consistency` recount it from the records.
+//! The full-text index: one tree of posting lists kept as blocks. A record declares one
+//! *posting* per distinct term (term, 0, kind, id: customers and calls apart), like every
+//! other index entry: a customer's come with `records::customer_index`, a call's from its
+//! notes in `Tx::put_notes`, and `rebuild_derived` / `check_consistency` recount them
+//! from the records. The tree does not hold a key per posting (`postings` keeps the
+//! layout): the ids of one term and kind whose UUIDv7 times fall in the same stretch of
+//! 2^27 ms (about a day and a half) share one key (term, 0, kind, stretch), whose value
+//! is those ids, sorted, 16 bytes each. A key per posting made 27 keys per call, and
+//! sled's memory grows with its keys: building the index of 250,000 calls peaked at
+//! 2.4 GB, far over SPEC §11's 1 GiB (see BENCHMARKS.md). A save moves only the blocks of
+//! the terms that changed, by point reads and writes, so it stays in the transaction of
+//! the record it belongs to.
 //!
 //! A search walks the posting lists of the query's terms together from the newest id
 //! down (ids are UUIDv7, so byte order is time order), seeking each list to the current
@@ -11,6 +19,7 @@
 use std::collections::HashMap;
 
 use super::IndexEntry;
+use super::postings::{highest_listed, move_postings};
 use super::*;
 use crate::domain::search::{Query, distinct_terms, line_around};
 use crate::domain::{Call, Customer, Id};
@@ -93,23 +102,7 @@ impl SledStore {
         if prefixes.is_empty() {
             return Ok(());
         }
-        // The highest id at or below `bound` in the posting list under `prefix`.
-        let seek = |prefix: &[u8], bound: Option<u128>| -> StoreResult<Option<u128>> {
-            let last = match bound {
-                Some(bound) => {
-                    let upper = keys::join(&[prefix, &bound.to_be_bytes()]);
-                    tree.range(prefix.to_vec()..=upper).next_back()
-                }
-                None => tree.scan_prefix(prefix).next_back(),
-            };
-            let Some((key, _)) = last.transpose()? else {
-                return Ok(None);
-            };
-            Ok(key
-                .get(prefix.len()..)
-                .and_then(keys::id_from)
-                .map(|id| id.as_u128()))
-        };
+        let seek = |prefix: &[u8], bound: Option<u128>| highest_listed(tree, prefix, bound);
         let mut bound = None;
         loop {
             let Some(mut candidate) = seek(&prefixes[0], bound)? else {
@@ -246,12 +239,7 @@ impl SledStore {
             };
             t[0].insert(&key, encoded.as_slice())?;
             let (gone, added) = difference(&old, &new);
-            for key in gone {
-                t[1].remove(key)?;
-            }
-            for key in added {
-                t[1].insert(key, &[])?;
-            }
+            move_postings(&t[1], &gone, &added)?;
             Ok(())
         });
         match result {
@@ -259,18 +247,6 @@ impl SledStore {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
         }
-    }
-
-    /// How many entries the full-text index holds and their keys' bytes (for the
-    /// benchmarks' size figures; reads the whole index).
-    pub fn search_index_size(&self) -> StoreResult<(u64, u64)> {
-        let mut entries = 0;
-        let mut bytes = 0;
-        for key in self.tree(T_SEARCH).iter().keys() {
-            entries += 1;
-            bytes += key?.len() as u64;
-        }
-        Ok((entries, bytes))
     }
 }
 
@@ -312,5 +288,125 @@ mod tests {
         assert!(!store.search("refund", 5).unwrap().is_empty());
         let version = store.db.get(b"schema_version").unwrap().unwrap();
         assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+    }
+
+    /// Every posting the records give (what a schema-4 store held, one key each).
+    fn postings(store: &SledStore) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for item in store.tree(T_CUSTOMERS).iter() {
+            let (_, value) = item.unwrap();
+            let customer: Customer = crate::store::codec::decode(&value).unwrap();
+            out.extend(customer_entries(&customer).into_iter().map(|e| e.1));
+        }
+        for item in store.tree(T_NOTES).iter() {
+            let (key, value) = item.unwrap();
+            let text = crate::store::codec::decode_text(&value).unwrap();
+            let id = keys::id_from(&key).unwrap();
+            out.extend(notes_entries(id, &text).into_iter().map(|e| e.1));
+        }
+        out
+    }
+
+    #[test]
+    fn a_schema_4_store_with_a_key_per_posting_opens_and_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let before;
+        {
+            let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+            let now = "2026-11-20T15:00:00Z".parse().unwrap();
+            demo::load(&store, &Clock::fixed(now)).unwrap();
+            before = store.search("refund", 50).unwrap();
+            assert!(!before.calls.is_empty());
+            // Version 4's layout: term, 0, kind, id → nothing, a key per posting.
+            let old = postings(&store);
+            let tree = store.tree(T_SEARCH);
+            tree.clear().unwrap();
+            for key in &old {
+                tree.insert(key.as_slice(), &[]).unwrap();
+            }
+            store
+                .db
+                .insert(b"schema_version", &4u32.to_be_bytes())
+                .unwrap();
+            assert!(!store.check_consistency().unwrap().is_empty());
+            store.db.flush().unwrap();
+        }
+        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        let version = store.db.get(b"schema_version").unwrap().unwrap();
+        assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        assert_eq!(store.search("refund", 50).unwrap(), before);
+        let (postings_now, blocks, _) = store.search_index_size().unwrap();
+        assert_eq!(postings_now as usize, postings(&store).len());
+        assert!(blocks < postings_now, "{blocks} blocks for {postings_now}");
+    }
+
+    #[test]
+    fn blocks_follow_saves_and_edits_and_a_search_crosses_stretches() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open_in_zone(&dir.path().join("store"), TimeZone::UTC).unwrap();
+        // Calls days apart (different stretches) and minutes apart (the same one).
+        let mut ids = Vec::new();
+        for (i, at) in [
+            "2026-01-01T09:00:00Z",
+            "2026-01-01T09:05:00Z",
+            "2026-01-09T09:00:00Z",
+            "2026-03-01T09:00:00Z",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let at: jiff::Timestamp = at.parse().unwrap();
+            // A customer each: one open call per customer.
+            let customer = crate::domain::NewCustomer {
+                name: format!("Ann Lee {i}"),
+                ..Default::default()
+            }
+            .validate(at, "a")
+            .unwrap();
+            store.put_customer(&customer).unwrap();
+            let mut call = Call::new(customer.id, "a", crate::domain::CallReason::Inbound, at);
+            // Its id from its time, as a call made then would have.
+            call.id = uuid::Builder::from_unix_timestamp_millis(
+                at.as_millisecond() as u64,
+                &[i as u8; 10],
+            )
+            .into_uuid();
+            store.start_call(&call).unwrap();
+            store
+                .save_notes(call.id, &format!("router refund call{i}"))
+                .unwrap();
+            ids.push(call.id);
+        }
+        let found = |q: &str| -> Vec<Id> {
+            let results = store.search(q, 50).unwrap();
+            results.calls.iter().map(|h| h.call.id).collect()
+        };
+        let newest_first: Vec<Id> = ids.iter().rev().copied().collect();
+        assert_eq!(found("router refund"), newest_first);
+        assert_eq!(found("call1"), vec![ids[1]]);
+        let router_blocks = || {
+            store
+                .tree(T_SEARCH)
+                .scan_prefix(prefix("router", KIND_CALL))
+                .count()
+        };
+        assert_eq!(router_blocks(), 3, "two calls minutes apart share a block");
+        let (_, blocks_before, _) = store.search_index_size().unwrap();
+        // An edit moves only the changed words; a word no call has any more goes.
+        store.save_notes(ids[1], "router").unwrap();
+        assert_eq!(found("call1"), Vec::<Id>::new());
+        assert_eq!(found("refund"), vec![ids[3], ids[2], ids[0]]);
+        let (_, blocks_after, _) = store.search_index_size().unwrap();
+        assert_eq!(blocks_after, blocks_before - 1, "call1's block went");
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        store.save_notes(ids[1], "").unwrap();
+        assert_eq!(found("router"), vec![ids[3], ids[2], ids[0]]);
+        assert_eq!(router_blocks(), 3);
+        store.save_notes(ids[0], "").unwrap();
+        assert_eq!(router_blocks(), 2, "an emptied block goes");
+        assert_eq!(found("router"), vec![ids[3], ids[2]]);
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
     }
 }
