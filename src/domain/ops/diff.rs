@@ -114,7 +114,12 @@ fn own_part(call: &Call) -> Call {
 pub fn call(old: Option<&Call>, new: &Call) -> Vec<Draft> {
     let mut drafts = Vec::new();
     if old.is_none_or(|old| own_part(old) != own_part(new)) {
-        drafts.push(Payload::CallPut { call: own_part(new) }.into());
+        drafts.push(
+            Payload::CallPut {
+                call: own_part(new),
+            }
+            .into(),
+        );
     }
     let before = old.and_then(|c| c.review.as_ref());
     let Some(review) = &new.review else {
@@ -130,7 +135,10 @@ pub fn call(old: Option<&Call>, new: &Call) -> Vec<Draft> {
         },
     };
     let same_review = before.is_some_and(|b| {
-        b.lead == review.lead && b.road == review.road && b.comment == review.comment && b.at == review.at
+        b.lead == review.lead
+            && b.road == review.road
+            && b.comment == review.comment
+            && b.at == review.at
     });
     if !same_review {
         drafts.push(Draft {

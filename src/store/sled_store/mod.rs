@@ -1,9 +1,11 @@
 //! The sled implementation of `Store`: opening (with a lock file so a second window gets
 //! a clear message), schema version and migrations, owner-only files, and the trees.
 
+mod apply;
 mod backup;
 mod dashboard;
 mod derived;
+mod oplog;
 mod queries;
 mod records;
 mod reports;
@@ -21,7 +23,7 @@ pub use backup::Erased;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 22] = [
+const TREE_NAMES: [&str; 29] = [
     "customers",
     "calls",
     "notes",
@@ -44,6 +46,13 @@ const TREE_NAMES: [&str; 22] = [
     "idx_disagreement",
     "idx_callback_by_time",
     "idx_search",
+    "ops",
+    "idx_ops_by_customer",
+    "oplog",
+    "notes_unsent",
+    "review_ops",
+    "case_heads",
+    "customers_to_redo",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -72,6 +81,24 @@ const T_DISAGREEMENT: usize = 19;
 const T_CALLBACK_BY_TIME: usize = 20;
 /// The full-text index of customers and notes (see `search`).
 const T_SEARCH: usize = 21;
+/// Every operation this store holds, its own and other workstations': workstation id,
+/// sequence number → the operation (see `oplog`).
+const T_OPS: usize = 22;
+/// customer id, workstation id, sequence number → nothing.
+const T_OPS_BY_CUSTOMER: usize = 23;
+/// The log's own state: this workstation's id, its last sequence number and clock, what
+/// has been sent, what has been seen from the hub, the hub's address.
+const T_OPLOG: usize = 24;
+/// Calls whose notes were autosaved since their last notes operation (call → nothing):
+/// autosave stays one small write, and the notes travel at wrap-up, park or sync.
+const T_NOTES_DIRTY: usize = 25;
+/// call id → the review operation the call shows (what an acknowledgement names).
+const T_REVIEW_OPS: usize = 26;
+/// case id → its closes and reopens that no other follows (what the next one follows).
+const T_CASE_HEADS: usize = 27;
+/// Customers whose records must be made again from their operations (customer → nothing),
+/// written with the operations so a crash in between loses nothing.
+const T_REDO: usize = 28;
 
 /// Trees derived from the records, rebuilt by a migration.
 const DERIVED_TREES: [usize; 15] = [
@@ -214,6 +241,9 @@ impl SledStore {
                 .insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
             self.db.flush()?;
         }
+        // A store from before operations (or a new one) gets its workstation identity; its
+        // records, if any, are covered by operations when it first syncs.
+        self.init_oplog()?;
         Ok(())
     }
 

@@ -34,9 +34,8 @@ impl Log {
         let mut payload = draft.payload;
         match &mut payload {
             Payload::Acknowledge { call, review, .. } => *review = self.reviews[call],
-            Payload::CaseClose { case, follows, .. } | Payload::CaseReopen { case, follows, .. } => {
-                *follows = self.heads.get(case).copied()
-            }
+            Payload::CaseClose { case, follows, .. }
+            | Payload::CaseReopen { case, follows, .. } => *follows = self.heads.get(case).copied(),
             _ => {}
         }
         let seq = self.ops.len() as u64 + 1;
@@ -137,7 +136,9 @@ fn every_change_materialises_back_to_the_records() {
         at: at(30),
         acknowledged_at: None,
     });
-    super::call(Some(&old), &call).into_iter().for_each(|d| log.emit(d));
+    super::call(Some(&old), &call)
+        .into_iter()
+        .for_each(|d| log.emit(d));
     check(&log, &customer, &call, &case);
     let old = call.clone();
     if let Some(review) = &mut call.review {

@@ -1,0 +1,386 @@
+//! The store's operation log without a hub: stores exchange their operations through an
+//! in-memory stand-in for the hub (what it keeps is what the hub keeps: every operation
+//! once, an erased customer's as only the id), and every store that has seen the same
+//! operations holds the same records, with indexes and counters equal to a recount.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use fourroads::domain::call::Role;
+use fourroads::domain::ops::{Op, Payload};
+use fourroads::domain::{
+    Call, CallReason, CaseStatus, Clock, Customer, Id, NewCustomer, Outcome, Road,
+};
+use fourroads::store::{Actor, ReviewQuery, SledStore, Store, demo};
+use fourroads::transfer::backup::{backup, restore};
+use jiff::{SignedDuration, Timestamp};
+use support::fixed_now;
+
+/// What the hub would hold.
+#[derive(Default)]
+struct MemoryHub {
+    ops: BTreeMap<(Id, u64), Op>,
+}
+
+impl MemoryHub {
+    fn push(&mut self, ops: &[Op]) {
+        for op in ops {
+            let erased = self.ops.values().any(|o| {
+                matches!(o.payload, Payload::Erase { customer } if customer == op.payload.customer())
+            });
+            let mut op = op.clone();
+            if erased && !matches!(op.payload, Payload::Erase { .. }) {
+                op.payload = Payload::Gone {
+                    customer: op.payload.customer(),
+                };
+            }
+            if let Payload::Erase { customer } = op.payload {
+                for kept in self.ops.values_mut() {
+                    if kept.payload.customer() == customer
+                        && !matches!(kept.payload, Payload::Erase { .. })
+                    {
+                        kept.payload = Payload::Gone { customer };
+                    }
+                }
+            }
+            self.ops.entry((op.workstation, op.seq)).or_insert(op);
+        }
+    }
+
+    /// One sync of `store`, as `sync::sync_once` does it.
+    fn sync(&mut self, store: &SledStore) {
+        store.flush_dirty_notes().unwrap();
+        store.cover_records(&mut |_, _| {}).unwrap();
+        loop {
+            let ops = store.unsent_ops(50).unwrap();
+            if ops.is_empty() {
+                break;
+            }
+            self.push(&ops);
+            store.mark_sent(&ops).unwrap();
+        }
+        let mut seen = store.seen().unwrap();
+        let new: Vec<Op> = self
+            .ops
+            .values()
+            .filter(|op| op.seq > seen.get(&op.workstation).copied().unwrap_or(0))
+            .cloned()
+            .collect();
+        for op in &new {
+            let at = seen.entry(op.workstation).or_default();
+            *at = (*at).max(op.seq);
+        }
+        store.store_remote_ops(&new, &seen).unwrap();
+        store.redo_pending(&mut |_, _| {}).unwrap();
+    }
+}
+
+fn open(dir: &tempfile::TempDir, name: &str) -> SledStore {
+    SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
+}
+
+fn lines_after_header(store: &SledStore, dir: &tempfile::TempDir, name: &str) -> Vec<String> {
+    let path = dir.path().join(format!("{name}.jsonl"));
+    backup(store, &path, fixed_now()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
+    lines.pop(); // the checksum covers the header
+    lines
+}
+
+fn assert_same(stores: &[&SledStore], dir: &tempfile::TempDir) {
+    let first = lines_after_header(stores[0], dir, "first");
+    assert!(first.len() > 1);
+    for (n, store) in stores.iter().enumerate() {
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        let lines = lines_after_header(store, dir, &format!("store{n}"));
+        let diff: Vec<_> = lines.iter().filter(|l| !first.contains(l)).collect();
+        assert!(
+            lines == first,
+            "store {n} differs from store 0: {} vs {} lines; first differing: {:?}",
+            lines.len(),
+            first.len(),
+            diff.first()
+        );
+    }
+}
+
+fn customer(name: &str) -> Customer {
+    NewCustomer {
+        name: name.into(),
+        status: "active".into(),
+        ..NewCustomer::default()
+    }
+    .validate(fixed_now(), "Priya")
+    .unwrap()
+}
+
+fn at(minutes: i64) -> Timestamp {
+    fixed_now() + SignedDuration::from_mins(minutes)
+}
+
+/// A call taken and wrapped up on `store` by `agent`.
+fn take_call(store: &SledStore, customer: Id, agent: &str, minutes: i64, outcome: Outcome) -> Call {
+    let mut call = Call::new(customer, agent, CallReason::Inbound, at(minutes));
+    store.start_call(&call).unwrap();
+    store.save_notes(call.id, "first words").unwrap();
+    call.road = Some(Road::Care);
+    call.outcome = outcome;
+    if outcome == Outcome::FollowUp {
+        call.follow_up_due = Some(jiff::civil::date(2026, 11, 27));
+    }
+    call.ended_at = Some(at(minutes + 5));
+    store
+        .wrap_up_call(
+            &call,
+            &format!("{agent} helped #billing"),
+            &Actor::agent(agent, at(minutes + 5)),
+        )
+        .unwrap();
+    call
+}
+
+fn lead(at: Timestamp) -> Actor {
+    Actor {
+        who: "Dana".into(),
+        role: Role::Lead,
+        reason: String::new(),
+        at,
+    }
+}
+
+#[test]
+fn a_demo_store_uploads_and_a_new_store_gets_exactly_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = open(&dir, "a");
+    demo::load(&a, &Clock::fixed(fixed_now())).unwrap();
+    let b = open(&dir, "b");
+    let mut hub = MemoryHub::default();
+    hub.sync(&a);
+    hub.sync(&b);
+    assert_eq!(b.counters().unwrap(), a.counters().unwrap());
+    assert_same(&[&a, &b], &dir);
+}
+
+#[test]
+fn a_restored_store_covers_its_records_with_operations_when_it_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = open(&dir, "alone");
+    demo::load(&alone, &Clock::fixed(fixed_now())).unwrap();
+    let file = dir.path().join("alone.jsonl");
+    backup(&alone, &file, fixed_now()).unwrap();
+    let mut restored = open(&dir, "restored");
+    restore(&mut restored, &file, false).unwrap();
+    assert!(
+        restored.all_ops().unwrap().is_empty(),
+        "a restore has no operations"
+    );
+    let other = open(&dir, "other");
+    let mut hub = MemoryHub::default();
+    hub.sync(&restored);
+    hub.sync(&other);
+    assert_eq!(other.counters().unwrap().calls, 170);
+    assert_same(&[&restored, &other, &alone], &dir);
+}
+
+#[test]
+fn offline_edits_on_three_stores_converge_and_each_conflict_ends_as_the_rules_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let (priya, sam, dana) = (open(&dir, "priya"), open(&dir, "sam"), open(&dir, "dana"));
+    let mut hub = MemoryHub::default();
+    let ann = customer("Ann");
+    let bob = customer("Bob");
+    priya.put_customer(&ann).unwrap();
+    priya.put_customer(&bob).unwrap();
+    // Priya opens a case for Ann with a follow-up.
+    let first = take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
+    for store in [&priya, &sam, &dana] {
+        hub.sync(store);
+    }
+    let case = sam
+        .cases_of(ann.id)
+        .unwrap()
+        .pop()
+        .expect("the case reached Sam");
+    assert_eq!(case.opened_by_call, first.id);
+
+    // Offline: Sam renames Ann and reopens nothing yet; Dana (lead) closes the case and
+    // reviews Priya's call; Priya renames Ann later, and Sam takes a call for Bob.
+    let mut renamed = sam.customer(ann.id).unwrap().unwrap();
+    renamed.name = "Ann Sam".into();
+    sam.put_customer(&renamed).unwrap();
+    dana.close_case(case.id, "sorted by phone", &lead(at(30)))
+        .unwrap();
+    dana.review_call(first.id, Road::Teach, "showed how", &lead(at(31)))
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(3));
+    let mut renamed = priya.customer(ann.id).unwrap().unwrap();
+    renamed.name = "Ann Priya".into();
+    priya.put_customer(&renamed).unwrap();
+    let bobs = take_call(&sam, bob.id, "Sam", 40, Outcome::Resolved);
+    // Priya types notes in an open call that must survive every sync.
+    let open_call = Call::new(bob.id, "Priya", CallReason::Inbound, at(50));
+    priya.start_call(&open_call).unwrap();
+    priya.save_notes(open_call.id, "typing…").unwrap();
+
+    // Syncs in a scrambled order, twice over.
+    for store in [&dana, &sam, &priya, &sam, &dana, &priya] {
+        hub.sync(store);
+    }
+    priya.save_notes(open_call.id, "typing… more").unwrap();
+    for store in [&priya, &dana, &sam] {
+        hub.sync(store);
+    }
+    assert_eq!(priya.notes(open_call.id).unwrap(), "typing… more");
+    assert_eq!(dana.notes(open_call.id).unwrap(), "typing… more");
+
+    // The latest rename wins everywhere.
+    for store in [&priya, &sam, &dana] {
+        assert_eq!(store.customer(ann.id).unwrap().unwrap().name, "Ann Priya");
+        let closed = store.cases_of(ann.id).unwrap().pop().unwrap();
+        assert_eq!(closed.status, CaseStatus::Closed);
+        assert_eq!(closed.close_note.as_deref(), Some("sorted by phone"));
+        let reviewed = store.call(first.id).unwrap().unwrap();
+        assert_eq!(reviewed.review.as_ref().map(|r| r.road), Some(Road::Teach));
+    }
+    // The lead sees Sam's call in the review list.
+    let page = dana
+        .review_page(
+            &ReviewQuery::period(
+                jiff::civil::date(2026, 11, 1),
+                jiff::civil::date(2026, 11, 30),
+            ),
+            None,
+            50,
+        )
+        .unwrap();
+    assert!(page.rows.iter().any(|row| row.call.id == bobs.id));
+    // Priya acknowledges the review; it reaches the lead.
+    priya
+        .acknowledge_review(first.id, &Actor::agent("Priya", at(60)))
+        .unwrap();
+    for store in [&priya, &dana, &sam] {
+        hub.sync(store);
+    }
+    let seen = dana.call(first.id).unwrap().unwrap().review.unwrap();
+    assert_eq!(seen.acknowledged_at, Some(at(60)));
+
+    // A close and a reopen that did not see each other leave the case open, and both
+    // show in the audit trail; a later close (having seen both) closes it.
+    let case = priya.cases_of(ann.id).unwrap().pop().unwrap();
+    priya
+        .reopen_case(case.id, &Actor::agent("Priya", at(70)))
+        .unwrap();
+    sam.reopen_case(case.id, &Actor::agent("Sam", at(70)))
+        .unwrap();
+    dana.set_case_due(case.id, jiff::civil::date(2026, 12, 1), &lead(at(70)))
+        .ok();
+    hub.sync(&priya);
+    hub.sync(&sam);
+    let again = sam.cases_of(ann.id).unwrap().pop().unwrap();
+    assert_eq!(again.status, CaseStatus::Open);
+    sam.close_case(case.id, "done now", &Actor::agent("Sam", at(80)))
+        .unwrap();
+    priya
+        .close_case(case.id, "done here too", &Actor::agent("Priya", at(80)))
+        .unwrap();
+    hub.sync(&sam);
+    hub.sync(&priya);
+    dana.reopen_case(case.id, &lead(at(81)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    priya
+        .reopen_case(case.id, &Actor::agent("Priya", at(81)))
+        .ok();
+    hub.sync(&dana);
+    for store in [&priya, &sam, &dana] {
+        hub.sync(store);
+    }
+    let settled = dana.cases_of(ann.id).unwrap().pop().unwrap();
+    assert_eq!(
+        settled.status,
+        CaseStatus::Open,
+        "a reopen nobody saw keeps it open"
+    );
+    let audit = dana.audit_for(case.id).unwrap();
+    assert!(
+        audit
+            .iter()
+            .filter(|e| e.new.as_deref() == Some("open"))
+            .count()
+            >= 2
+    );
+    assert_same(&[&priya, &sam, &dana], &dir);
+}
+
+#[test]
+fn erasing_on_one_store_reaches_every_store_and_leaves_only_the_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (open(&dir, "a"), open(&dir, "b"));
+    let mut hub = MemoryHub::default();
+    let ann = customer("Ann Erasable");
+    let keep = customer("Kept");
+    a.put_customer(&ann).unwrap();
+    a.put_customer(&keep).unwrap();
+    take_call(&a, ann.id, "Priya", 0, Outcome::FollowUp);
+    take_call(&a, keep.id, "Priya", 10, Outcome::Resolved);
+    hub.sync(&a);
+    hub.sync(&b);
+    assert!(b.customer(ann.id).unwrap().is_some());
+    // B, offline, takes another call for Ann before it hears of the erasure.
+    take_call(&b, ann.id, "Sam", 20, Outcome::Resolved);
+    a.erase_customer(ann.id).unwrap().unwrap();
+    hub.sync(&a);
+    hub.sync(&b);
+    hub.sync(&a);
+    for store in [&a, &b] {
+        assert_eq!(store.customer(ann.id).unwrap(), None);
+        assert!(store.search("Erasable", 10).unwrap().customers.is_empty());
+        for op in store.all_ops().unwrap() {
+            if op.payload.customer() == ann.id {
+                assert!(
+                    matches!(op.payload, Payload::Gone { .. } | Payload::Erase { .. }),
+                    "{op:?}"
+                );
+            }
+        }
+    }
+    for op in hub.ops.values() {
+        if op.payload.customer() == ann.id {
+            assert!(matches!(
+                op.payload,
+                Payload::Gone { .. } | Payload::Erase { .. }
+            ));
+        }
+    }
+    assert_eq!(b.counters().unwrap().customers, 1);
+    assert_same(&[&a, &b], &dir);
+}
+
+#[test]
+fn autosave_emits_nothing_and_the_notes_travel_once_at_the_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = open(&dir, "a");
+    let ann = customer("Ann");
+    a.put_customer(&ann).unwrap();
+    let call = Call::new(ann.id, "Priya", CallReason::Inbound, at(0));
+    a.start_call(&call).unwrap();
+    let before = a.all_ops().unwrap().len();
+    for n in 0..20 {
+        a.save_notes(call.id, &"x".repeat(n)).unwrap();
+    }
+    assert_eq!(
+        a.all_ops().unwrap().len(),
+        before,
+        "no operation per autosave"
+    );
+    assert_eq!(a.flush_dirty_notes().unwrap(), 1);
+    assert_eq!(a.flush_dirty_notes().unwrap(), 0);
+    let notes: Vec<_> = a
+        .all_ops()
+        .unwrap()
+        .into_iter()
+        .filter(|op| matches!(op.payload, Payload::CallNotes { .. }))
+        .collect();
+    assert_eq!(notes.len(), 1);
+}
