@@ -2,6 +2,8 @@
 
 #![forbid(unsafe_code)]
 
+mod team;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -117,6 +119,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(CliCommand::Team {
             what: TeamWhat::Init { url },
         }) => team_init(&url),
+        Some(CliCommand::Team {
+            what: TeamWhat::Join { url },
+        }) => team::join(&open_store(&store_path)?, &url).map_err(Failure::from),
+        Some(CliCommand::Team {
+            what: TeamWhat::Status,
+        }) => team::status(&open_store(&store_path)?).map_err(Failure::from),
+        Some(CliCommand::Team {
+            what: TeamWhat::Leave,
+        }) => team::leave(&open_store(&store_path)?).map_err(Failure::from),
+        Some(CliCommand::Sync) => team::sync(&open_store(&store_path)?).map_err(Failure::from),
         Some(CliCommand::Gen {
             customers,
             calls,
@@ -188,6 +200,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(CliCommand::Demo { force }) => {
             let mut store = open_store(&store_path)?;
+            if let Some(hub) = store.hub_url()? {
+                return Err(format!(
+                    "the store at {} is in a team (hub {hub}); demo data is only for a store on its own: use a new store (--store PATH)",
+                    store_path.display()
+                )
+                .into());
+            }
             if !force && !store.is_empty()? {
                 return Err(format!(
                     "the store at {} already has customers; use `fourroads demo --force` to add the demo data anyway",

@@ -3,19 +3,15 @@
 //! once, an erased customer's as only the id), and every store that has seen the same
 //! operations holds the same records, with indexes and counters equal to a recount.
 
-mod support;
+mod team;
 
 use std::collections::BTreeMap;
 
-use fourroads::domain::call::Role;
 use fourroads::domain::ops::{Op, Payload};
-use fourroads::domain::{
-    Call, CallReason, CaseStatus, Clock, Customer, Id, NewCustomer, Outcome, Road,
-};
+use fourroads::domain::{Call, CallReason, CaseStatus, Clock, Id, Outcome, Road};
 use fourroads::store::{Actor, ReviewQuery, SledStore, Store, demo};
 use fourroads::transfer::backup::{backup, restore};
-use jiff::{SignedDuration, Timestamp};
-use support::fixed_now;
+use team::{assert_same, at, customer, fixed_now, lead, open, take_call};
 
 /// What the hub would hold.
 #[derive(Default)]
@@ -73,80 +69,6 @@ impl MemoryHub {
         }
         store.store_remote_ops(&new, &seen).unwrap();
         store.redo_pending(&mut |_, _| {}).unwrap();
-    }
-}
-
-fn open(dir: &tempfile::TempDir, name: &str) -> SledStore {
-    SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
-}
-
-fn lines_after_header(store: &SledStore, dir: &tempfile::TempDir, name: &str) -> Vec<String> {
-    let path = dir.path().join(format!("{name}.jsonl"));
-    backup(store, &path, fixed_now()).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut lines: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
-    lines.pop(); // the checksum covers the header
-    lines
-}
-
-fn assert_same(stores: &[&SledStore], dir: &tempfile::TempDir) {
-    let first = lines_after_header(stores[0], dir, "first");
-    assert!(first.len() > 1);
-    for (n, store) in stores.iter().enumerate() {
-        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
-        let lines = lines_after_header(store, dir, &format!("store{n}"));
-        let diff: Vec<_> = lines.iter().filter(|l| !first.contains(l)).collect();
-        assert!(
-            lines == first,
-            "store {n} differs from store 0: {} vs {} lines; first differing: {:?}",
-            lines.len(),
-            first.len(),
-            diff.first()
-        );
-    }
-}
-
-fn customer(name: &str) -> Customer {
-    NewCustomer {
-        name: name.into(),
-        status: "active".into(),
-        ..NewCustomer::default()
-    }
-    .validate(fixed_now(), "Priya")
-    .unwrap()
-}
-
-fn at(minutes: i64) -> Timestamp {
-    fixed_now() + SignedDuration::from_mins(minutes)
-}
-
-/// A call taken and wrapped up on `store` by `agent`.
-fn take_call(store: &SledStore, customer: Id, agent: &str, minutes: i64, outcome: Outcome) -> Call {
-    let mut call = Call::new(customer, agent, CallReason::Inbound, at(minutes));
-    store.start_call(&call).unwrap();
-    store.save_notes(call.id, "first words").unwrap();
-    call.road = Some(Road::Care);
-    call.outcome = outcome;
-    if outcome == Outcome::FollowUp {
-        call.follow_up_due = Some(jiff::civil::date(2026, 11, 27));
-    }
-    call.ended_at = Some(at(minutes + 5));
-    store
-        .wrap_up_call(
-            &call,
-            &format!("{agent} helped #billing"),
-            &Actor::agent(agent, at(minutes + 5)),
-        )
-        .unwrap();
-    call
-}
-
-fn lead(at: Timestamp) -> Actor {
-    Actor {
-        who: "Dana".into(),
-        role: Role::Lead,
-        reason: String::new(),
-        at,
     }
 }
 

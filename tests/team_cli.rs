@@ -65,7 +65,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).starts_with("Created the fourroads schema (version 1)"));
+    assert!(text(&first.stdout).starts_with("Created the fourroads schema (version 2)"));
 
     let again = tokio::task::spawn_blocking({
         let url = url.clone();
@@ -74,7 +74,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stdout).contains("is up to date (schema version 1)"));
+    assert!(text(&again.stdout).contains("is up to date (schema version 2)"));
 
     db.raw()
         .await
@@ -88,7 +88,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     let stderr = text(&newer.stderr);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("schema is version 99, newer than this fourroads knows (1)"),
+        stderr.contains("schema is version 99, newer than this fourroads knows (2)"),
         "{stderr}"
     );
 }

@@ -20,6 +20,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 pub use backup::Erased;
+pub use oplog::SyncState;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.

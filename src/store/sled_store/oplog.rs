@@ -284,6 +284,22 @@ impl SledStore {
         Ok(())
     }
 
+    /// Joins the hub at `url` (an address without a password). Another hub than the one
+    /// this store was in knows none of its operations: they are all sent again, and
+    /// everything there is read from the start.
+    pub fn join_hub(&self, url: &str) -> StoreResult<()> {
+        if self.hub_url()?.as_deref() != Some(url) {
+            self.tree(T_OPLOG).insert(meta::SENT, &0u64.to_be_bytes())?;
+            self.tree(T_OPLOG).remove(meta::SEEN)?;
+        }
+        self.set_hub_url(Some(url))
+    }
+
+    /// This workstation's operations up to this number are at the hub.
+    pub fn sent_seq(&self) -> StoreResult<u64> {
+        self.meta_u64(meta::SENT)
+    }
+
     pub fn sync_state(&self) -> StoreResult<SyncState> {
         let last_sync = self
             .tree(T_OPLOG)
