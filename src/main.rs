@@ -238,8 +238,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();
             state.snippets = snippets;
-            let store: Arc<dyn Store> = Arc::new(store);
-            fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
+            let in_team = store.hub_url()?.is_some();
+            let store = Arc::new(store);
+            let team = in_team.then(|| store.clone());
+            let store: Arc<dyn Store> = store;
+            fourroads::runtime::run_with_team(store, state, keymap, team)
+                .map_err(|e| e.to_string())?;
             Ok(())
         }
     }

@@ -259,3 +259,81 @@ async fn notes_typed_during_a_sync_are_kept_and_travel_at_the_next() {
     sync(&dana, &db).await;
     assert_eq!(dana.notes(call.id).unwrap(), "typing more");
 }
+
+/// Waits (at most `limit`) for a status `wanted` accepts.
+async fn wait_for(
+    statuses: &mut tokio::sync::mpsc::UnboundedReceiver<sync::background::Status>,
+    limit: std::time::Duration,
+    wanted: impl Fn(&sync::background::Status) -> bool,
+) -> sync::background::Status {
+    tokio::time::timeout(limit, async {
+        loop {
+            let status = statuses.recv().await.expect("the background sync ended");
+            if wanted(&status) {
+                return status;
+            }
+        }
+    })
+    .await
+    .expect("no such status in time")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_sync_wakes_on_a_push_elsewhere_and_says_offline_without_the_hub() {
+    use std::sync::Arc;
+    use sync::background::{Status, run};
+    let Some(db) = TestDb::create_database("sync background").await else {
+        return;
+    };
+    init(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let priya = open(&dir, "priya");
+    let dana = Arc::new(open(&dir, "dana"));
+    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(run(
+        dana.clone(),
+        Arc::new(move |status| {
+            let _ = tx.send(status);
+        }),
+    ));
+    let limit = std::time::Duration::from_secs(20);
+    wait_for(&mut statuses, limit, |s| matches!(s, Status::Synced { .. })).await;
+    // Priya wraps up a call and syncs: the hub's wake-up brings it to the lead.
+    let ann = customer("Ann Awake");
+    priya.put_customer(&ann).unwrap();
+    let call = take_call(&priya, ann.id, "Priya", 0, Outcome::Resolved);
+    sync(&priya, &db).await;
+    wait_for(
+        &mut statuses,
+        limit,
+        |s| matches!(s, Status::Synced { received } if *received > 0),
+    )
+    .await;
+    assert!(dana.call(call.id).unwrap().is_some());
+    task.abort();
+
+    // With the hub away, the header's words say so and count what waits.
+    let alone = Arc::new(open(&dir, "alone"));
+    alone
+        .set_hub_url(Some("postgres://nobody@127.0.0.1:1/team"))
+        .unwrap();
+    alone.put_customer(&customer("Offline Olga")).unwrap();
+    let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(run(
+        alone.clone(),
+        Arc::new(move |status| {
+            let _ = tx.send(status);
+        }),
+    ));
+    let status = wait_for(&mut statuses, limit, |s| {
+        matches!(s, Status::Offline { .. })
+    })
+    .await;
+    assert!(
+        matches!(status, Status::Offline { unsent: 1, .. }),
+        "{status:?}"
+    );
+    task.abort();
+}

@@ -125,12 +125,19 @@ fn sync_outside_a_team_or_with_the_hub_away_fails_in_one_line_and_status_still_a
     let status = fourroads(&["team", "status", "--store", &store]);
     assert!(status.status.success(), "{}", text(&status.stderr));
     let stdout = text(&status.stdout);
-    assert!(stdout.contains("Hub: postgres://ann@127.0.0.1:1/team"), "{stdout}");
+    assert!(
+        stdout.contains("Hub: postgres://ann@127.0.0.1:1/team"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Last sync: never"), "{stdout}");
     assert!(stdout.contains("Other workstations: unknown"), "{stdout}");
     let demo = fourroads(&["demo", "--store", &store]);
     assert!(!demo.status.success());
-    assert!(text(&demo.stderr).contains("is in a team"), "{}", text(&demo.stderr));
+    assert!(
+        text(&demo.stderr).contains("is in a team"),
+        "{}",
+        text(&demo.stderr)
+    );
     let leave = fourroads(&["team", "leave", "--store", &store]);
     assert!(leave.status.success(), "{}", text(&leave.stderr));
     assert!(text(&leave.stdout).contains("keeps all its data"));
@@ -164,7 +171,10 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     assert!(joined.status.success(), "{}", text(&joined.stderr));
     let stdout = text(&joined.stdout);
     assert!(stdout.starts_with("Joined the team hub at "), "{stdout}");
-    assert!(!text(&joined.stderr).contains('\r'), "no progress without a terminal");
+    assert!(
+        !text(&joined.stderr).contains('\r'),
+        "no progress without a terminal"
+    );
 
     let joined = run(args(&["team", "join", &url, "--store", &lead]))
         .await

@@ -92,6 +92,11 @@ pub enum Action {
         revision: u64,
         reason: String,
     },
+    /// The background team sync's state; `changed`: other workstations' changes arrived.
+    TeamSync {
+        sync: super::team_sync::TeamSync,
+        changed: bool,
+    },
     /// The store has not answered a piece of work for a while (the watchdog).
     StoreSlow {
         /// What is waiting, as the message line says it ("Saving the notes").

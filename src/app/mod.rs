@@ -22,6 +22,7 @@ mod review_filter;
 mod saving;
 mod search;
 pub mod snippets;
+pub mod team_sync;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -113,6 +114,8 @@ pub struct State {
     pub call_context_shown: bool,
     /// The note snippets Ctrl-T offers while typing notes.
     pub snippets: Vec<snippets::Snippet>,
+    /// The team sync's state, when this store is in a team (SPEC §12).
+    pub team_sync: Option<team_sync::TeamSync>,
 }
 
 impl State {
@@ -143,6 +146,7 @@ impl State {
             screen: (0, 0),
             call_context_shown: false,
             snippets: snippets::defaults(),
+            team_sync: None,
         }
     }
 
@@ -234,6 +238,7 @@ pub fn update(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> 
             Vec::new()
         }
         Action::Tick => Vec::new(),
+        Action::TeamSync { sync, changed } => team_sync::reported(state, sync, changed),
         Action::AutosaveDue => call::autosave(state),
         Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
         Action::NotesNotSaved {

@@ -8,6 +8,8 @@
 //!
 //! Below the runtime, above the store and the hub: it knows neither screens nor SQL.
 
+pub mod background;
+
 use crate::domain::Id;
 use crate::hub::{Hub, HubError, Seen};
 use crate::store::{SledStore, StoreError};
@@ -89,7 +91,7 @@ pub enum SyncError {
 pub async fn sync_once(
     store: &SledStore,
     hub: &mut Hub,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     hub.check_schema().await?;
     let mut report = Report::default();
@@ -183,7 +185,7 @@ pub async fn connect(store: &SledStore) -> Result<Hub, SyncError> {
 pub async fn join(
     store: &SledStore,
     url: &str,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     let mut hub = Hub::connect(url).await?;
     hub.check_schema().await?;

@@ -106,6 +106,10 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         ),
         None => format!(" {} ({}) ", safe(&state.agent), state.role.as_str()),
     };
+    let who = match &state.team_sync {
+        Some(sync) => format!(" {} ·{who}", sync.label(state.clock.now)),
+        None => who,
+    };
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
     spans.push(Span::raw(" ".repeat(room)));
