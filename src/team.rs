@@ -139,7 +139,7 @@ pub fn status(store: &SledStore) -> Result<(), String> {
     println!("Changes not yet sent: {}", state.unsent);
     let others = runtime()?.block_on(async {
         let hub = sync::connect(store).await?;
-        Ok::<_, SyncError>(hub.workstations().await.map_err(SyncError::from)?)
+        hub.workstations().await.map_err(SyncError::from)
     });
     match others {
         Ok(list) => {

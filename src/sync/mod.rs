@@ -57,11 +57,9 @@ impl Progress {
             Stage::Receiving => 2,
             Stage::Applying => 3,
         };
-        let within = if self.total == 0 {
-            0
-        } else {
-            self.done.min(self.total) * 25 / self.total
-        };
+        let within = (self.done.min(self.total) * 25)
+            .checked_div(self.total)
+            .unwrap_or(0);
         (stage * 25 + within).min(100) as u8
     }
 }

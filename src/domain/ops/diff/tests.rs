@@ -151,7 +151,8 @@ fn every_change_materialises_back_to_the_records() {
 
     // The case: a later call, a new owner, due moved, closed, reopened, closed again.
     let second = crate::domain::new_id();
-    let steps: Vec<Box<dyn Fn(&mut Case)>> = vec![
+    type Step = Box<dyn Fn(&mut Case)>;
+    let steps: Vec<Step> = vec![
         Box::new(move |c| c.calls.push(second)),
         Box::new(|c| c.owner = "sam".into()),
         Box::new(|c| {
