@@ -306,3 +306,30 @@ fn autosave_emits_nothing_and_the_notes_travel_once_at_the_sync() {
         .collect();
     assert_eq!(notes.len(), 1);
 }
+
+#[test]
+fn records_without_operations_stay_uncovered_through_a_rewrite_and_go_up_at_the_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = open(&dir, "alone");
+    let ann = customer("Ann Restored");
+    alone.put_customer(&ann).unwrap();
+    take_call(&alone, ann.id, "Priya", 0, Outcome::FollowUp);
+    let file = dir.path().join("alone.jsonl");
+    backup(&alone, &file, fixed_now()).unwrap();
+    let mut restored = open(&dir, "restored");
+    restore(&mut restored, &file, false).unwrap();
+    // A rewrite into a fresh store (as `demo --force` and erase do) keeps it uncovered.
+    let bob = customer("Bob Added");
+    fourroads::transfer::staging::replace(&mut restored, true, |fresh| fresh.put_customer(&bob))
+        .unwrap();
+    let other = open(&dir, "other");
+    let mut hub = MemoryHub::default();
+    hub.sync(&restored);
+    hub.sync(&other);
+    assert!(
+        other.customer(ann.id).unwrap().is_some(),
+        "the restored customer went up"
+    );
+    assert!(other.customer(bob.id).unwrap().is_some());
+    assert_same(&[&restored, &other], &dir);
+}

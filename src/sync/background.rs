@@ -17,6 +17,8 @@ use super::{SyncError, connect, sync_once};
 pub const LOCAL_EVERY: Duration = Duration::from_secs(2);
 /// The periodic pull, for when a wake-up was missed.
 pub const PULL_EVERY: Duration = Duration::from_secs(30);
+/// After a failed sync, the next try waits this long.
+pub const RETRY_AFTER: Duration = Duration::from_secs(10);
 
 /// What the header shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,9 +41,12 @@ pub enum Status {
 pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync>) {
     let mut listener: Option<Listener> = None;
     let mut next_pull = tokio::time::Instant::now();
+    // After a failure, not again before this (the header says offline meanwhile).
+    let mut retry_at = tokio::time::Instant::now();
     loop {
-        let due = tokio::time::Instant::now() >= next_pull
-            || store.sync_state().map(|s| s.unsent > 0).unwrap_or(false);
+        let now = tokio::time::Instant::now();
+        let due = now >= retry_at
+            && (now >= next_pull || store.sync_state().map(|s| s.unsent > 0).unwrap_or(false));
         if due {
             let mut last = None;
             let outcome = async {
@@ -68,11 +73,13 @@ pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync
                         reason: one_line(&e),
                     });
                     listener = None;
+                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
                 }
             }
             next_pull = tokio::time::Instant::now() + PULL_EVERY;
         }
         if listener.is_none()
+            && tokio::time::Instant::now() >= retry_at
             && let Ok(Some(url)) = store.hub_url()
         {
             listener = Listener::connect(&url).await.ok();
@@ -89,6 +96,7 @@ pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync
                     next_pull = tokio::time::Instant::now();
                 } else {
                     listener = None;
+                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
                 }
             }
             _ = tokio::time::sleep(LOCAL_EVERY) => {}

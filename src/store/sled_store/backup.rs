@@ -101,6 +101,10 @@ impl SledStore {
     /// and none of the old versions sled keeps in its log.
     pub fn copy_records_to(&self, target: &SledStore) -> StoreResult<()> {
         const COPY_BATCH: usize = 10_000;
+        // The target made its own log state when it was opened (a new workstation id, and
+        // "covered" for an empty store); the copy is this store, so it takes this store's
+        // entirely: a key left over would claim what is not so.
+        target.tree(T_OPLOG).clear()?;
         for (from, to) in self.trees.iter().zip(&target.trees) {
             let mut batch = sled::Batch::default();
             let mut pending = 0;
