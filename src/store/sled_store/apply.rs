@@ -178,7 +178,7 @@ impl SledStore {
                 if erased {
                     forget(tx, customer, &ops)?;
                 }
-                apply_records(tx, customer, &records, &local, &own_calls)?;
+                apply_records(tx, customer, &records, &local, &own_calls, erased)?;
                 tx.del(T_REDO, &keys::id(customer))?;
                 Ok(true)
             })?;
@@ -324,20 +324,23 @@ fn forget(tx: &Tx, customer: Id, ops: &[Op]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Moves one customer's records on this store to `records`, by difference.
+/// Moves one customer's records on this store to `records`, by difference. Only an
+/// erasure removes a record: one that the operations lack otherwise has not travelled yet
+/// (it is covered at the next sync), and is kept rather than lost.
 fn apply_records(
     tx: &Tx,
     customer: Id,
     records: &Records,
     local: &Local,
     own_calls: &BTreeSet<Id>,
+    erased: bool,
 ) -> StoreResult<()> {
     for id in &local.calls {
         let old = tx.load::<Call>(T_CALLS, *id)?;
         match (old, records.calls.get(id)) {
             (Some(old), Some(new)) if old != *new => tx.put_call(Some(&old), new, &actor(new))?,
             (None, Some(new)) => tx.put_call(None, new, &actor(new))?,
-            (Some(old), None) => {
+            (Some(old), None) if erased => {
                 tx.remove_call(&old)?;
                 tx.del(T_REVIEW_OPS, &keys::id(*id))?;
                 continue;
@@ -351,7 +354,7 @@ fn apply_records(
             };
             match (have, records.notes.get(id)) {
                 (have, Some(want)) if have.as_ref() != Some(want) => tx.put_notes(*id, want)?,
-                (Some(_), None) => tx.remove_notes(*id)?,
+                (Some(_), None) if erased => tx.remove_notes(*id)?,
                 _ => {}
             }
         }
@@ -370,7 +373,7 @@ fn apply_records(
         match (old, records.cases.get(id)) {
             (Some(old), Some(new)) if old != new.case => tx.put_case(Some(&old), &new.case)?,
             (None, Some(new)) => tx.put_case(None, &new.case)?,
-            (Some(old), None) => tx.remove_case(&old)?,
+            (Some(old), None) if erased => tx.remove_case(&old)?,
             _ => {}
         }
         match records.cases.get(id) {
@@ -405,7 +408,8 @@ fn apply_records(
                     tx.put(T_AUDIT, key, &encode(entry)?)?;
                 }
             }
-            None => tx.del(T_AUDIT, key)?,
+            None if erased => tx.del(T_AUDIT, key)?,
+            None => {}
         }
     }
     for (key, entry) in wanted {
@@ -415,7 +419,7 @@ fn apply_records(
     match (old, records.customers.get(&customer)) {
         (Some(old), Some(new)) if old != *new => tx.put_customer(Some(&old), new)?,
         (None, Some(new)) => tx.put_customer(None, new)?,
-        (Some(old), None) => tx.remove_customer(&old)?,
+        (Some(old), None) if erased => tx.remove_customer(&old)?,
         _ => {}
     }
     Ok(())
