@@ -106,11 +106,20 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         ),
         None => format!(" {} ({}) ", safe(&state.agent), state.role.as_str()),
     };
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    // The team sync's words go before the name; on a narrow screen the role gives way.
     let who = match &state.team_sync {
-        Some(sync) => format!(" {} ·{who}", sync.label(state.clock.now)),
+        Some(sync) => {
+            let label = sync.label(state.clock.now);
+            let full = format!(" {label} ·{who}");
+            if due.is_some() || used + full.chars().count() <= usize::from(area.width) {
+                full
+            } else {
+                format!(" {label} · {} ", safe(&state.agent))
+            }
+        }
         None => who,
     };
-    let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
     spans.push(Span::raw(" ".repeat(room)));
     let who = pad(&who, usize::from(area.width).saturating_sub(used))

@@ -1,0 +1,54 @@
+//! The header's words for the team sync (SPEC §12), as the background sync reports them:
+//! `synced 4s ago`, `syncing 45%`, `offline · 12 to send`, beside the user's name, at the
+//! smallest screen; a store not in a team shows none of it.
+
+mod support;
+
+use fourroads::app::Action;
+use fourroads::app::team_sync::TeamSync;
+use jiff::SignedDuration;
+use support::{Harness, fixed_now};
+
+fn header(h: &mut Harness) -> String {
+    h.render(80, 24)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_header_says_the_sync_state_in_words_beside_the_name() {
+    let mut h = Harness::with_demo();
+    let alone = header(&mut h);
+    assert!(
+        !alone.contains("sync") && !alone.contains("offline"),
+        "{alone}"
+    );
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 45 },
+        changed: false,
+    });
+    assert!(header(&mut h).contains("syncing 45%"), "{}", header(&mut h));
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced {
+            at: fixed_now() - SignedDuration::from_secs(4),
+        },
+        changed: true,
+    });
+    let line = header(&mut h);
+    assert!(line.contains("synced 4s ago"), "{line}");
+    assert!(line.contains("Priya Shah"), "the name stays: {line}");
+    assert!(
+        h.render(120, 40)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Priya Shah (agent)")
+    );
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Offline { unsent: 12 },
+        changed: false,
+    });
+    assert!(header(&mut h).contains("offline · 12 to send"));
+}
