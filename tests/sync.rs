@@ -337,3 +337,26 @@ async fn the_background_sync_wakes_on_a_push_elsewhere_and_says_offline_without_
     );
     task.abort();
 }
+
+#[tokio::test]
+async fn a_hub_of_an_older_schema_is_refused_with_what_to_do() {
+    let Some(db) = TestDb::create("sync older hub").await else {
+        return;
+    };
+    init(&db).await;
+    db.raw()
+        .await
+        .batch_execute("DELETE FROM fourroads_schema WHERE version > 1")
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir, "store");
+    let error = sync::join(&store, &db.url, &mut |_| {}).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("run `fourroads team init URL` to update it"),
+        "{error}"
+    );
+    assert_eq!(store.hub_url().unwrap(), None, "not joined");
+}

@@ -83,6 +83,10 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("this store is not in a team; run `fourroads team join URL` first")]
     NotInTeam,
+    #[error(
+        "the hub's schema is version {hub}, older than this fourroads needs ({ours}); run `fourroads team init URL` to update it"
+    )]
+    OlderHub { hub: i32, ours: i32 },
 }
 
 /// One sync of `store` with `hub`; `progress` hears how far it has come.
@@ -91,7 +95,7 @@ pub async fn sync_once(
     hub: &mut Hub,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
-    hub.check_schema().await?;
+    check_hub(hub).await?;
     let mut report = Report::default();
     store.flush_dirty_notes()?;
     store.cover_records(&mut |done, total| {
@@ -160,6 +164,18 @@ pub async fn sync_once(
     Ok(report)
 }
 
+/// Refuses a hub without our schema, or with an older or newer one.
+async fn check_hub(hub: &Hub) -> Result<(), SyncError> {
+    let version = hub.check_schema().await?;
+    if version < crate::hub::SCHEMA_VERSION {
+        return Err(SyncError::OlderHub {
+            hub: version,
+            ours: crate::hub::SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
 /// How many operations of other workstations the hub holds past `seen`.
 async fn waiting(hub: &Hub, seen: &Seen, me: Id) -> Result<u64, HubError> {
     Ok(hub
@@ -186,7 +202,7 @@ pub async fn join(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
     let mut hub = Hub::connect(url).await?;
-    hub.check_schema().await?;
+    check_hub(&hub).await?;
     store.join_hub(&crate::hub::redact_url(url))?;
     sync_once(store, &mut hub, progress).await
 }
