@@ -1,6 +1,7 @@
-//! The header's words for the team sync (SPEC §12), as the background sync reports them:
-//! `synced 4s ago`, `syncing 45%`, `offline · 12 to send`, beside the user's name, at the
-//! smallest screen; a store not in a team shows none of it.
+//! The app in a team (SPEC §12): the header's words for the team sync as the background
+//! sync reports them (`synced 4s ago`, `syncing 45%`, `offline · 12 to send`) beside the
+//! user's name, none of it for a store not in a team; and another agent's open call,
+//! arrived from their workstation, is not resumed here.
 
 mod support;
 
@@ -51,4 +52,32 @@ fn the_header_says_the_sync_state_in_words_beside_the_name() {
         changed: false,
     });
     assert!(header(&mut h).contains("offline · 12 to send"));
+}
+
+/// A call another agent has open (it arrived from their workstation) is theirs: Enter on
+/// the customer does not resume it here, and says who is on the call.
+#[test]
+fn another_agents_open_call_is_not_resumed_here() {
+    use fourroads::store::Store;
+    let mut h = Harness::with_demo();
+    h.find("helen");
+    let customer = h.state.queue.selected_id().unwrap();
+    let theirs = fourroads::domain::Call::new(
+        customer,
+        "Sam Elsewhere",
+        fourroads::domain::CallReason::Inbound,
+        fixed_now(),
+    );
+    h.store.start_call(&theirs).unwrap();
+    h.press("enter");
+    assert!(h.state.call.is_none(), "not resumed");
+    let message = h.message();
+    assert!(
+        message.contains("Sam Elsewhere is on a call with Helen Marsh"),
+        "{message}"
+    );
+    assert!(
+        h.store.open_call_for(customer).unwrap().is_some(),
+        "theirs stays open"
+    );
 }
