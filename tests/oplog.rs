@@ -333,3 +333,93 @@ fn records_without_operations_stay_uncovered_through_a_rewrite_and_go_up_at_the_
     assert!(other.customer(bob.id).unwrap().is_some());
     assert_same(&[&restored, &other], &dir);
 }
+
+/// Random edits on three stores (renames, calls, reviews, case closes, reopens and new
+/// due dates, status changes) with syncs in between in a random order: after everyone
+/// has synced twice, every store holds the same records.
+#[test]
+fn random_edits_and_syncs_converge() {
+    use fourroads::domain::CustomerStatus;
+    use rand::{Rng, SeedableRng};
+    for seed in 0..8u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let stores = [open(&dir, "a"), open(&dir, "b"), open(&dir, "c")];
+        let agents = ["Priya", "Sam", "Dana"];
+        let mut hub = MemoryHub::default();
+        let people: Vec<_> = (0..3).map(|n| customer(&format!("Person {n}"))).collect();
+        for person in &people {
+            stores[0].put_customer(person).unwrap();
+        }
+        for store in &stores {
+            hub.sync(store);
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for step in 0..60i64 {
+            let at_store = rng.random_range(0..3);
+            let store = &stores[at_store];
+            let person = people[rng.random_range(0..people.len())].id;
+            let who = agents[at_store];
+            let actor = if at_store == 2 {
+                lead(at(step))
+            } else {
+                Actor::agent(who, at(step))
+            };
+            match rng.random_range(0..7) {
+                0 => {
+                    if let Some(mut c) = store.customer(person).unwrap() {
+                        c.name = format!("Name {seed}-{step}");
+                        store.put_customer(&c).unwrap();
+                    }
+                }
+                1 if at_store < 2 => {
+                    if store.open_call_for(person).unwrap().is_none() {
+                        let outcome = if rng.random_bool(0.5) {
+                            Outcome::FollowUp
+                        } else {
+                            Outcome::Resolved
+                        };
+                        take_call(store, person, who, step * 10, outcome);
+                    }
+                }
+                2 => {
+                    if let Some(case) = store.cases_of(person).unwrap().pop() {
+                        let _ = match case.status {
+                            CaseStatus::Open => store.close_case(case.id, "done", &actor),
+                            CaseStatus::Closed => store.reopen_case(case.id, &actor),
+                        };
+                    }
+                }
+                3 => {
+                    if let Some(case) = store.cases_of(person).unwrap().pop() {
+                        let due = jiff::civil::date(2026, 12, 1 + (step % 20) as i8);
+                        let _ = store.set_case_due(case.id, due, &actor);
+                    }
+                }
+                4 if at_store == 2 => {
+                    let calls = store
+                        .customer_context(person, 5)
+                        .unwrap()
+                        .map(|c| c.history)
+                        .unwrap_or_default();
+                    if let Some(summary) = calls.first() {
+                        let _ = store.review_call(summary.call.id, Road::Teach, "why", &actor);
+                    }
+                }
+                5 => {
+                    if let Some(mut c) = store.customer(person).unwrap() {
+                        let to = CustomerStatus::ALL[rng.random_range(0..5)];
+                        c.change_status(to, at(step), who);
+                        store.put_customer(&c).unwrap();
+                    }
+                }
+                _ => hub.sync(store),
+            }
+        }
+        for _ in 0..2 {
+            for store in &stores {
+                hub.sync(store);
+            }
+        }
+        assert_same(&[&stores[0], &stores[1], &stores[2]], &dir);
+    }
+}
