@@ -99,6 +99,8 @@ pub enum CliCommand {
         #[command(subcommand)]
         what: TeamWhat,
     },
+    /// Sync with the team hub now: send this store's changes, receive the others'
+    Sync,
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +150,17 @@ pub enum TeamWhat {
         /// from PGPASSWORD or ~/.pgpass and is never shown
         url: String,
     },
+    /// Attach this store to the hub and sync: what this store has goes up, the rest
+    /// comes down (the address is kept without its password)
+    Join {
+        /// The hub, as for `team init`
+        url: String,
+    },
+    /// The hub, this workstation's id, the last sync, changes not yet sent, and the
+    /// other workstations
+    Status,
+    /// Detach this store from the hub (its data stays)
+    Leave,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,5 +13,6 @@ pub mod hub;
 pub mod input;
 pub mod runtime;
 pub mod store;
+pub mod sync;
 pub mod transfer;
 pub mod ui;

@@ -2,6 +2,8 @@
 
 #![forbid(unsafe_code)]
 
+mod team;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -127,6 +129,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     method,
                 },
         }) => roads_evaluate(labelled.as_deref(), folds, method, &store_path),
+        Some(CliCommand::Team {
+            what: TeamWhat::Join { url },
+        }) => team::join(&open_store(&store_path)?, &url).map_err(Failure::from),
+        Some(CliCommand::Team {
+            what: TeamWhat::Status,
+        }) => team::status(&open_store(&store_path)?).map_err(Failure::from),
+        Some(CliCommand::Team {
+            what: TeamWhat::Leave,
+        }) => team::leave(&open_store(&store_path)?).map_err(Failure::from),
+        Some(CliCommand::Sync) => team::sync(&open_store(&store_path)?).map_err(Failure::from),
         Some(CliCommand::Gen {
             customers,
             calls,
@@ -198,6 +210,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(CliCommand::Demo { force }) => {
             let mut store = open_store(&store_path)?;
+            if let Some(hub) = store.hub_url()? {
+                return Err(format!(
+                    "the store at {} is in a team (hub {hub}); demo data is only for a store on its own: use a new store (--store PATH)",
+                    store_path.display()
+                )
+                .into());
+            }
             if !force && !store.is_empty()? {
                 return Err(format!(
                     "the store at {} already has customers; use `fourroads demo --force` to add the demo data anyway",
@@ -229,8 +248,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             state.export_dir = fourroads::export::files::exports_beside(&store_path);
             state.templates_dir = templates_dir.clone();
             state.snippets = snippets;
-            let store: Arc<dyn Store> = Arc::new(store);
-            fourroads::runtime::run(store, state, keymap).map_err(|e| e.to_string())?;
+            let in_team = store.hub_url()?.is_some();
+            let store = Arc::new(store);
+            let team = in_team.then(|| store.clone());
+            let store: Arc<dyn Store> = store;
+            fourroads::runtime::run_with_team(store, state, keymap, team)
+                .map_err(|e| e.to_string())?;
             Ok(())
         }
     }

@@ -59,6 +59,7 @@ impl Ws {
             external_id: None,
             status: CustomerStatus::New,
             do_not_contact: false,
+            history: None,
         })
     }
 

@@ -4,7 +4,7 @@
 mod support;
 
 use fourroads::app::Action;
-use fourroads::app::sync_status::SyncStatus;
+use fourroads::app::team_sync::TeamSync;
 use fourroads::domain::call::Role;
 use jiff::SignedDuration;
 use support::Harness;
@@ -23,15 +23,24 @@ fn the_title_bar_says_the_sync_state_in_words_at_80_columns() {
     // Not in a team: the title is as it always was.
     assert!(!title(&mut app, 80).contains("sync"));
     let at = app.now - SignedDuration::from_secs(4);
-    app.dispatch(Action::SyncReported(SyncStatus::Synced { at, to_send: 0 }));
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at },
+        changed: false,
+    });
     let line = title(&mut app, 80);
     assert!(line.contains("synced 4s ago"), "{line}");
-    app.dispatch(Action::SyncReported(SyncStatus::Offline { to_send: 12 }));
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Offline { unsent: 12 },
+        changed: false,
+    });
     let line = title(&mut app, 80);
     assert!(line.contains("offline · 12 to send"), "{line}");
     // The view tabs are never pushed out by it.
     assert!(line.contains("F4 Dashboard"), "{line}");
-    app.dispatch(Action::SyncReported(SyncStatus::Syncing { percent: 45 }));
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 45 },
+        changed: false,
+    });
     assert!(title(&mut app, 80).contains("syncing 45%"));
     // Wider, the name is there too.
     let wide = title(&mut app, 160);
@@ -47,7 +56,10 @@ fn changes_arriving_keep_the_leads_selected_call_and_its_detail() {
     let chosen = app.state.review.selected_call().map(|c| c.id);
     assert!(chosen.is_some());
     assert!(app.state.review.detail.is_some());
-    app.dispatch(Action::TeamChangesArrived { changes: 3 });
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at: app.now },
+        changed: true,
+    });
     assert_eq!(app.state.review.selected_call().map(|c| c.id), chosen);
     assert_eq!(
         app.state.review.detail.as_ref().map(|d| d.call.id),
@@ -63,7 +75,10 @@ fn changes_arriving_under_an_open_prompt_leave_it_alone() {
     app.press(":");
     assert!(app.state.overlay.is_some());
     let before = app.effects.len();
-    app.dispatch(Action::TeamChangesArrived { changes: 1 });
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at: app.now },
+        changed: true,
+    });
     assert!(app.state.overlay.is_some(), "the palette is still open");
     let reloads: Vec<_> = app.effects[before..]
         .iter()
@@ -75,6 +90,9 @@ fn changes_arriving_under_an_open_prompt_leave_it_alone() {
     );
     // Nothing arrived: nothing reloads.
     let before = app.effects.len();
-    app.dispatch(Action::TeamChangesArrived { changes: 0 });
+    app.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at: app.now },
+        changed: false,
+    });
     assert_eq!(app.effects.len(), before);
 }

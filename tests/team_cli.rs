@@ -65,7 +65,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).starts_with("Created the fourroads schema (version 1)"));
+    assert!(text(&first.stdout).starts_with("Created the fourroads schema (version 2)"));
 
     let again = tokio::task::spawn_blocking({
         let url = url.clone();
@@ -74,7 +74,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stdout).contains("is up to date (schema version 1)"));
+    assert!(text(&again.stdout).contains("is up to date (schema version 2)"));
 
     db.raw()
         .await
@@ -88,7 +88,135 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     let stderr = text(&newer.stderr);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("schema is version 99, newer than this fourroads knows (1)"),
+        stderr.contains("schema is version 99, newer than this fourroads knows (2)"),
         "{stderr}"
     );
+}
+
+fn store_arg(dir: &tempfile::TempDir, name: &str) -> String {
+    dir.path().join(name).display().to_string()
+}
+
+#[test]
+fn sync_outside_a_team_or_with_the_hub_away_fails_in_one_line_and_status_still_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_arg(&dir, "alone");
+    let out = fourroads(&["sync", "--store", &store]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not in a team"), "{stderr}");
+
+    // In a team whose hub cannot be reached (port 1: nothing listens there).
+    {
+        let opened = fourroads::store::SledStore::open(std::path::Path::new(&store)).unwrap();
+        opened
+            .set_hub_url(Some("postgres://ann@127.0.0.1:1/team"))
+            .unwrap();
+    }
+    let out = fourroads(&["sync", "--store", &store]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the hub at postgres://ann@127.0.0.1:1/team"),
+        "{stderr}"
+    );
+    let status = fourroads(&["team", "status", "--store", &store]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let stdout = text(&status.stdout);
+    assert!(
+        stdout.contains("Hub: postgres://ann@127.0.0.1:1/team"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Last sync: never"), "{stdout}");
+    assert!(stdout.contains("Other workstations: unknown"), "{stdout}");
+    let demo = fourroads(&["demo", "--store", &store]);
+    assert!(!demo.status.success());
+    assert!(
+        text(&demo.stderr).contains("is in a team"),
+        "{}",
+        text(&demo.stderr)
+    );
+    let leave = fourroads(&["team", "leave", "--store", &store]);
+    assert!(leave.status.success(), "{}", text(&leave.stderr));
+    assert!(text(&leave.stdout).contains("keeps all its data"));
+    let demo = fourroads(&["demo", "--store", &store]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+}
+
+#[tokio::test]
+async fn join_sync_status_and_leave_as_a_user_runs_them() {
+    let Some(db) = TestDb::create("team join").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (agent, lead) = (store_arg(&dir, "agent"), store_arg(&dir, "lead"));
+    let url = db.url.clone();
+    let run = |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            fourroads(&args)
+        })
+    };
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let init = run(args(&["team", "init", &url])).await.unwrap();
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+
+    let joined = run(args(&["team", "join", &url, "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    let stdout = text(&joined.stdout);
+    assert!(stdout.starts_with("Joined the team hub at "), "{stdout}");
+    assert!(
+        !text(&joined.stderr).contains('\r'),
+        "no progress without a terminal"
+    );
+
+    let joined = run(args(&["team", "join", &url, "--store", &lead]))
+        .await
+        .unwrap();
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    {
+        let store = fourroads::store::SledStore::open(std::path::Path::new(&lead)).unwrap();
+        use fourroads::store::Store;
+        assert_eq!(store.counters().unwrap().customers, 44);
+        assert_eq!(store.counters().unwrap().calls, 170);
+    }
+    let synced = run(args(&["sync", "--store", &lead])).await.unwrap();
+    assert!(synced.status.success(), "{}", text(&synced.stderr));
+    assert!(text(&synced.stdout).starts_with("Synced: sent 0 changes, received 0"));
+
+    let status = run(args(&["team", "status", "--store", &lead]))
+        .await
+        .unwrap();
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let stdout = text(&status.stdout);
+    for wanted in [
+        "Hub: ",
+        "This workstation: ",
+        "Last sync: just now",
+        "Changes not yet sent: 0",
+        "Other workstations (1):",
+    ] {
+        assert!(stdout.contains(wanted), "{wanted:?} in {stdout}");
+    }
+    let demo = run(args(&["demo", "--force", "--store", &lead]))
+        .await
+        .unwrap();
+    assert!(!demo.status.success());
+    assert!(text(&demo.stderr).contains("is in a team"));
+    let leave = run(args(&["team", "leave", "--store", &lead]))
+        .await
+        .unwrap();
+    assert!(leave.status.success(), "{}", text(&leave.stderr));
+    let after = run(args(&["sync", "--store", &lead])).await.unwrap();
+    assert!(!after.status.success());
+    assert!(text(&after.stderr).contains("not in a team"));
+    let store = fourroads::store::SledStore::open(std::path::Path::new(&lead)).unwrap();
+    use fourroads::store::Store;
+    assert_eq!(store.counters().unwrap().customers, 44, "the data stays");
 }

@@ -28,12 +28,6 @@ pub enum Action {
     },
     /// Once a second while a call is running, for its timer.
     Tick,
-    /// The team sync's latest state, for the title bar.
-    SyncReported(super::sync_status::SyncStatus),
-    /// A sync brought changes made on other workstations into the store.
-    TeamChangesArrived {
-        changes: u64,
-    },
     /// Typing has paused (or gone on long enough): save the notes now.
     AutosaveDue,
     QueueLoaded {
@@ -106,6 +100,11 @@ pub enum Action {
         call_id: Id,
         revision: u64,
         reason: String,
+    },
+    /// The background team sync's state; `changed`: other workstations' changes arrived.
+    TeamSync {
+        sync: super::team_sync::TeamSync,
+        changed: bool,
     },
     /// The store has not answered a piece of work for a while (the watchdog).
     StoreSlow {

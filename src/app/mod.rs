@@ -28,7 +28,7 @@ pub mod road_hint;
 mod saving;
 mod search;
 pub mod snippets;
-pub mod sync_status;
+pub mod team_sync;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::KeyEvent;
@@ -126,10 +126,10 @@ pub struct State {
     pub call_context_shown: bool,
     /// The note snippets Ctrl-T offers while typing notes.
     pub snippets: Vec<snippets::Snippet>,
-    /// The team sync, as the title bar tells it.
-    pub sync: sync_status::SyncStatus,
     /// The road suggestion: its model and what the active call's notes read like.
     pub road_hint: road_hint::RoadHint,
+    /// The team sync's state, when this store is in a team (SPEC §12).
+    pub team_sync: Option<team_sync::TeamSync>,
 }
 
 impl State {
@@ -160,8 +160,8 @@ impl State {
             screen: (0, 0),
             call_context_shown: false,
             snippets: snippets::defaults(),
-            sync: sync_status::SyncStatus::default(),
             road_hint: road_hint::RoadHint::default(),
+            team_sync: None,
         }
     }
 
@@ -264,8 +264,7 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             Vec::new()
         }
         Action::Tick => Vec::new(),
-        Action::SyncReported(status) => sync_status::reported(state, status),
-        Action::TeamChangesArrived { changes } => sync_status::arrived(state, changes),
+        Action::TeamSync { sync, changed } => team_sync::reported(state, sync, changed),
         Action::AutosaveDue => call::autosave(state),
         Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
         Action::NotesNotSaved {

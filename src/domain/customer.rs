@@ -57,7 +57,7 @@ impl CustomerStatus {
 }
 
 /// One recorded change of a customer's status.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     pub at: Timestamp,
     /// `None` when the customer first became a customer.
@@ -97,7 +97,7 @@ pub struct Customer {
 }
 
 /// Why a customer is not to be contacted, since when, and who recorded it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoNotContactNote {
     pub reason: String,
     pub since: Timestamp,
@@ -107,7 +107,7 @@ pub struct DoNotContactNote {
 /// A duplicate record merged into a customer: who it was and its own status history
 /// (kept apart so the kept customer's history, and the customer math built on it, stay
 /// one person's).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergedCustomer {
     pub id: Id,
     pub name: String,

@@ -35,7 +35,7 @@ use super::call::{AuditEntry, Role};
 use super::case::{Case, CaseStatus};
 use super::customer::{Customer, StatusChange};
 use super::hlc::Hlc;
-use super::ops::{CustomerField, Op, OpId, Payload};
+use super::ops::{CaseField, CustomerField, Op, OpId, Payload};
 use super::{Call, Id, Review};
 use build::{case_from, customer_from, placeholder_case};
 
@@ -94,6 +94,8 @@ pub struct Records {
 #[derive(Default)]
 struct CustomerState {
     created: Option<Timestamp>,
+    /// The status the customer was created with (their status while the history is empty).
+    initial: Option<super::CustomerStatus>,
     fields: BTreeMap<u8, CustomerField>,
     statuses: Vec<StatusChange>,
 }
@@ -164,6 +166,8 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
     let mut acks: BTreeMap<OpId, Vec<(Id, String, Timestamp)>> = BTreeMap::new();
     let mut cases: BTreeMap<Id, CaseState> = BTreeMap::new();
     let mut case_dues: BTreeMap<Id, jiff::civil::Date> = BTreeMap::new();
+    let mut case_fields: BTreeMap<(Id, u8), CaseField> = BTreeMap::new();
+    let mut case_calls: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
     let mut audit: BTreeMap<Id, AuditEntry> = BTreeMap::new();
 
     for op in ordered {
@@ -178,12 +182,14 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 external_id,
                 status,
                 do_not_contact,
+                history,
             } => {
                 let state = customers.entry(*customer).or_default();
                 if state.created.is_some() {
                     continue; // the first creation stands
                 }
                 state.created = Some(*created_at);
+                state.initial = Some(*status);
                 for field in [
                     CustomerField::Name(name.clone()),
                     CustomerField::Phone(phone.clone()),
@@ -194,12 +200,17 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 ] {
                     state.fields.insert(field.slot(), field);
                 }
-                state.statuses.push(StatusChange {
-                    at: *created_at,
-                    from: None,
-                    to: *status,
-                    by: op.author.clone(),
-                });
+                let first = match history {
+                    Some(history) => history.clone(),
+                    None => vec![StatusChange {
+                        at: *created_at,
+                        from: None,
+                        to: *status,
+                        by: op.author.clone(),
+                    }],
+                };
+                // The creation's history comes before any change made after it.
+                state.statuses.splice(0..0, first);
             }
             Payload::CustomerField { customer, change } => {
                 let state = customers.entry(*customer).or_default();
@@ -210,6 +221,7 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 from,
                 to,
                 at,
+                by,
             } => {
                 customers
                     .entry(*customer)
@@ -219,7 +231,7 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                         at: *at,
                         from: *from,
                         to: *to,
-                        by: op.author.clone(),
+                        by: by.clone().unwrap_or_else(|| op.author.clone()),
                     });
             }
             Payload::CallPut { call } => {
@@ -274,6 +286,9 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 opened_at,
                 summary,
                 due,
+                owner,
+                calls,
+                callback_at,
             } => {
                 let state = case_state(&mut cases, *case);
                 if state.opened {
@@ -292,11 +307,9 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                     closed_at: None,
                     closed_by_call: None,
                     close_note: None,
-                    // Owners, call histories and callbacks (issue 11) are not in the
-                    // hub's case payloads yet.
-                    owner: String::new(),
-                    calls: Vec::new(),
-                    callback_at: None,
+                    owner: owner.clone(),
+                    calls: calls.clone(),
+                    callback_at: *callback_at,
                 };
                 state.case = record;
             }
@@ -332,6 +345,16 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
             Payload::CaseDue { case, due, .. } => {
                 case_dues.insert(*case, *due);
             }
+            Payload::CaseField { case, change, .. } => match change.slot() {
+                Some(slot) => {
+                    case_fields.insert((*case, slot), change.clone());
+                }
+                None => {
+                    if let CaseField::AddCall(call) = change {
+                        case_calls.entry(*case).or_default().push(*call);
+                    }
+                }
+            },
             Payload::Audit { entry, .. } => {
                 audit.entry(entry.id).or_insert_with(|| entry.clone());
             }
@@ -388,7 +411,13 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
     }
     for (id, state) in cases.into_iter().filter(|(_, state)| state.opened) {
         let due = case_dues.get(&id).copied();
-        records.cases.insert(id, case_from(state, due));
+        let mut record = case_from(state, due);
+        build::apply_case_fields(
+            &mut record.case,
+            case_fields.range((id, 0)..=(id, u8::MAX)).map(|(_, f)| f),
+            case_calls.get(&id).map(Vec::as_slice).unwrap_or_default(),
+        );
+        records.cases.insert(id, record);
     }
     records
 }

@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::call::{AuditEntry, Role};
 use super::hlc::Hlc;
-use super::{Call, CustomerStatus, Id, Road};
+use super::{Call, CustomerStatus, Id, Road, StatusChange};
+
+pub mod diff;
 
 /// The payload format this build writes. A hub or store holding a newer one is refused
 /// rather than misread.
-pub const PAYLOAD_VERSION: u16 = 1;
+pub const PAYLOAD_VERSION: u16 = 2;
 
 /// An operation's identity: the workstation that made it and its place in that
 /// workstation's log (1, 2, 3… without gaps).
@@ -59,6 +61,10 @@ pub enum CustomerField {
     Segment(Option<String>),
     ExternalId(Option<String>),
     DoNotContact(bool),
+    /// Why, since when and by whom do-not-contact was set (`None` once cleared).
+    DoNotContactNote(Option<super::customer::DoNotContactNote>),
+    /// Duplicate records merged into this customer.
+    Merged(Vec<super::customer::MergedCustomer>),
 }
 
 impl CustomerField {
@@ -71,6 +77,32 @@ impl CustomerField {
             CustomerField::Segment(_) => 3,
             CustomerField::ExternalId(_) => 4,
             CustomerField::DoNotContact(_) => 5,
+            CustomerField::DoNotContactNote(_) => 6,
+            CustomerField::Merged(_) => 7,
+        }
+    }
+}
+
+/// One field of a case that changes apart from opening and closing it. Each is a
+/// register (the latest stamp wins), except `AddCall`, which adds to the case's calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "field", content = "value")]
+pub enum CaseField {
+    Summary(String),
+    Owner(String),
+    CallbackAt(Option<Timestamp>),
+    /// A later call about the case (kept in the order the stamps give).
+    AddCall(Id),
+}
+
+impl CaseField {
+    /// The key of this field's register (`None` for `AddCall`, which is not one).
+    pub fn slot(&self) -> Option<u8> {
+        match self {
+            CaseField::Summary(_) => Some(0),
+            CaseField::Owner(_) => Some(1),
+            CaseField::CallbackAt(_) => Some(2),
+            CaseField::AddCall(_) => None,
         }
     }
 }
@@ -89,6 +121,7 @@ pub enum OpKind {
     CaseClose,
     CaseReopen,
     CaseDue,
+    CaseField,
     Audit,
     Erase,
     /// The payload was removed because its customer was erased; only the id is left.
@@ -96,7 +129,7 @@ pub enum OpKind {
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 14] = [
+    pub const ALL: [OpKind; 15] = [
         OpKind::CustomerCreate,
         OpKind::CustomerField,
         OpKind::CustomerStatus,
@@ -108,6 +141,7 @@ impl OpKind {
         OpKind::CaseClose,
         OpKind::CaseReopen,
         OpKind::CaseDue,
+        OpKind::CaseField,
         OpKind::Audit,
         OpKind::Erase,
         OpKind::Gone,
@@ -126,6 +160,7 @@ impl OpKind {
             OpKind::CaseClose => "case-close",
             OpKind::CaseReopen => "case-reopen",
             OpKind::CaseDue => "case-due",
+            OpKind::CaseField => "case-field",
             OpKind::Audit => "audit",
             OpKind::Erase => "erase",
             OpKind::Gone => "gone",
@@ -151,6 +186,10 @@ pub enum Payload {
         external_id: Option<String>,
         status: CustomerStatus,
         do_not_contact: bool,
+        /// The status history as it was when the customer reached the team (a store
+        /// that worked alone first); `None`: one entry, this creation.
+        #[serde(default)]
+        history: Option<Vec<StatusChange>>,
     },
     /// One field changed; per field, the change with the latest stamp wins.
     CustomerField { customer: Id, change: CustomerField },
@@ -160,6 +199,9 @@ pub enum Payload {
         from: Option<CustomerStatus>,
         to: CustomerStatus,
         at: Timestamp,
+        /// Who changed it, as the history shows (`None`: the operation's author).
+        #[serde(default)]
+        by: Option<String>,
     },
     /// A call as its origin workstation has it (its `review` field is not used: reviews
     /// are their own operations). Only the workstation that took the call may change it.
@@ -193,6 +235,12 @@ pub enum Payload {
         opened_at: Timestamp,
         summary: String,
         due: Date,
+        #[serde(default)]
+        owner: String,
+        #[serde(default)]
+        calls: Vec<Id>,
+        #[serde(default)]
+        callback_at: Option<Timestamp>,
     },
     /// Closing a case; `follows` names the close or reopen this author last saw for the
     /// case (`None`: only its opening).
@@ -213,6 +261,12 @@ pub enum Payload {
     },
     /// A new due date; the latest stamp wins.
     CaseDue { customer: Id, case: Id, due: Date },
+    /// Another field of a case (see `CaseField`).
+    CaseField {
+        customer: Id,
+        case: Id,
+        change: CaseField,
+    },
     /// An audit entry: never changed or removed (except by erasing its customer).
     Audit { customer: Id, entry: AuditEntry },
     /// Erase a customer and everything about them; wins over every other operation.
@@ -235,6 +289,7 @@ impl Payload {
             Payload::CaseClose { .. } => OpKind::CaseClose,
             Payload::CaseReopen { .. } => OpKind::CaseReopen,
             Payload::CaseDue { .. } => OpKind::CaseDue,
+            Payload::CaseField { .. } => OpKind::CaseField,
             Payload::Audit { .. } => OpKind::Audit,
             Payload::Erase { .. } => OpKind::Erase,
             Payload::Gone { .. } => OpKind::Gone,
@@ -254,6 +309,7 @@ impl Payload {
             | Payload::CaseClose { customer, .. }
             | Payload::CaseReopen { customer, .. }
             | Payload::CaseDue { customer, .. }
+            | Payload::CaseField { customer, .. }
             | Payload::Audit { customer, .. }
             | Payload::Erase { customer }
             | Payload::Gone { customer } => *customer,
@@ -272,7 +328,8 @@ impl Payload {
             Payload::CaseOpen { case, .. }
             | Payload::CaseClose { case, .. }
             | Payload::CaseReopen { case, .. }
-            | Payload::CaseDue { case, .. } => Some(*case),
+            | Payload::CaseDue { case, .. }
+            | Payload::CaseField { case, .. } => Some(*case),
             Payload::Audit { entry, .. } => Some(entry.id),
             Payload::CustomerCreate { .. }
             | Payload::CustomerField { .. }
@@ -338,6 +395,7 @@ mod tests {
                 external_id: None,
                 status: CustomerStatus::AtRisk,
                 do_not_contact: true,
+                history: None,
             },
             Payload::CustomerField {
                 customer,
@@ -348,6 +406,7 @@ mod tests {
                 from: Some(CustomerStatus::New),
                 to: CustomerStatus::Lost,
                 at,
+                by: Some("sam".into()),
             },
             Payload::CallPut { call },
             Payload::CallNotes {
@@ -375,6 +434,9 @@ mod tests {
                 opened_at: at,
                 summary: "refund".into(),
                 due: jiff::civil::date(2026, 12, 1),
+                owner: "priya".into(),
+                calls: vec![call_id],
+                callback_at: Some(at),
             },
             Payload::CaseClose {
                 customer,
@@ -394,6 +456,11 @@ mod tests {
                 customer,
                 case,
                 due: jiff::civil::date(2026, 12, 2),
+            },
+            Payload::CaseField {
+                customer,
+                case,
+                change: CaseField::CallbackAt(Some(at)),
             },
             Payload::Audit {
                 customer,

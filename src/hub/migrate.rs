@@ -5,7 +5,10 @@
 use super::{Hub, HubError};
 
 /// Every migration, in order: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/0001_hub.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/0001_hub.sql")),
+    (2, include_str!("../../migrations/0002_case_field.sql")),
+];
 
 /// The schema version this build creates and expects.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

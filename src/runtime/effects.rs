@@ -79,6 +79,15 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 .filter(|c| c.status == crate::domain::CaseStatus::Open)
                 .collect();
             if let Some(call) = store.open_call_for(customer_id).map_err(fail)? {
+                // In a team, another agent's call arrives open from their workstation:
+                // it is theirs to type in and wrap up (SPEC §12), not to resume here.
+                if call.agent != agent {
+                    return Err(format!(
+                        "{} is on a call with {} now; call them once it is wrapped up.",
+                        crate::domain::text::sanitize_line(&call.agent),
+                        crate::domain::text::sanitize_line(&customer.name)
+                    ));
+                }
                 let notes = store.notes(call.id).map_err(fail)?;
                 return Ok(vec![Action::CallOpened {
                     call: Box::new(call),

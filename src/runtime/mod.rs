@@ -52,7 +52,19 @@ enum Event {
 /// Runs the TUI until the user quits, a signal arrives or the terminal goes away. What
 /// could be saved is saved first; an error names what could not be (and the rescue
 /// file holding unsaved notes). The store's path is `state.store_label`.
-pub fn run(store: Arc<dyn Store>, mut state: State, keymap: Keymap) -> color_eyre::Result<()> {
+pub fn run(store: Arc<dyn Store>, state: State, keymap: Keymap) -> color_eyre::Result<()> {
+    run_with_team(store, state, keymap, None)
+}
+
+/// As [`run`], with the team sync running in the background when `team` is the store
+/// (in a team): its state goes to the header, and changes from the team reload the
+/// screens.
+pub fn run_with_team(
+    store: Arc<dyn Store>,
+    mut state: State,
+    keymap: Keymap,
+    team: Option<Arc<crate::store::SledStore>>,
+) -> color_eyre::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -66,6 +78,14 @@ pub fn run(store: Arc<dyn Store>, mut state: State, keymap: Keymap) -> color_eyr
             let _ = results.send(Event::Result(Box::new(action)));
         }),
     );
+    if let Some(team) = team {
+        let reports = events_tx.clone();
+        let report = Arc::new(move |status| {
+            let action = team_action(status);
+            let _ = reports.send(Event::Result(Box::new(action)));
+        });
+        runtime.spawn(crate::sync::background::run(team, report));
+    }
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     input::spawn(move |input| events_tx.send(Event::Input(input)).is_ok());
@@ -231,6 +251,23 @@ fn next_wake(state: &State, lanes: &Lanes) -> Option<Duration> {
     });
     let watchdog = lanes.any_busy().then_some(Duration::from_millis(500));
     [autosave, timer, watchdog].into_iter().flatten().min()
+}
+
+/// The background sync's report as the app's action.
+fn team_action(status: crate::sync::background::Status) -> Action {
+    use crate::app::team_sync::TeamSync;
+    use crate::sync::background::Status;
+    let (sync, changed) = match status {
+        Status::Syncing { percent } => (TeamSync::Syncing { percent }, false),
+        Status::Synced { received } => (
+            TeamSync::Synced {
+                at: Timestamp::now(),
+            },
+            received > 0,
+        ),
+        Status::Offline { unsent, .. } => (TeamSync::Offline { unsent }, false),
+    };
+    Action::TeamSync { sync, changed }
 }
 
 async fn sleep_or_forever(wait: Option<Duration>) {

@@ -21,10 +21,10 @@ pub use reports::{
     ReviewQuery, ReviewRow, Story, road4_share,
 };
 pub use search::{CallHit, CustomerHit, SearchResults};
-pub use sled_store::{Erased, SledStore};
+pub use sled_store::{Erased, SledStore, SyncState};
 
 /// The schema version this build writes; older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -24,6 +24,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::app::team_sync::TeamSync;
 use crate::app::{Command, Context, Level, Pane, State, View};
 use crate::input::Keymap;
 use queue::pad;
@@ -109,16 +110,20 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         ),
         None => format!(" {} ({}) ", safe(&state.agent), state.role.as_str()),
     };
-    // The team sync in words, before the name: on a narrow screen the name gives way.
-    let sync = state
-        .sync
-        .words(state.clock.now)
-        .map(|words| format!(" {words} ·"));
-    let who = match &sync {
-        Some(words) => format!("{words}{who}"),
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    // The team sync's words go before the name; on a narrow screen the role gives way.
+    let who = match &state.team_sync {
+        Some(sync) => {
+            let label = sync.label(state.clock.now);
+            let full = format!(" {label} ·{who}");
+            if due.is_some() || used + full.chars().count() <= usize::from(area.width) {
+                full
+            } else {
+                format!(" {label} · {} ", safe(&state.agent))
+            }
+        }
         None => who,
     };
-    let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used + who.chars().count());
     spans.push(Span::raw(" ".repeat(room)));
     let who = pad(&who, usize::from(area.width).saturating_sub(used))
@@ -127,7 +132,7 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
         + " ";
     spans.push(Span::styled(
         who,
-        if due.is_some() || state.sync.is_offline() {
+        if due.is_some() || matches!(state.team_sync, Some(TeamSync::Offline { .. })) {
             theme.urgent
         } else {
             theme.dim

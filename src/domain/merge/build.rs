@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::{CaseEvent, CaseEventKind, CaseRecord, CaseState, CustomerState};
 use crate::domain::case::{Case, CaseStatus};
 use crate::domain::customer::Customer;
-use crate::domain::ops::{CustomerField, OpId};
+use crate::domain::ops::{CaseField, CustomerField, OpId};
 use crate::domain::{CustomerStatus, Id};
 
 pub(super) fn placeholder_case(id: Id) -> Case {
@@ -41,6 +41,7 @@ pub(super) fn customer_from(id: Id, created_at: Timestamp, state: CustomerState)
             .statuses
             .last()
             .map(|change| change.to)
+            .or(state.initial)
             .unwrap_or(CustomerStatus::New),
         do_not_contact: false,
         created_at,
@@ -57,6 +58,8 @@ pub(super) fn customer_from(id: Id, created_at: Timestamp, state: CustomerState)
             CustomerField::Segment(v) => customer.segment = v,
             CustomerField::ExternalId(v) => customer.external_id = v,
             CustomerField::DoNotContact(v) => customer.do_not_contact = v,
+            CustomerField::DoNotContactNote(v) => customer.do_not_contact_note = v,
+            CustomerField::Merged(v) => customer.merged = v,
         }
     }
     customer
@@ -95,5 +98,27 @@ pub(super) fn case_from(state: CaseState, due: Option<jiff::civil::Date>) -> Cas
     CaseRecord {
         case,
         events: state.events,
+    }
+}
+
+/// The latest value of each case field register, then the later calls about the case
+/// (those not already listed, in stamp order).
+pub(super) fn apply_case_fields<'a>(
+    case: &mut Case,
+    registers: impl Iterator<Item = &'a CaseField>,
+    added_calls: &[crate::domain::Id],
+) {
+    for field in registers {
+        match field {
+            CaseField::Summary(v) => case.summary = v.clone(),
+            CaseField::Owner(v) => case.owner = v.clone(),
+            CaseField::CallbackAt(v) => case.callback_at = *v,
+            CaseField::AddCall(_) => {}
+        }
+    }
+    for call in added_calls {
+        if !case.calls.contains(call) && case.opened_by_call != *call {
+            case.calls.push(*call);
+        }
     }
 }

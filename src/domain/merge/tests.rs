@@ -69,6 +69,7 @@ fn create(customer: Id, name: &str) -> Payload {
         external_id: None,
         status: CustomerStatus::New,
         do_not_contact: false,
+        history: None,
     }
 }
 
@@ -236,6 +237,7 @@ fn a_customer_field_goes_to_the_latest_stamp_and_every_status_change_stays_in_or
             from: Some(CustomerStatus::New),
             to: CustomerStatus::AtRisk,
             at: at(901),
+            by: None,
         },
     );
     let status_a = a.op(
@@ -245,6 +247,7 @@ fn a_customer_field_goes_to_the_latest_stamp_and_every_status_change_stays_in_or
             from: Some(CustomerStatus::New),
             to: CustomerStatus::Active,
             at: at(501),
+            by: None,
         },
     );
     let records = both_orders(&[&from_a, &status_b, &make, &from_b, &status_a]);
@@ -273,6 +276,9 @@ fn case_setup(agent: &mut Ws) -> (Id, Op) {
             opened_at: at(100),
             summary: "refund".into(),
             due: date(2026, 11, 25),
+            owner: String::new(),
+            calls: Vec::new(),
+            callback_at: None,
         },
     );
     (case, open)
@@ -505,6 +511,7 @@ fn random_ops() -> impl Strategy<Value = Vec<Op>> {
                     from: None,
                     to: CustomerStatus::ALL[value as usize],
                     at: at(now as i64),
+                    by: None,
                 },
                 3 => Payload::CallPut {
                     call: call(call_id, customer, &ws.author),
@@ -537,6 +544,9 @@ fn random_ops() -> impl Strategy<Value = Vec<Op>> {
                     opened_at: at(now as i64),
                     summary: format!("case {value}"),
                     due: date(2026, 11, 20 + value as i8),
+                    owner: ws.author.clone(),
+                    calls: Vec::new(),
+                    callback_at: None,
                 },
                 8 if flag => Payload::CaseReopen {
                     customer,

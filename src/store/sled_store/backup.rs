@@ -28,11 +28,25 @@ impl SledStore {
                 crate::store::describe_io(&e)
             ))
         };
+        // Agent numbers are this store's own (given in the order calls arrived), so the
+        // backup numbers the agents who have calls by name instead: every workstation
+        // holding the same records writes the same backup.
+        let mut rank = 0;
         for item in self.tree(T_AGENTS).iter() {
             let (name, number) = item?;
+            let prefix = (read_counter(&number) as u32).to_be_bytes();
+            if self
+                .tree(T_CALL_BY_AGENT)
+                .scan_prefix(prefix)
+                .next()
+                .is_none()
+            {
+                continue;
+            }
+            rank += 1;
             emit(BackupRecord::Agent {
                 name: String::from_utf8_lossy(&name).into_owned(),
-                number: read_counter(&number) as u32,
+                number: rank,
             })
             .map_err(io)?;
         }
@@ -87,6 +101,10 @@ impl SledStore {
     /// and none of the old versions sled keeps in its log.
     pub fn copy_records_to(&self, target: &SledStore) -> StoreResult<()> {
         const COPY_BATCH: usize = 10_000;
+        // The target made its own log state when it was opened (a new workstation id, and
+        // "covered" for an empty store); the copy is this store, so it takes this store's
+        // entirely: a key left over would claim what is not so.
+        target.tree(T_OPLOG).clear()?;
         for (from, to) in self.trees.iter().zip(&target.trees) {
             let mut batch = sled::Batch::default();
             let mut pending = 0;
@@ -166,8 +184,10 @@ impl SledStore {
         Ok(())
     }
 
-    /// After the records: rebuild every index, counter and daily tally, and flush.
+    /// After the records: rebuild every index, counter and daily tally, and flush. No
+    /// operation covers the records written: the first sync in a team emits them.
     pub fn finish_restore(&self) -> StoreResult<()> {
+        self.tree(T_OPLOG).remove(super::oplog::meta::COVERED)?;
         self.rebuild_derived()
     }
 }
@@ -212,6 +232,7 @@ impl SledStore {
         for subject in call_ids.iter().chain(&case_ids) {
             audit_keys.extend(self.keys_with_prefix(T_AUDIT, &keys::id(*subject))?);
         }
+        let ops = self.customer_ops(customer_id)?;
         let erased = self.transaction(|tx| {
             let mut erased = Erased {
                 name: customer.name.clone(),
@@ -239,6 +260,8 @@ impl SledStore {
             if let Some(current) = tx.load::<crate::domain::Customer>(T_CUSTOMERS, customer_id)? {
                 tx.remove_customer(&current)?;
             }
+            // The team forgets them too: what is left of their operations is their id.
+            SledStore::erase_ops(tx, customer_id, &ops)?;
             Ok(erased)
         })?;
         self.db.flush()?;

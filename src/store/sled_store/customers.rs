@@ -101,7 +101,19 @@ impl SledStore {
         Ok(self.tree(T_OPEN_CALL).contains_key(keys::id(customer_id))?)
     }
 
+    /// A merge re-files calls taken on other workstations, which the team's rules (SPEC
+    /// §12: a call changes only where it was taken) cannot carry yet: refused in a team.
+    fn refuse_merge_in_team(&self) -> StoreResult<()> {
+        if self.hub_url()?.is_some() {
+            return Err(StoreError::Rule(
+                "Merging customers does not reach the rest of the team yet, so it is off on a store in a team.".into(),
+            ));
+        }
+        Ok(())
+    }
+
     pub(super) fn merge_preview_impl(&self, duplicate: Id, keep: Id) -> StoreResult<MergePreview> {
+        self.refuse_merge_in_team()?;
         let dup: Customer = self.load(T_CUSTOMERS, duplicate)?.ok_or_else(gone)?;
         let kept: Customer = self.load(T_CUSTOMERS, keep)?.ok_or_else(gone)?;
         if let Some(refusal) = merge_refusal(
@@ -126,6 +138,7 @@ impl SledStore {
         keep: Id,
         actor: &Actor,
     ) -> StoreResult<MergeResult> {
+        self.refuse_merge_in_team()?;
         // Read outside the transaction (sled's cannot scan); the transaction checks that
         // no call is open, and each record still belongs to the duplicate.
         let call_ids = self.ids_under(T_CALL_BY_CUSTOMER, duplicate)?;

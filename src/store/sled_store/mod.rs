@@ -1,10 +1,12 @@
 //! The sled implementation of `Store`: opening (with a lock file so a second window gets
 //! a clear message), schema version and migrations, owner-only files, and the trees.
 
+mod apply;
 mod backup;
 mod customers;
 mod dashboard;
 mod derived;
+mod oplog;
 mod postings;
 mod queries;
 mod records;
@@ -20,10 +22,11 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 pub use backup::Erased;
+pub use oplog::SyncState;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 22] = [
+const TREE_NAMES: [&str; 29] = [
     "customers",
     "calls",
     "notes",
@@ -46,6 +49,13 @@ const TREE_NAMES: [&str; 22] = [
     "idx_disagreement",
     "idx_callback_by_time",
     "idx_search",
+    "ops",
+    "idx_ops_by_customer",
+    "oplog",
+    "notes_unsent",
+    "review_ops",
+    "case_heads",
+    "customers_to_redo",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -74,6 +84,24 @@ const T_DISAGREEMENT: usize = 19;
 const T_CALLBACK_BY_TIME: usize = 20;
 /// The full-text index of customers and notes (see `search`).
 const T_SEARCH: usize = 21;
+/// Every operation this store holds, its own and other workstations': workstation id,
+/// sequence number → the operation (see `oplog`).
+const T_OPS: usize = 22;
+/// customer id, workstation id, sequence number → nothing.
+const T_OPS_BY_CUSTOMER: usize = 23;
+/// The log's own state: this workstation's id, its last sequence number and clock, what
+/// has been sent, what has been seen from the hub, the hub's address.
+const T_OPLOG: usize = 24;
+/// Calls whose notes were autosaved since their last notes operation (call → nothing):
+/// autosave stays one small write, and the notes travel at wrap-up, park or sync.
+const T_NOTES_DIRTY: usize = 25;
+/// call id → the review operation the call shows (what an acknowledgement names).
+const T_REVIEW_OPS: usize = 26;
+/// case id → its closes and reopens that no other follows (what the next one follows).
+const T_CASE_HEADS: usize = 27;
+/// Customers whose records must be made again from their operations (customer → nothing),
+/// written with the operations so a crash in between loses nothing.
+const T_REDO: usize = 28;
 
 /// Trees derived from the records, rebuilt by a migration.
 const DERIVED_TREES: [usize; 15] = [
@@ -216,6 +244,9 @@ impl SledStore {
                 .insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
             self.db.flush()?;
         }
+        // A store from before operations (or a new one) gets its workstation identity; its
+        // records, if any, are covered by operations when it first syncs.
+        self.init_oplog()?;
         Ok(())
     }
 
@@ -308,5 +339,59 @@ mod tests {
         assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
         let version = store.db.get(b"schema_version").unwrap().unwrap();
         assert_eq!(version.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+    }
+
+    /// A store from before operations (schema 4 or 5) gets a workstation id on open, and
+    /// its records are covered by operations that make exactly them.
+    #[test]
+    fn a_store_from_before_operations_gets_an_id_and_operations_for_its_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let records_before = {
+            let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+            let now = "2026-11-20T15:00:00Z".parse().unwrap();
+            demo::load(&store, &Clock::fixed(now)).unwrap();
+            for tree in [
+                T_OPS,
+                T_OPS_BY_CUSTOMER,
+                T_OPLOG,
+                T_NOTES_DIRTY,
+                T_REVIEW_OPS,
+                T_CASE_HEADS,
+            ] {
+                store.tree(tree).clear().unwrap();
+            }
+            store
+                .db
+                .insert(b"schema_version", &5u32.to_be_bytes())
+                .unwrap();
+            store.db.flush().unwrap();
+            records(&store)
+        };
+        let store = SledStore::open_in_zone(&path, TimeZone::UTC).unwrap();
+        assert!(store.workstation().is_ok());
+        assert!(store.all_ops().unwrap().is_empty());
+        assert_eq!(store.cover_records(&mut |_, _| {}).unwrap(), 44);
+        assert_eq!(store.cover_records(&mut |_, _| {}).unwrap(), 0, "once");
+        let ops = store.all_ops().unwrap();
+        store.mark_sent(&ops).unwrap();
+        store.redo_pending(&mut |_, _| {}).unwrap();
+        assert_eq!(
+            records(&store),
+            records_before,
+            "the operations make the same records"
+        );
+        assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+    }
+
+    fn records(store: &SledStore) -> Vec<String> {
+        let mut lines = Vec::new();
+        store
+            .each_record(&mut |record| {
+                lines.push(serde_json::to_string(&record).unwrap());
+                Ok(())
+            })
+            .unwrap();
+        lines
     }
 }

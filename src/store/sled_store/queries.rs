@@ -153,7 +153,14 @@ impl Store for SledStore {
             if old.is_none() {
                 return Err(StoreError::Rule("that call is not in the store".into()));
             }
-            tx.put_call(old.as_ref(), call, actor)
+            tx.put_call(old.as_ref(), call, actor)?;
+            // Leaving a call open (or changing it) sends the notes typed so far.
+            if tx.get(T_NOTES_DIRTY, &keys::id(call.id))?.is_some()
+                && let Some(bytes) = tx.get(T_NOTES, &keys::id(call.id))?
+            {
+                tx.emit_notes(call.id, &decode_text(&bytes)?)?;
+            }
+            Ok(())
         })
     }
 
@@ -203,6 +210,7 @@ impl Store for SledStore {
                 ));
             }
             let mut result = WrapUpResult::default();
+            tx.act_as(actor);
             tx.put_notes(call.id, notes)?;
             tx.put_call(Some(&old), call, actor)?;
             let mut open = Vec::new();

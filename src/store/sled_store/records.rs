@@ -23,6 +23,12 @@ pub(super) use super::IndexEntry;
 pub(super) struct Tx<'a> {
     trees: &'a [TransactionalTree],
     tz: &'a TimeZone,
+    /// Applying what the operations amount to (see `apply.rs`): no operation is emitted
+    /// and no audit entry made, since the operations already hold them.
+    pub(super) replay: std::cell::Cell<bool>,
+    /// Who the operations emitted in this transaction are by, when the change does not
+    /// name its own author (see `oplog.rs`).
+    pub(super) actor: std::cell::RefCell<Option<(String, crate::domain::call::Role)>>,
 }
 
 fn storage(e: UnabortableTransactionError) -> StoreError {
@@ -35,7 +41,12 @@ fn storage(e: UnabortableTransactionError) -> StoreError {
 
 impl<'a> Tx<'a> {
     pub(super) fn new(trees: &'a [TransactionalTree], tz: &'a TimeZone) -> Tx<'a> {
-        Tx { trees, tz }
+        Tx {
+            trees,
+            tz,
+            replay: std::cell::Cell::new(false),
+            actor: std::cell::RefCell::new(None),
+        }
     }
 
     pub(super) fn get(&self, tree: usize, key: &[u8]) -> StoreResult<Option<sled::IVec>> {
@@ -139,6 +150,9 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn put_customer(&self, old: Option<&Customer>, new: &Customer) -> StoreResult<()> {
+        for payload in crate::domain::ops::diff::customer(old, new, Timestamp::now()) {
+            self.emit(payload.into())?;
+        }
         self.put(T_CUSTOMERS, &keys::id(new.id), &encode(new)?)?;
         self.reindex(
             &old.map(customer_index).unwrap_or_default(),
@@ -162,6 +176,10 @@ impl<'a> Tx<'a> {
         new: &Call,
         actor: &Actor,
     ) -> StoreResult<()> {
+        self.act_as(actor);
+        for draft in crate::domain::ops::diff::call(old, new) {
+            self.emit(draft)?;
+        }
         self.put(T_CALLS, &keys::id(new.id), &encode(new)?)?;
         let (old_index, old_daily) = match old {
             Some(old) => {
@@ -178,6 +196,9 @@ impl<'a> Tx<'a> {
             call_counters(new),
         )?;
         self.count(T_DAILY, old_daily, call_daily(new, agent, self.tz))?;
+        if self.replay.get() {
+            return Ok(());
+        }
         let old_road = old.and_then(|c| c.road);
         if old_road != new.road {
             self.audit(new.id, actor, "agent road", old_road, new.road)?;
@@ -197,7 +218,14 @@ impl<'a> Tx<'a> {
         let new = super::search::notes_entries(call, text);
         // Both are sorted: move only what changed.
         let (gone, added) = super::search::difference(&old, &new);
-        self.move_postings(&gone, &added)
+        self.move_postings(&gone, &added)?;
+        self.emit_notes(call, text)
+    }
+
+    /// Removes a call's notes and their search entries (the call stays).
+    pub(super) fn remove_notes(&self, call: crate::domain::Id) -> StoreResult<()> {
+        self.reindex(&self.notes_index(call)?, &[])?;
+        self.del(T_NOTES, &keys::id(call))
     }
 
     /// The search entries of the call's stored notes.
@@ -209,6 +237,9 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn put_case(&self, old: Option<&Case>, new: &Case) -> StoreResult<()> {
+        for payload in crate::domain::ops::diff::case(old, new, Timestamp::now()) {
+            self.emit(payload.into())?;
+        }
         self.put(T_CASES, &keys::id(new.id), &encode(new)?)?;
         self.reindex(&old.map(case_index).unwrap_or_default(), &case_index(new))?;
         self.count(
@@ -232,6 +263,7 @@ impl<'a> Tx<'a> {
         self.reindex(&self.notes_index(old.id)?, &[])?;
         self.del(T_CALLS, &keys::id(old.id))?;
         self.del(T_NOTES, &keys::id(old.id))?;
+        self.del(T_NOTES_DIRTY, &keys::id(old.id))?;
         self.reindex(&call_index(old, agent), &[])?;
         self.count(T_COUNTERS, call_counters(old), Vec::new())?;
         self.count(T_DAILY, call_daily(old, agent, self.tz), Vec::new())
@@ -263,7 +295,8 @@ impl<'a> Tx<'a> {
             at: actor.at,
         };
         let key = keys::join(&[&keys::id(subject), &keys::id(entry.id)]);
-        self.put(T_AUDIT, &key, &encode(&entry)?)
+        self.put(T_AUDIT, &key, &encode(&entry)?)?;
+        self.emit_audit(entry)
     }
 }
 

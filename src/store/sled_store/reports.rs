@@ -79,6 +79,7 @@ impl SledStore {
                 ));
             };
             let (new, what, from, to) = change(&old)?;
+            tx.act_as(actor);
             tx.put_case(Some(&old), &new)?;
             tx.audit(case_id, actor, what, Some(from), Some(to))?;
             Ok(new)

@@ -225,7 +225,11 @@ impl SledStore {
     pub(super) fn save_notes_indexed(&self, call: Id, text: &str) -> StoreResult<()> {
         use crate::store::codec::{decode_text, encode_text};
         use sled::transaction::{ConflictableTransactionError, TransactionError};
-        let trees = [self.tree(T_NOTES).clone(), self.tree(T_SEARCH).clone()];
+        let trees = [
+            self.tree(T_NOTES).clone(),
+            self.tree(T_SEARCH).clone(),
+            self.tree(T_NOTES_DIRTY).clone(),
+        ];
         let key = keys::id(call);
         let new = notes_entries(call, text);
         let encoded = encode_text(text);
@@ -238,6 +242,9 @@ impl SledStore {
                 None => Vec::new(),
             };
             t[0].insert(&key, encoded.as_slice())?;
+            // The notes travel as one operation later (wrap-up, park or sync), not one
+            // per autosave.
+            t[2].insert(&key, &[])?;
             let (gone, added) = difference(&old, &new);
             move_postings(&t[1], &gone, &added)?;
             Ok(())

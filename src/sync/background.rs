@@ -1,0 +1,114 @@
+//! The sync the app runs in the background (SPEC §12): at start, whenever this
+//! workstation has changes to send (looked at every [`LOCAL_EVERY`]), when the hub's
+//! LISTEN wake-up says another workstation pushed, and every [`PULL_EVERY`] as the
+//! fallback. It reports each state in words for the header and never waits on typing:
+//! the store's own writes go on while it runs, and a call's notes typed meanwhile are
+//! never replaced (see the store's `apply`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::hub::Listener;
+use crate::store::SledStore;
+
+use super::{SyncError, connect, sync_once};
+
+/// How often this workstation's unsent changes are looked for (a meta read, no network).
+pub const LOCAL_EVERY: Duration = Duration::from_secs(2);
+/// The periodic pull, for when a wake-up was missed.
+pub const PULL_EVERY: Duration = Duration::from_secs(30);
+/// After a failed sync, the next try waits this long.
+pub const RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// What the header shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Syncing {
+        percent: u8,
+    },
+    /// Done; `received` changes came from others (the screens reload when any did).
+    Synced {
+        received: u64,
+    },
+    /// The hub cannot be reached; `unsent` changes wait here.
+    Offline {
+        unsent: u64,
+        reason: String,
+    },
+}
+
+/// Runs until the runtime ends. `report` hears every status.
+pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync>) {
+    let mut listener: Option<Listener> = None;
+    let mut next_pull = tokio::time::Instant::now();
+    // After a failure, not again before this (the header says offline meanwhile).
+    let mut retry_at = tokio::time::Instant::now();
+    loop {
+        let now = tokio::time::Instant::now();
+        let due = now >= retry_at
+            && (now >= next_pull || store.sync_state().map(|s| s.unsent > 0).unwrap_or(false));
+        if due {
+            let mut last = None;
+            let outcome = async {
+                let mut hub = connect(&store).await?;
+                sync_once(&store, &mut hub, &mut |p| {
+                    let percent = p.percent();
+                    if last != Some(percent) {
+                        last = Some(percent);
+                        report(Status::Syncing { percent });
+                    }
+                })
+                .await
+            }
+            .await;
+            match outcome {
+                Ok(done) => report(Status::Synced {
+                    received: done.received,
+                }),
+                Err(e) => {
+                    tracing::warn!("background sync: {e}");
+                    let unsent = store.sync_state().map(|s| s.unsent).unwrap_or(0);
+                    report(Status::Offline {
+                        unsent,
+                        reason: one_line(&e),
+                    });
+                    listener = None;
+                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
+                }
+            }
+            next_pull = tokio::time::Instant::now() + PULL_EVERY;
+        }
+        if listener.is_none()
+            && tokio::time::Instant::now() >= retry_at
+            && let Ok(Some(url)) = store.hub_url()
+        {
+            listener = Listener::connect(&url).await.ok();
+        }
+        let woken = async {
+            match &mut listener {
+                Some(l) => l.next().await.is_some(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            alive = woken => {
+                if alive {
+                    next_pull = tokio::time::Instant::now();
+                } else {
+                    listener = None;
+                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
+                }
+            }
+            _ = tokio::time::sleep(LOCAL_EVERY) => {}
+        }
+        if let Some(l) = &mut listener
+            && l.drain()
+        {
+            next_pull = tokio::time::Instant::now();
+        }
+    }
+}
+
+fn one_line(e: &SyncError) -> String {
+    e.to_string().lines().collect::<Vec<_>>().join(" ")
+}

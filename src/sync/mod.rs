@@ -1,0 +1,208 @@
+//! Sync: the orchestration between this workstation's store and the team hub (SPEC §12).
+//! One sync sends the notes typed since they last travelled, covers records no operation
+//! covers yet (a store that worked alone before it joined), pushes this workstation's
+//! unsent operations in batches (idempotent: a batch sent twice adds nothing), pulls what
+//! the other workstations pushed, page by page from where the last pull stopped, and makes
+//! every customer touched on either side again from the operations. Each step is saved as
+//! it goes, so a sync cut off anywhere resumes where it stopped and loses nothing.
+//!
+//! Below the runtime, above the store and the hub: it knows neither screens nor SQL.
+
+pub mod background;
+
+use crate::domain::Id;
+use crate::hub::{Hub, HubError, Seen};
+use crate::store::{SledStore, StoreError};
+
+/// Operations per push and per pull page: a push is one hub transaction, a pull page one
+/// store transaction; both stay small enough to keep memory flat on a large join.
+pub const BATCH: usize = 1_000;
+
+/// Which part of a sync is under way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Making operations for records that have none yet.
+    Covering,
+    Sending,
+    Receiving,
+    /// Making customers' records again from their operations.
+    Applying,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Covering => "preparing",
+            Stage::Sending => "sending",
+            Stage::Receiving => "receiving",
+            Stage::Applying => "applying",
+        }
+    }
+}
+
+/// How far a sync has come, for a progress line or the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    /// The whole sync's share done, 0–100 (each stage weighs the same).
+    pub fn percent(&self) -> u8 {
+        let stage = match self.stage {
+            Stage::Covering => 0,
+            Stage::Sending => 1,
+            Stage::Receiving => 2,
+            Stage::Applying => 3,
+        };
+        let within = (self.done.min(self.total) * 25)
+            .checked_div(self.total)
+            .unwrap_or(0);
+        (stage * 25 + within).min(100) as u8
+    }
+}
+
+/// What one sync did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// This workstation's operations the hub did not have before.
+    pub sent: u64,
+    /// Other workstations' operations this store did not have before.
+    pub received: u64,
+    /// Customers whose records were made again.
+    pub customers: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Hub(#[from] HubError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("this store is not in a team; run `fourroads team join URL` first")]
+    NotInTeam,
+    #[error(
+        "the hub's schema is version {hub}, older than this fourroads needs ({ours}); run `fourroads team init URL` to update it"
+    )]
+    OlderHub { hub: i32, ours: i32 },
+}
+
+/// One sync of `store` with `hub`; `progress` hears how far it has come.
+pub async fn sync_once(
+    store: &SledStore,
+    hub: &mut Hub,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    check_hub(hub).await?;
+    let mut report = Report::default();
+    store.flush_dirty_notes()?;
+    store.cover_records(&mut |done, total| {
+        progress(Progress {
+            stage: Stage::Covering,
+            done,
+            total,
+        })
+    })?;
+
+    let to_send = store.sync_state()?.unsent;
+    let mut sent = 0;
+    loop {
+        let ops = store.unsent_ops(BATCH)?;
+        if ops.is_empty() {
+            break;
+        }
+        report.sent += hub.push(&ops).await?.added;
+        store.mark_sent(&ops)?;
+        sent += ops.len() as u64;
+        progress(Progress {
+            stage: Stage::Sending,
+            done: sent,
+            total: to_send.max(sent),
+        });
+    }
+
+    let me = store.workstation()?;
+    let mut seen = Seen(store.seen()?);
+    // This workstation's own operations are here already.
+    let own = store.sent_seq()?;
+    if seen.get(me) < own {
+        seen.0.insert(me, own);
+    }
+    let to_receive = waiting(hub, &seen, me).await?;
+    let mut received = 0;
+    loop {
+        let page = hub.pull(&seen, BATCH).await?;
+        let foreign: Vec<_> = page
+            .ops
+            .into_iter()
+            .filter(|op| op.workstation != me)
+            .collect();
+        received += foreign.len() as u64;
+        report.received += store.store_remote_ops(&foreign, &page.seen.0)? as u64;
+        seen = page.seen;
+        progress(Progress {
+            stage: Stage::Receiving,
+            done: received,
+            total: to_receive.max(received),
+        });
+        if !page.more {
+            break;
+        }
+    }
+
+    report.customers = store.redo_pending(&mut |done, total| {
+        progress(Progress {
+            stage: Stage::Applying,
+            done,
+            total,
+        })
+    })? as u64;
+    store.set_last_sync(jiff::Timestamp::now())?;
+    crate::store::Store::flush(store)?;
+    Ok(report)
+}
+
+/// Refuses a hub without our schema, or with an older or newer one.
+async fn check_hub(hub: &Hub) -> Result<(), SyncError> {
+    let version = hub.check_schema().await?;
+    if version < crate::hub::SCHEMA_VERSION {
+        return Err(SyncError::OlderHub {
+            hub: version,
+            ours: crate::hub::SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// How many operations of other workstations the hub holds past `seen`.
+async fn waiting(hub: &Hub, seen: &Seen, me: Id) -> Result<u64, HubError> {
+    Ok(hub
+        .workstations()
+        .await?
+        .iter()
+        .filter(|w| w.id != me)
+        .map(|w| w.changes.saturating_sub(seen.get(w.id)))
+        .sum())
+}
+
+/// Connects to the hub this store is in (the password from `PGPASSWORD` or the password
+/// file, never from the store).
+pub async fn connect(store: &SledStore) -> Result<Hub, SyncError> {
+    let url = store.hub_url()?.ok_or(SyncError::NotInTeam)?;
+    Ok(Hub::connect(&url).await?)
+}
+
+/// Attaches `store` to the hub at `url` (kept without its password) and makes the first
+/// sync: everything this store has goes up, everything else comes down.
+pub async fn join(
+    store: &SledStore,
+    url: &str,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    let mut hub = Hub::connect(url).await?;
+    check_hub(&hub).await?;
+    store.join_hub(&crate::hub::redact_url(url))?;
+    sync_once(store, &mut hub, progress).await
+}

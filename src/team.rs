@@ -1,0 +1,163 @@
+//! The team commands of the binary (SPEC §12): `team join`, `team status`, `team leave`
+//! and `sync`, printing for a person. The work is `fourroads::sync`; this file only runs
+//! it, shows progress on stderr when that is a terminal, and words the outcome.
+
+use std::io::{IsTerminal, Write};
+
+use fourroads::domain::text::sanitize_line;
+use fourroads::hub::redact_url;
+use fourroads::store::SledStore;
+use fourroads::sync::{self, Progress, Report, SyncError};
+
+/// Every error in one line.
+fn one_line(e: impl std::fmt::Display) -> String {
+    e.to_string().lines().collect::<Vec<_>>().join(" ")
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {}", one_line(e)))
+}
+
+/// A progress line on stderr, rewritten in place, when stderr is a terminal.
+fn progress_line() -> impl FnMut(Progress) {
+    let terminal = std::io::stderr().is_terminal();
+    let mut last = None;
+    move |p: Progress| {
+        if !terminal {
+            return;
+        }
+        let shown = (p.stage, p.percent());
+        if last == Some(shown) && p.done != p.total {
+            return;
+        }
+        last = Some(shown);
+        eprint!(
+            "\r{} {}/{} ({}%)          ",
+            p.stage.as_str(),
+            p.done,
+            p.total,
+            p.percent()
+        );
+        let _ = std::io::stderr().flush();
+    }
+}
+
+fn end_progress() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{:60}\r", "");
+    }
+}
+
+fn summary(report: &Report) -> String {
+    format!(
+        "sent {} change{}, received {}, {} customer{} updated",
+        report.sent,
+        if report.sent == 1 { "" } else { "s" },
+        report.received,
+        report.customers,
+        if report.customers == 1 { "" } else { "s" }
+    )
+}
+
+pub fn join(store: &SledStore, url: &str) -> Result<(), String> {
+    let shown = redact_url(url);
+    let mut progress = progress_line();
+    let report = runtime()?
+        .block_on(sync::join(store, url, &mut progress))
+        .map_err(one_line);
+    end_progress();
+    let report = report?;
+    let id = store.workstation().map_err(one_line)?;
+    println!(
+        "Joined the team hub at {} as workstation {id}: {}.",
+        sanitize_line(&shown),
+        summary(&report)
+    );
+    if shown != url.trim() {
+        println!("The password is not kept: later syncs take it from PGPASSWORD or ~/.pgpass.");
+    }
+    Ok(())
+}
+
+pub fn sync(store: &SledStore) -> Result<(), String> {
+    let mut progress = progress_line();
+    let report = runtime()?
+        .block_on(async {
+            let mut hub = sync::connect(store).await?;
+            sync::sync_once(store, &mut hub, &mut progress).await
+        })
+        .map_err(one_line);
+    end_progress();
+    println!("Synced: {}.", summary(&report?));
+    Ok(())
+}
+
+pub fn leave(store: &SledStore) -> Result<(), String> {
+    let Some(hub) = store.hub_url().map_err(one_line)? else {
+        return Err(one_line(SyncError::NotInTeam));
+    };
+    store.set_hub_url(None).map_err(one_line)?;
+    println!(
+        "Left the team hub at {}; this store keeps all its data and works on its own.",
+        sanitize_line(&hub)
+    );
+    Ok(())
+}
+
+/// "4 minutes ago", "just now", "2 days ago".
+fn ago(at: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    let seconds = (now.as_second() - at.as_second()).max(0);
+    let (n, unit) = match seconds {
+        0..=9 => return "just now".into(),
+        10..=119 => (seconds, "second"),
+        120..=7_199 => (seconds / 60, "minute"),
+        7_200..=172_799 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+pub fn status(store: &SledStore) -> Result<(), String> {
+    let state = store.sync_state().map_err(one_line)?;
+    let now = jiff::Timestamp::now();
+    let Some(hub_url) = &state.hub else {
+        println!("Not in a team: this store works on its own.");
+        println!("This workstation: {}", state.workstation);
+        println!("Changes not yet sent: {}", state.unsent);
+        println!("To join a team: fourroads team join postgres://user@host/database");
+        return Ok(());
+    };
+    println!("Hub: {}", sanitize_line(hub_url));
+    println!("This workstation: {}", state.workstation);
+    match state.last_sync {
+        Some(at) => println!("Last sync: {} ({at})", ago(at, now)),
+        None => println!("Last sync: never"),
+    }
+    println!("Changes not yet sent: {}", state.unsent);
+    let others = runtime()?.block_on(async {
+        let hub = sync::connect(store).await?;
+        hub.workstations().await.map_err(SyncError::from)
+    });
+    match others {
+        Ok(list) => {
+            let others: Vec<_> = list.iter().filter(|w| w.id != state.workstation).collect();
+            if others.is_empty() {
+                println!("Other workstations: none yet");
+            } else {
+                println!("Other workstations ({}):", others.len());
+                for w in others {
+                    let seen = w
+                        .last_push
+                        .map(|at| format!("last sent {}", ago(at, now)))
+                        .unwrap_or_else(|| "has sent nothing".into());
+                    println!("  {}  {seen}, {} changes", w.id, w.changes);
+                }
+            }
+        }
+        Err(e) => println!("Other workstations: unknown ({})", one_line(e)),
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The app in a team (SPEC §12): the header's words for the team sync as the background
+//! sync reports them (`synced 4s ago`, `syncing 45%`, `offline · 12 to send`) beside the
+//! user's name, none of it for a store not in a team; and another agent's open call,
+//! arrived from their workstation, is not resumed here.
+
+mod support;
+
+use fourroads::app::Action;
+use fourroads::app::team_sync::TeamSync;
+use jiff::SignedDuration;
+use support::{Harness, fixed_now};
+
+fn header(h: &mut Harness) -> String {
+    h.render(80, 24)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_header_says_the_sync_state_in_words_beside_the_name() {
+    let mut h = Harness::with_demo();
+    let alone = header(&mut h);
+    assert!(
+        !alone.contains("sync") && !alone.contains("offline"),
+        "{alone}"
+    );
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 45 },
+        changed: false,
+    });
+    assert!(header(&mut h).contains("syncing 45%"), "{}", header(&mut h));
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced {
+            at: fixed_now() - SignedDuration::from_secs(4),
+        },
+        changed: true,
+    });
+    let line = header(&mut h);
+    assert!(line.contains("synced 4s ago"), "{line}");
+    assert!(line.contains("Priya Shah"), "the name stays: {line}");
+    assert!(
+        h.render(120, 40)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("Priya Shah (agent)")
+    );
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Offline { unsent: 12 },
+        changed: false,
+    });
+    assert!(header(&mut h).contains("offline · 12 to send"));
+}
+
+/// A call another agent has open (it arrived from their workstation) is theirs: Enter on
+/// the customer does not resume it here, and says who is on the call.
+#[test]
+fn another_agents_open_call_is_not_resumed_here() {
+    use fourroads::store::Store;
+    let mut h = Harness::with_demo();
+    h.find("helen");
+    let customer = h.state.queue.selected_id().unwrap();
+    let theirs = fourroads::domain::Call::new(
+        customer,
+        "Sam Elsewhere",
+        fourroads::domain::CallReason::Inbound,
+        fixed_now(),
+    );
+    h.store.start_call(&theirs).unwrap();
+    h.press("enter");
+    assert!(h.state.call.is_none(), "not resumed");
+    let message = h.message();
+    assert!(
+        message.contains("Sam Elsewhere is on a call with Helen Marsh"),
+        "{message}"
+    );
+    assert!(
+        h.store.open_call_for(customer).unwrap().is_some(),
+        "theirs stays open"
+    );
+}
