@@ -4,8 +4,8 @@
 //! alone; an overlay runs only the commands it accepts.
 
 use super::{
-    Command, Context, Pane, ReviewTab, State, View, call, call_context, dashboard, overlay, queue,
-    review,
+    Command, Context, Pane, ReviewTab, State, View, call, call_context, customers, dashboard,
+    overlay, queue, review,
 };
 
 /// Where keys go now.
@@ -232,8 +232,8 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
     }
     commands.extend(match place {
         Place::QueueFilter => queue::filter_accepts(),
-        Place::Queue => queue::accepts(state),
-        Place::Customer => queue::customer_accepts(state),
+        Place::Queue => queue::accepts(state, customers::accepts(state, true)),
+        Place::Customer => queue::customer_accepts(state, customers::accepts(state, false)),
         // The call's reducer (app/call.rs) handles these.
         Place::Notes => vec![Command::Copy, Command::Snippets],
         Place::Road => call::road_accepts(state),

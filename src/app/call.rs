@@ -170,10 +170,11 @@ pub(super) fn opened(
     notes: &str,
     resumed: bool,
     open_cases: Vec<Case>,
+    parked: Option<String>,
 ) -> Vec<Effect> {
     let name = sanitize_line(&customer.name).into_owned();
     let customer_id = customer.id;
-    let (mut effects, parked) = super::one_call::make_way(state, call.id);
+    let mut effects = Vec::new();
     let mut active = ActiveCall::new(call, customer, notes, resumed);
     active.open_cases = open_cases;
     // The context of the call's customer, never the queue's selection (it may move).

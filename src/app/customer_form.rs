@@ -1,15 +1,13 @@
 //! The customer form: adding a customer (with a duplicate warning that offers the one
 //! already there) or editing one (the same fields but the status, pre-filled; Enter
-//! saves through the store, Esc changes nothing). Its submission checks the fields and
-//! returns the effect; the overlay only routes keys to it.
+//! saves through the store, Esc changes nothing). This is the form's state; submitting
+//! it (checks, the duplicate warning, the save) is `customers::submit`, which the root
+//! calls when the overlay says Enter was pressed.
 
 use ratatui_textarea::TextArea;
 
-use super::customers::CustomerChange;
-use super::{Effect, Overlay, State};
-use crate::domain::customer::{FieldError, same_person};
+use crate::domain::customer::FieldError;
 use crate::domain::customer_edit::CustomerEdit;
-use crate::domain::text::sanitize_line;
 use crate::domain::{Id, NewCustomer};
 
 /// Labels of the add-customer form's fields, in order.
@@ -110,127 +108,5 @@ impl AddCustomerForm {
 
     pub(super) fn is_blank(&self) -> bool {
         (0..self.fields.len()).all(|i| self.value(i).trim().is_empty())
-    }
-}
-
-/// Enter in the form: add, or save the edit.
-pub(super) fn submit(state: &mut State) -> Vec<Effect> {
-    match &state.overlay {
-        Some(Overlay::AddCustomer(form)) if form.editing.is_some() => submit_edit(state),
-        _ => submit_new(state),
-    }
-}
-
-/// Enter in the edit form: bad fields are shown under them; details that now match
-/// another customer warn first (Enter again saves anyway); otherwise the change goes to
-/// the store.
-fn submit_edit(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let Some((customer_id, original)) = form.editing.clone() else {
-        return Vec::new();
-    };
-    let edit = match CustomerEdit::from_form(
-        &form.value(0),
-        &form.value(1),
-        &form.value(2),
-        &form.value(3),
-    ) {
-        Ok(edit) => edit,
-        Err(errors) => {
-            if let Some(first) = errors.first() {
-                form.focused = FORM_FIELDS
-                    .iter()
-                    .position(|label| label.eq_ignore_ascii_case(first.field))
-                    .unwrap_or(0);
-            }
-            form.errors = errors;
-            return Vec::new();
-        }
-    };
-    if edit == original {
-        state.overlay = None;
-        state.info("Nothing changed.");
-        return Vec::new();
-    }
-    if form.duplicate_of.is_none() {
-        let twin = state.queue.entries.iter().find(|other| {
-            other.customer_id != customer_id
-                && same_person(
-                    &edit.name,
-                    edit.phone.as_deref(),
-                    edit.email.as_deref(),
-                    &other.name,
-                    other.phone.as_deref(),
-                    other.email.as_deref(),
-                )
-        });
-        if let Some(twin) = twin {
-            form.duplicate_of = Some((twin.customer_id, twin.name.clone()));
-            return Vec::new();
-        }
-    }
-    state.overlay = None;
-    state.info(format!("Saved {}.", sanitize_line(&edit.name)));
-    vec![super::customers::change(
-        state,
-        CustomerChange::Edit { customer_id, edit },
-    )]
-}
-
-fn submit_new(state: &mut State) -> Vec<Effect> {
-    let Some(Overlay::AddCustomer(form)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    if let Some((id, name)) = form.duplicate_of.clone() {
-        // Enter again on the same details: go to the customer who is already there.
-        state.overlay = None;
-        state.customer_draft = None;
-        state.info(format!(
-            "{} is already a customer; selected in the queue.",
-            crate::domain::text::sanitize_line(&name)
-        ));
-        state.queue.clear_filter();
-        state.queue.select_id(id);
-        state.queue.keep_visible(state.page_rows);
-        return super::queue::selection_changed(state);
-    }
-    match form
-        .to_new_customer()
-        .validate(state.clock.now, &state.agent)
-    {
-        Ok(customer) => {
-            let existing = state.queue.entries.iter().find(|entry| {
-                crate::domain::customer::same_person(
-                    &customer.name,
-                    customer.phone.as_deref(),
-                    customer.email.as_deref(),
-                    &entry.name,
-                    entry.phone.as_deref(),
-                    entry.email.as_deref(),
-                )
-            });
-            if let Some(entry) = existing {
-                form.duplicate_of = Some((entry.customer_id, entry.name.clone()));
-                return Vec::new();
-            }
-            state.overlay = None;
-            state.customer_draft = None;
-            vec![Effect::SaveCustomer {
-                customer,
-                added: true,
-            }]
-        }
-        Err(errors) => {
-            if let Some(first) = errors.first() {
-                form.focused = FORM_FIELDS
-                    .iter()
-                    .position(|label| label.eq_ignore_ascii_case(first.field))
-                    .unwrap_or(0);
-            }
-            form.errors = errors;
-            Vec::new()
-        }
     }
 }

@@ -294,7 +294,11 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             open_cases,
             unsaved,
         } => {
-            let effects = call::opened(state, *call, *customer, &notes, resumed, open_cases);
+            // A call still active here is parked first (keys typed ahead asked for two).
+            let (mut effects, parked) = one_call::make_way(state, call.id);
+            effects.extend(call::opened(
+                state, *call, *customer, &notes, resumed, open_cases, parked,
+            ));
             if unsaved && let Some(call) = &mut state.call {
                 call.edited(now);
             }
@@ -430,6 +434,7 @@ fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             overlay::Outcome::Run(command) => run_command(state, command),
             overlay::Outcome::Submitted(purpose, text) => prompt_submitted(state, purpose, &text),
             overlay::Outcome::Insert(text) => snippets::insert(state, &text),
+            overlay::Outcome::SubmitCustomer => customers::submit(state),
             overlay::Outcome::Picked(purpose, choice) => match purpose {
                 PickPurpose::MergeInto { duplicate } => match choice.id {
                     Some(keep) => customers::merge_target_picked(state, duplicate, keep),
@@ -487,6 +492,14 @@ fn prompt_submitted(state: &mut State, purpose: PromptPurpose, text: &str) -> Ve
 
 fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
     let routed = match state.view {
+        // The suggestion's order lives with the suggestion, which reads the review list.
+        View::Review if command == Command::NotesDisagreeFirst => Some(
+            if lead_only(state, "order calls by what their notes read like") {
+                road_hint::toggle_disagree_first(state)
+            } else {
+                Vec::new()
+            },
+        ),
         View::Review => review::command(state, command),
         View::Dashboard => dashboard::command(state, command),
         View::Search => search::command(state, command),

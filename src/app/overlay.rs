@@ -164,6 +164,8 @@ pub(super) enum Outcome {
     Confirmed(ConfirmPurpose),
     /// The overlay was closed without saving; a prompt says what it was for.
     Closed(Option<PromptPurpose>),
+    /// Enter in the add or edit customer form (`customers::submit` checks and saves).
+    SubmitCustomer,
 }
 
 /// The commands an overlay accepts (its keymap context's, and quitting).
@@ -341,7 +343,7 @@ pub(super) fn command(state: &mut State, command: Command) -> Outcome {
             match command {
                 Command::NextField => form.focused = (form.focused + 1) % count,
                 Command::PrevField => form.focused = (form.focused + count - 1) % count,
-                Command::Confirm => return Outcome::Done(super::customer_form::submit(state)),
+                Command::Confirm => return Outcome::SubmitCustomer,
                 _ => {}
             }
             Outcome::Done(Vec::new())

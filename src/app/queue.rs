@@ -257,14 +257,15 @@ fn start_call(state: &mut State, direction: Direction) -> Vec<Effect> {
     )
 }
 
-/// What the queue pane accepts now.
-pub(super) fn accepts(state: &State) -> Vec<Command> {
+/// What the queue pane accepts now; `customer` what can be done to the selected
+/// customer (`customers::accepts`), listed after adding one.
+pub(super) fn accepts(state: &State, customer: Vec<Command>) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.queue.selected_entry().is_some() {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
     commands.extend([Command::Filter, Command::AddCustomer]);
-    commands.extend(super::customers::accepts(state, true));
+    commands.extend(customer);
     if state.queue.loaded && state.queue.total() == 0 {
         commands.push(Command::LoadDemo);
     }
@@ -272,13 +273,13 @@ pub(super) fn accepts(state: &State) -> Vec<Command> {
     commands
 }
 
-/// What the customer pane (beside the queue) accepts now.
-pub(super) fn customer_accepts(state: &State) -> Vec<Command> {
+/// What the customer pane (beside the queue) accepts now; `customer` as for the queue.
+pub(super) fn customer_accepts(state: &State, customer: Vec<Command>) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.queue.selected_entry().is_some() {
         commands.extend([Command::StartCall, Command::IncomingCall]);
     }
-    commands.extend(super::customers::accepts(state, false));
+    commands.extend(customer);
     commands.extend([Command::Up, Command::Down]);
     commands
 }

@@ -297,12 +297,6 @@ pub(super) fn command(state: &mut State, command: Command) -> Option<Vec<Effect>
             state.review.filters.road = state.review.filters.road.next();
             reload_calls(state)
         }
-        Command::NotesDisagreeFirst
-            if lead_only(state, "order calls by what their notes read like") =>
-        {
-            super::road_hint::toggle_disagree_first(state)
-        }
-        Command::NotesDisagreeFirst => Vec::new(),
         Command::ToggleUnreviewed | Command::ToggleDisagreements => {
             let filters = &mut state.review.filters;
             filters.toggle_reviewed_state(command == Command::ToggleDisagreements);

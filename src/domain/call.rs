@@ -277,6 +277,17 @@ pub struct AuditEntry {
 }
 
 /// "7:05" or "1:02:03".
+/// The customer's mood in a word, for the sentiment score −2..+2.
+pub fn sentiment_word(sentiment: i8) -> &'static str {
+    match sentiment {
+        i8::MIN..=-2 => "very unhappy",
+        -1 => "unhappy",
+        0 => "neutral",
+        1 => "happy",
+        _ => "delighted",
+    }
+}
+
 pub fn format_duration(seconds: i64) -> String {
     let seconds = seconds.max(0);
     let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);

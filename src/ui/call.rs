@@ -188,7 +188,10 @@ fn render_road(frame: &mut Frame, area: Rect, state: &State, active: &ActiveCall
     lines.push(Line::from(vec![
         Span::raw("Sentiment: "),
         Span::styled(format!("{:+}", call.sentiment), theme.key),
-        Span::styled(format!(" {}", sentiment_word(call.sentiment)), theme.dim),
+        Span::styled(
+            format!(" {}", crate::domain::call::sentiment_word(call.sentiment)),
+            theme.dim,
+        ),
     ]));
     let today = state.clock.today();
     let clock = &state.clock;
@@ -294,14 +297,4 @@ fn case_line<'a>(active: &ActiveCall, width: usize, theme: &Theme) -> Line<'a> {
         _ => text,
     };
     Line::styled(text, style)
-}
-
-pub(super) fn sentiment_word(sentiment: i8) -> &'static str {
-    match sentiment {
-        i8::MIN..=-2 => "very unhappy",
-        -1 => "unhappy",
-        0 => "neutral",
-        1 => "happy",
-        _ => "delighted",
-    }
 }

@@ -8,10 +8,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::call::sentiment_word;
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
 use crate::app::{MatchCountState, Paged, Pane, ReviewTab, State, scrolled};
+use crate::domain::call::sentiment_word;
 use crate::domain::call::{AuditEntry, format_duration};
 use crate::domain::clock::days_between;
 use crate::domain::text::plural;
