@@ -389,3 +389,23 @@ fn the_hint_bar_at_80x24_shows_the_context_panel_the_past_call_and_the_one_call_
     app.press("f1");
     assert_eq!(Place::of(&app.state), Place::SwitchCall, "help waits");
 }
+
+#[test]
+fn messages_name_the_users_own_key_not_the_default() {
+    let mut app = Harness::with_demo();
+    let mut overrides = KeyOverrides::new();
+    overrides.insert(
+        "global".into(),
+        BTreeMap::from([
+            ("f9".to_string(), "wrap_up".to_string()),
+            ("ctrl-e".to_string(), "none".to_string()),
+        ]),
+    );
+    app.keymap = Keymap::with_overrides(&overrides).unwrap();
+    app.press("enter");
+    let message = app.message();
+    assert!(message.contains("F9 wraps up"), "{message}");
+    assert!(!message.contains("Ctrl-E"), "{message}");
+    let screen = app.render(120, 40);
+    assert!(screen.contains("F9 wraps up"), "{screen}");
+}

@@ -188,11 +188,15 @@ pub(super) fn opened(
     // The queue shows who is on the line, even when a wrap-up just before asked for
     // its own customer.
     state.queue.select_after_load = Some(customer_id);
-    state.info(if resumed {
-        format!("Resumed the open call with {name}. Keep typing; Ctrl-E wraps up.")
-    } else {
-        format!("Call with {name} started. Type notes; Alt-1..4 sets the road; Ctrl-E wraps up.")
-    });
+    // The keys come from the keymap when the message is drawn (`{key}`).
+    state.info_keys(
+        if resumed {
+            format!("Resumed the open call with {name}. Keep typing; {{key}} wraps up.")
+        } else {
+            format!("Call with {name} started. Type notes, choose the road; {{key}} wraps up.")
+        },
+        &[Command::WrapUp],
+    );
     if let Some(parked) = parked {
         state.warn(format!(
             "Call with {name} started; the call with {parked} is parked (call open in the queue)."

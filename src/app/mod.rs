@@ -89,8 +89,14 @@ pub enum Level {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub level: Level,
+    /// The words; each `{key}` in them is the key of the next of `keys`, put in by the
+    /// screen from the keymap (so a message never names a key the user has rebound).
     pub text: String,
+    pub keys: Vec<Command>,
 }
+
+/// Where a message says which key does something.
+pub const KEY: &str = "{key}";
 
 /// Everything the app shows; the root holds pane states, nothing more.
 pub struct State {
@@ -207,6 +213,7 @@ impl State {
         self.message = Some(Message {
             level: Level::Info,
             text: text.into(),
+            keys: Vec::new(),
         });
     }
 
@@ -214,6 +221,16 @@ impl State {
         self.message = Some(Message {
             level: Level::Warning,
             text: text.into(),
+            keys: Vec::new(),
+        });
+    }
+
+    /// An info message naming keys: each `{key}` in `text` is the key of the next command.
+    fn info_keys(&mut self, text: impl Into<String>, keys: &[Command]) {
+        self.message = Some(Message {
+            level: Level::Info,
+            text: text.into(),
+            keys: keys.to_vec(),
         });
     }
 
@@ -221,6 +238,7 @@ impl State {
         self.message = Some(Message {
             level: Level::Error,
             text: text.into(),
+            keys: Vec::new(),
         });
     }
 }

@@ -25,7 +25,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::team_sync::TeamSync;
-use crate::app::{Command, Context, Level, Pane, State, View};
+use crate::app::{CONTEXTS, Command, Context, KEY, Level, Message, Pane, State, View};
 use crate::input::Keymap;
 use queue::pad;
 pub use theme::Theme;
@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) 
         View::Dashboard => dashboard::render(frame, main, state, theme),
         View::Search => search::render(frame, main, state, theme),
     }
-    render_message(frame, message, state, theme);
+    render_message(frame, message, state, theme, keymap);
     frame.render_widget(Paragraph::new(hint_lines), hints);
     overlays::render(frame, state, theme, keymap);
 }
@@ -152,7 +152,25 @@ fn render_agent(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
     }
 }
 
-fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+/// A message's words with its `{key}` places filled from the keymap (the first binding
+/// of each command, in any context; nothing when it is unbound).
+pub fn message_text(message: &Message, keymap: &Keymap) -> String {
+    let mut text = String::with_capacity(message.text.len());
+    let mut keys = message.keys.iter();
+    let mut parts = message.text.split(KEY);
+    if let Some(first) = parts.next() {
+        text.push_str(first);
+    }
+    for part in parts {
+        if let Some(command) = keys.next() {
+            text.push_str(&first_key(keymap, *command, &CONTEXTS));
+        }
+        text.push_str(part);
+    }
+    text
+}
+
+fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let mut spans = Vec::new();
     if let Some(message) = &state.message {
         let (prefix, style) = match message.level {
@@ -161,7 +179,7 @@ fn render_message(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Level::Error => ("Error: ", theme.error),
         };
         spans.push(Span::styled(
-            format!(" {prefix}{}", safe(&message.text)),
+            format!(" {prefix}{}", safe(&message_text(message, keymap))),
             style,
         ));
     }

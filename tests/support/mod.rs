@@ -177,7 +177,7 @@ impl Harness {
         self.state
             .message
             .as_ref()
-            .map(|m| m.text.clone())
+            .map(|m| fourroads::ui::message_text(m, &self.keymap))
             .unwrap_or_default()
     }
 
