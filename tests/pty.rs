@@ -5,6 +5,7 @@
 //! timeout, so a hang fails with the screen in the message instead of blocking CI.
 
 #![cfg(unix)]
+
 mod terminal;
 
 use std::process::Command;
