@@ -35,7 +35,7 @@ fn hub_database(test: &str) -> Option<TestDb> {
 /// Runs `fourroads ARGS` on `sandbox`'s store and fails the test, with its output, unless
 /// it succeeds; returns its standard output.
 fn succeed(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.run(args);
+    let output = sandbox.run_within(Duration::from_secs(120), args);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),

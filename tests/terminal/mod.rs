@@ -125,6 +125,11 @@ impl Sandbox {
 
     /// Runs the binary to completion without a terminal (stdin null), within [`WAIT`].
     pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.run_within(WAIT, args)
+    }
+
+    /// As [`Sandbox::run`], for a command that may take up to `limit`.
+    pub fn run_within(&self, limit: Duration, args: &[&str]) -> std::process::Output {
         let mut command = self.command(args);
         command
             .stdin(Stdio::null())
@@ -137,12 +142,12 @@ impl Sandbox {
         std::thread::spawn(move || {
             let _ = tx.send(child.wait_with_output());
         });
-        match rx.recv_timeout(WAIT) {
+        match rx.recv_timeout(limit) {
             Ok(output) => output.expect("the binary runs"),
             Err(_) => {
                 kill_9(pid);
                 panic!(
-                    "`fourroads {}` did not finish within {WAIT:?}",
+                    "`fourroads {}` did not finish within {limit:?}",
                     args.join(" ")
                 );
             }
