@@ -338,6 +338,51 @@ async fn the_background_sync_wakes_on_a_push_elsewhere_and_says_offline_without_
     task.abort();
 }
 
+/// A change made on this workstation goes to the hub at once: the store's word wakes
+/// the background sync, which here would otherwise look only once an hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_made_here_wakes_the_background_sync_to_send_it() {
+    use std::sync::Arc;
+    use sync::background::{Status, Timing, run_with};
+    let Some(db) = TestDb::create_database("sync sends at once").await else {
+        return;
+    };
+    init(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let priya = Arc::new(open(&dir, "priya"));
+    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
+    let hour = std::time::Duration::from_secs(3_600);
+    let task = tokio::spawn(run_with(
+        priya.clone(),
+        Arc::new(move |status| {
+            let _ = tx.send(status);
+        }),
+        Timing {
+            local_every: hour,
+            pull_every: hour,
+            retry_after: hour,
+        },
+    ));
+    let limit = std::time::Duration::from_secs(20);
+    wait_for(&mut statuses, limit, |s| matches!(s, Status::Synced { .. })).await;
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM ops WHERE kind = 'call-put'").await,
+        0
+    );
+
+    let ann = customer("Ann Eager");
+    priya.put_customer(&ann).unwrap();
+    take_call(&priya, ann.id, "Priya", 0, Outcome::Resolved);
+    // The call takes a few transactions; the syncs they wake end with nothing unsent.
+    wait_for(&mut statuses, limit, |s| {
+        matches!(s, Status::Synced { .. }) && priya.sync_state().unwrap().unsent == 0
+    })
+    .await;
+    assert!(count(&db, "SELECT count(*) FROM ops WHERE kind = 'call-put'").await > 0);
+    task.abort();
+}
+
 #[tokio::test]
 async fn a_hub_of_an_older_schema_is_refused_with_what_to_do() {
     let Some(db) = TestDb::create("sync older hub").await else {

@@ -81,3 +81,41 @@ fn another_agents_open_call_is_not_resumed_here() {
         "theirs stays open"
     );
 }
+
+/// A lead's blind pick that differs from the agent's road travels before its reason: the
+/// agent, seeing it in F3, is told who owes the reason, not asked for it; the lead who
+/// picked is.
+#[test]
+fn an_owed_reason_is_asked_of_the_lead_who_picked_and_only_named_to_the_agent() {
+    use fourroads::domain::call::Role;
+    use fourroads::store::{Actor, Store};
+    let mut agent = Harness::with_demo_as("Priya Shah", Role::Agent);
+    agent.press("f3");
+    let call = agent
+        .state
+        .review
+        .selected_call()
+        .expect("one of Priya's calls")
+        .clone();
+    let other = match call.road {
+        Some(fourroads::domain::Road::Learn) => fourroads::domain::Road::Care,
+        _ => fourroads::domain::Road::Learn,
+    };
+    let lead = Actor {
+        who: "Lena Lead".into(),
+        role: Role::Lead,
+        reason: String::new(),
+        at: fixed_now(),
+    };
+    agent.store.blind_pick(call.id, other, &lead).unwrap();
+    agent.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at: fixed_now() },
+        changed: true,
+    });
+    let screen = agent.render(120, 40);
+    assert!(
+        screen.contains("Reason owed: Lena Lead has not yet said why"),
+        "{screen}"
+    );
+    assert!(!screen.contains("your road differs"), "{screen}");
+}

@@ -1,9 +1,10 @@
-//! The sync the app runs in the background (SPEC §12): at start, whenever this
-//! workstation has changes to send (looked at every [`LOCAL_EVERY`]), when the hub's
-//! LISTEN wake-up says another workstation pushed, and every [`PULL_EVERY`] as the
-//! fallback. It reports each state in words for the header and never waits on typing:
-//! the store's own writes go on while it runs, and a call's notes typed meanwhile are
-//! never replaced (see the store's `apply`).
+//! The sync the app runs in the background (SPEC §12): at start, as soon as this
+//! workstation has made a change to send (the store says so when the change commits;
+//! also looked for every [`LOCAL_EVERY`]), when the hub's LISTEN wake-up says another
+//! workstation pushed, and every [`PULL_EVERY`] as the fallback. It reports each state
+//! in words for the header and never waits on typing: the store's own writes go on while
+//! it runs, and a call's notes typed meanwhile are never replaced (see the store's
+//! `apply`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,8 +38,35 @@ pub enum Status {
     },
 }
 
+/// How often the loop looks on its own; the defaults are the constants above.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    pub local_every: Duration,
+    pub pull_every: Duration,
+    pub retry_after: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            local_every: LOCAL_EVERY,
+            pull_every: PULL_EVERY,
+            retry_after: RETRY_AFTER,
+        }
+    }
+}
+
 /// Runs until the runtime ends. `report` hears every status.
 pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync>) {
+    run_with(store, report, Timing::default()).await
+}
+
+/// As [`run`], looking on its own as often as `timing` says.
+pub async fn run_with(
+    store: Arc<SledStore>,
+    report: Arc<dyn Fn(Status) + Send + Sync>,
+    timing: Timing,
+) {
     let mut listener: Option<Listener> = None;
     let mut next_pull = tokio::time::Instant::now();
     // After a failure, not again before this (the header says offline meanwhile).
@@ -73,10 +101,10 @@ pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync
                         reason: one_line(&e),
                     });
                     listener = None;
-                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
+                    retry_at = tokio::time::Instant::now() + timing.retry_after;
                 }
             }
-            next_pull = tokio::time::Instant::now() + PULL_EVERY;
+            next_pull = tokio::time::Instant::now() + timing.pull_every;
         }
         if listener.is_none()
             && tokio::time::Instant::now() >= retry_at
@@ -96,10 +124,12 @@ pub async fn run(store: Arc<SledStore>, report: Arc<dyn Fn(Status) + Send + Sync
                     next_pull = tokio::time::Instant::now();
                 } else {
                     listener = None;
-                    retry_at = tokio::time::Instant::now() + RETRY_AFTER;
+                    retry_at = tokio::time::Instant::now() + timing.retry_after;
                 }
             }
-            _ = tokio::time::sleep(LOCAL_EVERY) => {}
+            // A change made here: the loop's next turn sends it.
+            _ = store.changes_to_send() => {}
+            _ = tokio::time::sleep(timing.local_every) => {}
         }
         if let Some(l) = &mut listener
             && l.drain()

@@ -387,8 +387,18 @@ fn review_lines<'a>(call: &Call, hidden: bool, state: &State, theme: &Theme) -> 
     if !review.comment.is_empty() {
         lines.push(Line::raw(format!("  “{}”", safe(&review.comment))));
     } else if crate::domain::review::reason_owed(call) {
+        // Only the lead who chose the road owes the reason; anyone else (the agent, on
+        // their workstation once the blind pick has travelled) is told who owes it.
+        let owed_here = state.role == crate::domain::call::Role::Lead && review.lead == state.agent;
         lines.push(Line::styled(
-            "  Reason owed: your road differs and no reason is given yet (c adds it)",
+            if owed_here {
+                "  Reason owed: your road differs and no reason is given yet (c adds it)".into()
+            } else {
+                format!(
+                    "  Reason owed: {} has not yet said why their road differs",
+                    safe(&review.lead)
+                )
+            },
             theme.warning,
         ));
     }

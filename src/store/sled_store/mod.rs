@@ -135,6 +135,9 @@ pub struct SledStore {
     /// Held for the life of the store; the OS releases it when the process ends, even
     /// after `kill -9`.
     _lock: File,
+    /// Told after every committed transaction that appended an operation of this
+    /// workstation, so the team sync sends it at once instead of at its next look.
+    to_send: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -201,6 +204,7 @@ impl SledStore {
             trees,
             tz,
             _lock: lock,
+            to_send: tokio::sync::Notify::new(),
         };
         store.check_schema(notice)?;
         restrict_tree_to_owner(path).map_err(io)?;
@@ -209,6 +213,12 @@ impl SledStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Resolves once this workstation has made a change to send since the last time it
+    /// resolved (changes in between count once). For the team sync's wake-up.
+    pub async fn changes_to_send(&self) {
+        self.to_send.notified().await;
     }
 
     /// Records the schema version of a new store, migrates an older one, refuses a newer.
@@ -252,12 +262,21 @@ impl SledStore {
 
     /// Runs `body` as one transaction over every tree.
     fn transaction<A>(&self, body: impl Fn(&Tx) -> StoreResult<A>) -> StoreResult<A> {
+        // Set by the attempt that commits (sled may run the body more than once).
+        let emitted = std::cell::Cell::new(false);
         let result = self.trees[..].transaction(|trees| {
             let tx = Tx::new(trees, &self.tz);
-            body(&tx).map_err(ConflictableTransactionError::Abort)
+            let value = body(&tx).map_err(ConflictableTransactionError::Abort)?;
+            emitted.set(tx.emitted.get());
+            Ok(value)
         });
         match result {
-            Ok(value) => Ok(value),
+            Ok(value) => {
+                if emitted.get() {
+                    self.to_send.notify_one();
+                }
+                Ok(value)
+            }
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
         }

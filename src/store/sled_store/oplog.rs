@@ -130,7 +130,9 @@ impl Tx<'_> {
             &[],
         )?;
         self.put(T_OPLOG, meta::SEQ, &seq.to_be_bytes())?;
-        self.put(T_OPLOG, meta::HLC, &encode(&hlc)?)
+        self.put(T_OPLOG, meta::HLC, &encode(&hlc)?)?;
+        self.emitted.set(true);
+        Ok(())
     }
 
     /// Keeps what the next operations will name: the call's review, the case's heads

@@ -29,6 +29,9 @@ pub(super) struct Tx<'a> {
     /// Who the operations emitted in this transaction are by, when the change does not
     /// name its own author (see `oplog.rs`).
     pub(super) actor: std::cell::RefCell<Option<(String, crate::domain::call::Role)>>,
+    /// Whether this transaction appended an operation of this workstation (so, once it
+    /// commits, there is something to send).
+    pub(super) emitted: std::cell::Cell<bool>,
 }
 
 fn storage(e: UnabortableTransactionError) -> StoreError {
@@ -46,6 +49,7 @@ impl<'a> Tx<'a> {
             tz,
             replay: std::cell::Cell::new(false),
             actor: std::cell::RefCell::new(None),
+            emitted: std::cell::Cell::new(false),
         }
     }
 
