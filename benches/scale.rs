@@ -7,20 +7,23 @@
 //! bench` shrinks the large size to 20k calls and 2k customers for a fast run;
 //! `FOURROADS_BENCH_ONLY=open,keys,notes,queries,backup,export` picks groups.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiff::ToSpan;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
+use common::{App, Stats, clock, sample, show, stats};
 use fourroads::app::{Action, Effect, State, update};
+use fourroads::domain::Road;
 use fourroads::domain::call::Role;
-use fourroads::domain::{Clock, Road};
 use fourroads::export::Templates;
 use fourroads::export::summary::{SummaryRequest, summary};
-use fourroads::input::{Keymap, key_action};
+use fourroads::input::Keymap;
 use fourroads::runtime::effects::execute;
 use fourroads::store::{ReviewQuery, SledStore, Store};
 use fourroads::transfer::backup;
@@ -108,37 +111,6 @@ fn open(path: &Path) -> SledStore {
     SledStore::open_in_zone(path, jiff::tz::TimeZone::UTC).unwrap()
 }
 
-fn clock() -> Clock {
-    Clock::fixed(end())
-}
-
-struct Stats {
-    median: Duration,
-    p99: Duration,
-    samples: usize,
-}
-
-fn stats(mut times: Vec<Duration>) -> Stats {
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    Stats {
-        median: at(0.5),
-        p99: at(0.99),
-        samples: times.len(),
-    }
-}
-
-fn show(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us < 1_000.0 {
-        format!("{us:.0} µs")
-    } else if us < 1_000_000.0 {
-        format!("{:.2} ms", us / 1e3)
-    } else {
-        format!("{:.2} s", us / 1e6)
-    }
-}
-
 /// Prints one result line (and keeps it for the ratio lines).
 fn report(results: &mut Vec<(String, String, Stats)>, name: &str, size: &str, stats: Stats) {
     println!(
@@ -148,85 +120,6 @@ fn report(results: &mut Vec<(String, String, Stats)>, name: &str, size: &str, st
         stats.samples
     );
     results.push((name.to_string(), size.to_string(), stats));
-}
-
-fn sample(n: usize, mut f: impl FnMut()) -> Stats {
-    // Warm up, then measure each call on its own.
-    for _ in 0..n.min(10) {
-        f();
-    }
-    let times = (0..n)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed()
-        })
-        .collect();
-    stats(times)
-}
-
-/// An app as the runtime builds it, effects run inline until quiet.
-struct App {
-    state: State,
-    keymap: Keymap,
-    terminal: Terminal<TestBackend>,
-    theme: Theme,
-}
-
-impl App {
-    fn new(role: Role) -> App {
-        let keymap = Keymap::default_keymap().unwrap();
-        let state = State::new("Bench Agent", role, "bench", clock());
-        let mut app = App {
-            state,
-            keymap,
-            terminal: Terminal::new(TestBackend::new(200, 50)).unwrap(),
-            theme: Theme::new(false),
-        };
-        update(
-            &mut app.state,
-            Action::Resize {
-                width: 200,
-                height: 50,
-            },
-            end(),
-        );
-        app
-    }
-
-    fn run(&mut self, store: &SledStore, effects: Vec<Effect>) {
-        let mut queue: std::collections::VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            if matches!(effect, Effect::Quit) {
-                continue;
-            }
-            for action in execute(store, effect, &clock()) {
-                queue.extend(update(&mut self.state, action, end()));
-            }
-        }
-    }
-
-    fn key(&self, code: KeyCode, mods: KeyModifiers) -> Action {
-        let event = KeyEvent::new(code, mods);
-        key_action(&self.state, &self.keymap, event).unwrap_or(Action::Key(event))
-    }
-
-    fn press(&mut self, store: &SledStore, code: KeyCode) {
-        let action = self.key(code, KeyModifiers::NONE);
-        let effects = update(&mut self.state, action, end());
-        self.run(store, effects);
-    }
-
-    /// What the UI task does per keystroke: update, then draw one frame. The effects the
-    /// key asks for run on the store worker in the app, so they are not in this time.
-    fn keystroke_to_frame(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let action = self.key(code, mods);
-        let _effects = update(&mut self.state, action, end());
-        let (state, theme, keymap) = (&self.state, &self.theme, &self.keymap);
-        self.terminal
-            .draw(|frame| render(frame, state, theme, keymap))
-            .unwrap();
-    }
 }
 
 fn keystrokes(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledStore) {
