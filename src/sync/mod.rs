@@ -18,6 +18,10 @@ use crate::store::{SledStore, StoreError};
 /// store transaction; both stay small enough to keep memory flat on a large join.
 pub const BATCH: usize = 1_000;
 
+/// Operations per pull page: larger than a push, since each page costs the hub a round
+/// of queries and the store a transaction (a few megabytes of operations at most).
+pub const PULL_PAGE: usize = 5_000;
+
 /// Which part of a sync is under way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -153,7 +157,7 @@ async fn sync_with(
     let to_receive = waiting(hub, &seen, me).await?;
     let mut received = 0;
     loop {
-        let page = hub.pull(&seen, BATCH).await?;
+        let page = hub.pull(&seen, PULL_PAGE).await?;
         let foreign: Vec<_> = page
             .ops
             .into_iter()
