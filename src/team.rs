@@ -87,7 +87,7 @@ pub fn sync(store: &SledStore) -> Result<(), String> {
     let report = runtime()?
         .block_on(async {
             let mut hub = sync::connect(store).await?;
-            sync::sync_once(store, &mut hub, &mut progress).await
+            sync::sync_alone(store, &mut hub, &mut progress).await
         })
         .map_err(one_line);
     end_progress();

@@ -405,3 +405,66 @@ async fn a_hub_of_an_older_schema_is_refused_with_what_to_do() {
     );
     assert_eq!(store.hub_url().unwrap(), None, "not joined");
 }
+
+#[tokio::test]
+async fn a_new_store_joins_in_bulk_and_an_erased_customer_stays_erased() {
+    let Some(db) = TestDb::create("sync bulk erase").await else {
+        return;
+    };
+    init(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (priya, dana, sam) = (open(&dir, "priya"), open(&dir, "dana"), open(&dir, "sam"));
+    demo::load(&priya, &Clock::fixed(fixed_now())).unwrap();
+    let ann = customer("Ann Forgettable");
+    priya.put_customer(&ann).unwrap();
+    take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
+    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    dana.erase_customer(ann.id).unwrap().unwrap();
+    sync(&dana, &db).await;
+    sync(&priya, &db).await;
+    // Sam's store is empty: the hub's customers are written in bulk, the erased one not.
+    let report = sync::join(&sam, &db.url, &mut |_| {}).await.unwrap();
+    assert!(report.customers > 40, "{report:?}");
+    assert_eq!(sam.customer(ann.id).unwrap(), None);
+    assert!(sam.search("Forgettable", 5).unwrap().customers.is_empty());
+    assert_eq!(sam.counters().unwrap(), priya.counters().unwrap());
+    assert!(sam.pending_customers().unwrap().is_empty());
+    assert_same(&[&priya, &dana, &sam], &dir);
+}
+
+#[tokio::test]
+async fn a_bulk_join_cut_off_midway_is_finished_when_the_store_opens_again() {
+    let Some(db) = TestDb::create("sync bulk cut off").await else {
+        return;
+    };
+    init(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let priya = open(&dir, "priya");
+    demo::load(&priya, &Clock::fixed(fixed_now())).unwrap();
+    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    // Sam's join dies as soon as the first customers' records are written in bulk (the
+    // indexes are not rebuilt yet); the unwinding closes the store as a kill would.
+    let path = dir.path().join("sam");
+    let url = db.url.clone();
+    let died = tokio::spawn(async move {
+        let sam = SledStore::open_in_zone(&path, jiff::tz::TimeZone::UTC).unwrap();
+        sync::join(&sam, &url, &mut |p| {
+            assert!(p.stage != Stage::Applying || p.done == 0, "killed");
+        })
+        .await
+    })
+    .await;
+    assert!(died.is_err(), "the join was cut off");
+    let sam = open(&dir, "sam");
+    // Opening finished the indexes: they agree with the records already written.
+    assert_eq!(sam.check_consistency().unwrap(), Vec::<String>::new());
+    assert!(
+        sam.counters().unwrap().customers > 0,
+        "some customers were written"
+    );
+    sync(&sam, &db).await;
+    assert!(sam.pending_customers().unwrap().is_empty());
+    assert_eq!(sam.counters().unwrap(), priya.counters().unwrap());
+    assert_same(&[&priya, &sam], &dir);
+}

@@ -18,6 +18,10 @@ use crate::store::{SledStore, StoreError};
 /// store transaction; both stay small enough to keep memory flat on a large join.
 pub const BATCH: usize = 1_000;
 
+/// Operations per pull page: larger than a push, since each page costs the hub a round
+/// of queries and the store a transaction (a few megabytes of operations at most).
+pub const PULL_PAGE: usize = 5_000;
+
 /// Which part of a sync is under way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -89,11 +93,31 @@ pub enum SyncError {
     OlderHub { hub: i32, ours: i32 },
 }
 
-/// One sync of `store` with `hub`; `progress` hears how far it has come.
+/// One sync of `store` with `hub`; `progress` hears how far it has come. Safe while the
+/// app writes to the store meanwhile (the background sync).
 pub async fn sync_once(
     store: &SledStore,
     hub: &mut Hub,
     progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    sync_with(store, hub, progress, false).await
+}
+
+/// As `sync_once`, for a process that holds the store alone (a `team` command): a store
+/// with no records yet makes the hub's customers in bulk (much faster on a large hub).
+pub async fn sync_alone(
+    store: &SledStore,
+    hub: &mut Hub,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Report, SyncError> {
+    sync_with(store, hub, progress, true).await
+}
+
+async fn sync_with(
+    store: &SledStore,
+    hub: &mut Hub,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    alone: bool,
 ) -> Result<Report, SyncError> {
     check_hub(hub).await?;
     let mut report = Report::default();
@@ -133,7 +157,7 @@ pub async fn sync_once(
     let to_receive = waiting(hub, &seen, me).await?;
     let mut received = 0;
     loop {
-        let page = hub.pull(&seen, BATCH).await?;
+        let page = hub.pull(&seen, PULL_PAGE).await?;
         let foreign: Vec<_> = page
             .ops
             .into_iter()
@@ -152,13 +176,18 @@ pub async fn sync_once(
         }
     }
 
-    report.customers = store.redo_pending(&mut |done, total| {
+    let mut applying = |done, total| {
         progress(Progress {
             stage: Stage::Applying,
             done,
             total,
         })
-    })? as u64;
+    };
+    report.customers = if alone {
+        store.redo_pending_alone(&mut applying)?
+    } else {
+        store.redo_pending(&mut applying)?
+    } as u64;
     store.set_last_sync(jiff::Timestamp::now())?;
     crate::store::Store::flush(store)?;
     Ok(report)
@@ -195,7 +224,8 @@ pub async fn connect(store: &SledStore) -> Result<Hub, SyncError> {
 }
 
 /// Attaches `store` to the hub at `url` (kept without its password) and makes the first
-/// sync: everything this store has goes up, everything else comes down.
+/// sync: everything this store has goes up, everything else comes down. For a process
+/// that holds the store alone (see `sync_alone`).
 pub async fn join(
     store: &SledStore,
     url: &str,
@@ -204,5 +234,5 @@ pub async fn join(
     let mut hub = Hub::connect(url).await?;
     check_hub(&hub).await?;
     store.join_hub(&crate::hub::redact_url(url))?;
-    sync_once(store, &mut hub, progress).await
+    sync_alone(store, &mut hub, progress).await
 }

@@ -21,7 +21,7 @@ use super::oplog::{Head, by_customer_key, meta, op_id_bytes, op_key};
 use super::records::Tx;
 use super::*;
 use crate::domain::call::{AuditEntry, Role};
-use crate::domain::merge::{CaseEventKind, Records, materialise};
+use crate::domain::merge::{CaseEventKind, CaseRecord, Records, ReviewRecord, materialise};
 use crate::domain::ops::{Op, Payload, diff};
 use crate::domain::{Call, Case, Customer, Id};
 use crate::store::codec::{decode, decode_text, encode};
@@ -73,15 +73,25 @@ impl SledStore {
 
     /// Keeps operations from the hub (those already here are skipped), notes which
     /// customers to make again, moves this workstation's clock past their stamps and
-    /// records how far each workstation has been read, in one transaction.
+    /// records how far each workstation has been read, in one transaction over the four
+    /// trees this touches (a transaction over every tree costs far more per page).
     pub fn store_remote_ops(&self, ops: &[Op], seen: &BTreeMap<Id, u64>) -> StoreResult<usize> {
+        use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
         let now = jiff::Timestamp::now().as_millisecond().max(0) as u64;
-        self.transaction(|tx| {
+        let fail = |e: StoreError| ConflictableTransactionError::Abort(e);
+        let trees = (
+            self.tree(T_OPS),
+            self.tree(T_OPS_BY_CUSTOMER),
+            self.tree(T_REDO),
+            self.tree(T_OPLOG),
+        );
+        let result = trees.transaction(|(t_ops, t_by_customer, t_redo, t_oplog)| {
             let mut added = 0;
-            let mut clock = match tx.get(T_OPLOG, meta::HLC)? {
-                Some(bytes) => crate::domain::hlc::HlcClock::resume(decode(&bytes)?),
+            let mut clock = match t_oplog.get(meta::HLC)? {
+                Some(bytes) => crate::domain::hlc::HlcClock::resume(decode(&bytes).map_err(fail)?),
                 None => crate::domain::hlc::HlcClock::new(
-                    tx.get(T_OPLOG, meta::WORKSTATION)?
+                    t_oplog
+                        .get(meta::WORKSTATION)?
                         .and_then(|b| keys::id_from(&b))
                         .unwrap_or_default(),
                 ),
@@ -89,13 +99,13 @@ impl SledStore {
             for op in ops {
                 let key = op_key(op.workstation, op.seq);
                 let gone = matches!(op.payload, Payload::Gone { .. });
-                match tx.get(T_OPS, &key)? {
+                match t_ops.get(&key)? {
                     Some(bytes) if !gone => {
-                        let _: Op = decode(&bytes)?;
+                        let _: Op = decode(&bytes).map_err(fail)?;
                         continue;
                     }
                     Some(bytes) => {
-                        let kept: Op = decode(&bytes)?;
+                        let kept: Op = decode(&bytes).map_err(fail)?;
                         if matches!(kept.payload, Payload::Gone { .. }) {
                             continue;
                         }
@@ -103,27 +113,28 @@ impl SledStore {
                     None => added += 1,
                 }
                 let customer = op.payload.customer();
-                tx.put(T_OPS, &key, &encode(op)?)?;
-                tx.put(
-                    T_OPS_BY_CUSTOMER,
-                    &by_customer_key(customer, op.workstation, op.seq),
-                    &[],
-                )?;
-                tx.put(T_REDO, &keys::id(customer), &[])?;
+                t_ops.insert(key, encode(op).map_err(fail)?)?;
+                t_by_customer.insert(by_customer_key(customer, op.workstation, op.seq), &[])?;
+                t_redo.insert(&keys::id(customer), &[])?;
                 clock.observe(op.hlc, now);
             }
-            tx.put(T_OPLOG, meta::HLC, &encode(&clock.last())?)?;
-            let mut merged = match tx.get(T_OPLOG, meta::SEEN)? {
-                Some(bytes) => decode::<BTreeMap<Id, u64>>(&bytes)?,
+            t_oplog.insert(meta::HLC, encode(&clock.last()).map_err(fail)?)?;
+            let mut merged = match t_oplog.get(meta::SEEN)? {
+                Some(bytes) => decode::<BTreeMap<Id, u64>>(&bytes).map_err(fail)?,
                 None => BTreeMap::new(),
             };
             for (workstation, seq) in seen {
                 let at = merged.entry(*workstation).or_default();
                 *at = (*at).max(*seq);
             }
-            tx.put(T_OPLOG, meta::SEEN, &encode(&merged)?)?;
+            t_oplog.insert(meta::SEEN, encode(&merged).map_err(fail)?)?;
             Ok(added)
-        })
+        });
+        match result {
+            Ok(added) => Ok(added),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        }
     }
 
     /// Customers waiting to be made again from their operations.
@@ -358,12 +369,7 @@ fn apply_records(
                 _ => {}
             }
         }
-        let shown = records
-            .reviews
-            .values()
-            .filter(|r| r.call == *id)
-            .max_by_key(|r| r.hlc);
-        match shown {
+        match shown_review(records, *id) {
             Some(review) => tx.put(T_REVIEW_OPS, &keys::id(*id), &op_id_bytes(review.op))?,
             None => tx.del(T_REVIEW_OPS, &keys::id(*id))?,
         }
@@ -378,15 +384,7 @@ fn apply_records(
         }
         match records.cases.get(id) {
             Some(record) => {
-                let followed: BTreeSet<_> =
-                    record.events.iter().filter_map(|e| e.follows).collect();
-                let heads: Vec<Head> = record
-                    .events
-                    .iter()
-                    .filter(|e| !followed.contains(&e.op))
-                    .map(|e| (e.op, e.kind == CaseEventKind::Reopen, e.hlc))
-                    .collect();
-                tx.put(T_CASE_HEADS, &keys::id(*id), &encode(&heads)?)?;
+                tx.put(T_CASE_HEADS, &keys::id(*id), &encode(&case_heads(record))?)?;
             }
             None => tx.del(T_CASE_HEADS, &keys::id(*id))?,
         }
@@ -423,6 +421,26 @@ fn apply_records(
         _ => {}
     }
     Ok(())
+}
+
+/// The closes and reopens of a case that nothing follows yet (what the next follows).
+pub(super) fn case_heads(record: &CaseRecord) -> Vec<Head> {
+    let followed: BTreeSet<_> = record.events.iter().filter_map(|e| e.follows).collect();
+    record
+        .events
+        .iter()
+        .filter(|e| !followed.contains(&e.op))
+        .map(|e| (e.op, e.kind == CaseEventKind::Reopen, e.hlc))
+        .collect()
+}
+
+/// The review a call shows: the latest of its leads' reviews.
+pub(super) fn shown_review(records: &Records, call: Id) -> Option<&ReviewRecord> {
+    records
+        .reviews
+        .values()
+        .filter(|r| r.call == call)
+        .max_by_key(|r| r.hlc)
 }
 
 /// Replayed changes are made in the name of the call's agent (only the agent number and

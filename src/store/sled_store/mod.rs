@@ -3,6 +3,7 @@
 
 mod apply;
 mod backup;
+mod bulk;
 mod customers;
 mod dashboard;
 mod derived;
@@ -257,6 +258,8 @@ impl SledStore {
         // A store from before operations (or a new one) gets its workstation identity; its
         // records, if any, are covered by operations when it first syncs.
         self.init_oplog()?;
+        // A bulk redo cut off by a kill left records whose indexes are behind.
+        self.finish_stale_rebuild()?;
         Ok(())
     }
 

@@ -34,6 +34,9 @@ pub(super) mod meta {
     pub const HUB: &[u8] = b"hub";
     /// When the last sync finished (milliseconds since the epoch).
     pub const LAST_SYNC: &[u8] = b"last_sync";
+    /// Present while a bulk redo has written records whose index entries and counters
+    /// are not rebuilt yet (see `bulk`).
+    pub const STALE: &[u8] = b"derived_stale";
 }
 
 pub(super) fn op_key(workstation: Id, seq: u64) -> Vec<u8> {
