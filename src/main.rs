@@ -338,8 +338,12 @@ fn roads_evaluate(
                         eprintln!("{}", sanitize_line(&line));
                     }
                     return Err(format!(
-                        "nothing was evaluated: {} problem(s) in {label}; fix them and run it again",
-                        problems.len()
+                        "nothing was evaluated: {} in {label}; fix them and run it again",
+                        fourroads::domain::text::plural(
+                            problems.len() as u64,
+                            "problem",
+                            "problems"
+                        )
                     )
                     .into());
                 }
@@ -375,8 +379,8 @@ fn import_customers(file: &std::path::Path, store_path: &std::path::Path) -> Res
                 eprintln!("{}", sanitize_line(&line));
             }
             return Err(format!(
-                "nothing was imported: {} problem(s) in {label}; fix them and run the import again",
-                problems.len()
+                "nothing was imported: {} in {label}; fix them and run the import again",
+                fourroads::domain::text::plural(problems.len() as u64, "problem", "problems")
             )
             .into());
         }
