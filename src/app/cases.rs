@@ -41,12 +41,12 @@ pub(super) fn cases_loaded(state: &mut State, page: CasePage, generation: u64) -
 pub(super) fn case_saved(state: &mut State, row: CaseRow) {
     let text = match (&row.case.status, row.audit.last()) {
         (CaseStatus::Closed, _) => format!("Closed the case of {}.", row.customer),
-        (_, Some(entry)) if entry.what == "case owner" => format!(
+        (_, Some(entry)) if entry.what == crate::domain::call::AuditKind::CaseOwner => format!(
             "The case of {} is now {}.",
             sanitize_line(&row.customer),
             possessive(&sanitize_line(&row.case.owner))
         ),
-        (_, Some(entry)) if entry.what == "case due" => {
+        (_, Some(entry)) if entry.what == crate::domain::call::AuditKind::CaseDue => {
             format!(
                 "{} case is now due {}.",
                 possessive(&sanitize_line(&row.customer)),

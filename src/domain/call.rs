@@ -258,6 +258,102 @@ impl Role {
     }
 }
 
+/// What an audit entry records a change of. Stored as its words ("lead road"), so stores,
+/// backups and operations written before this type read the same; words this build does
+/// not know (a newer workstation's) are kept as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum AuditKind {
+    AgentRoad,
+    LeadRoad,
+    ReviewComment,
+    ReviewAcknowledged,
+    /// A case closed or reopened.
+    Case,
+    CaseDue,
+    CaseOwner,
+    /// A customer's field, edited or filled by a merge.
+    Name,
+    Phone,
+    Email,
+    Segment,
+    DoNotContact,
+    /// A duplicate merged into this customer.
+    MergedIn,
+    Other(String),
+}
+
+impl AuditKind {
+    const NAMED: [(AuditKind, &'static str); 13] = [
+        (AuditKind::AgentRoad, "agent road"),
+        (AuditKind::LeadRoad, "lead road"),
+        (AuditKind::ReviewComment, "review comment"),
+        (AuditKind::ReviewAcknowledged, "review acknowledged"),
+        (AuditKind::Case, "case"),
+        (AuditKind::CaseDue, "case due"),
+        (AuditKind::CaseOwner, "case owner"),
+        (AuditKind::Name, "name"),
+        (AuditKind::Phone, "phone"),
+        (AuditKind::Email, "email"),
+        (AuditKind::Segment, "segment"),
+        (AuditKind::DoNotContact, "do not contact"),
+        (AuditKind::MergedIn, "merged in"),
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuditKind::Other(words) => words,
+            known => AuditKind::NAMED
+                .iter()
+                .find(|(kind, _)| kind == known)
+                .map(|(_, words)| *words)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A change of a road or of what a lead said about it (hidden from a blind lead).
+    pub fn is_about_roads(&self) -> bool {
+        matches!(
+            self,
+            AuditKind::AgentRoad | AuditKind::LeadRoad | AuditKind::ReviewComment
+        )
+    }
+}
+
+impl From<&str> for AuditKind {
+    fn from(words: &str) -> AuditKind {
+        AuditKind::NAMED
+            .iter()
+            .find(|(_, named)| *named == words)
+            .map(|(kind, _)| kind.clone())
+            .unwrap_or_else(|| AuditKind::Other(words.to_string()))
+    }
+}
+
+impl From<String> for AuditKind {
+    fn from(words: String) -> AuditKind {
+        AuditKind::from(words.as_str())
+    }
+}
+
+impl From<AuditKind> for String {
+    fn from(kind: AuditKind) -> String {
+        kind.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for AuditKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for AuditKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One change of a road (or of a case), kept forever as the audit trail.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -266,7 +362,7 @@ pub struct AuditEntry {
     pub subject: Id,
     pub who: String,
     pub role: Role,
-    pub what: String,
+    pub what: AuditKind,
     #[serde(default)]
     pub old: Option<String>,
     #[serde(default)]
@@ -300,6 +396,28 @@ pub fn format_duration(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn audit_kinds_are_stored_as_their_words_and_unknown_words_survive() {
+        for words in [
+            "lead road",
+            "case owner",
+            "do not contact",
+            "merged in",
+            "case",
+        ] {
+            let kind = AuditKind::from(words);
+            assert!(!matches!(kind, AuditKind::Other(_)), "{words}");
+            let stored = rmp_serde::to_vec_named(&kind).unwrap();
+            assert_eq!(rmp_serde::from_slice::<String>(&stored).unwrap(), words);
+            assert_eq!(rmp_serde::from_slice::<AuditKind>(&stored).unwrap(), kind);
+        }
+        // A newer workstation's kind is kept word for word, never dropped.
+        let newer = AuditKind::from("case priority");
+        assert_eq!(newer, AuditKind::Other("case priority".into()));
+        assert_eq!(serde_json::to_string(&newer).unwrap(), "\"case priority\"");
+        assert!(AuditKind::LeadRoad.is_about_roads() && !AuditKind::CaseDue.is_about_roads());
+    }
+
     use super::*;
 
     #[test]

@@ -341,7 +341,7 @@ pub fn call(
                 when => safe(clock.date_time(entry.at)),
                 who => entry.who.clone(),
                 role => safe(entry.role.as_str()),
-                what => entry.what.clone(),
+                what => entry.what.to_string(),
                 old => entry.old.clone().unwrap_or_else(|| "—".into()),
                 new => entry.new.clone().unwrap_or_else(|| "—".into()),
                 reason => entry.reason.clone(),
@@ -406,7 +406,7 @@ pub fn customer(
             context! {
                 when => safe(clock.date_time(entry.at)),
                 who => entry.who.clone(),
-                what => entry.what.clone(),
+                what => entry.what.to_string(),
                 old => entry.old.clone().unwrap_or_else(|| "—".into()),
                 new => entry.new.clone().unwrap_or_else(|| "—".into()),
             }

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::synthetic::{FIRST, LAST, TAGS, notes, road};
-use crate::domain::call::{AuditEntry, Role};
+use crate::domain::call::{AuditEntry, AuditKind, Role};
 use crate::domain::{
     Call, CallReason, Case, CaseStatus, Customer, CustomerStatus, Direction, Id, Outcome, Review,
     Road, StatusChange,
@@ -57,7 +57,7 @@ fn audit(
     rng: &mut ChaCha8Rng,
     subject: Id,
     actor: &Actor,
-    what: &str,
+    what: AuditKind,
     change: (Option<String>, Option<String>),
 ) -> BackupRecord {
     BackupRecord::Audit {
@@ -66,7 +66,7 @@ fn audit(
             subject,
             who: actor.who.clone(),
             role: actor.role,
-            what: what.to_string(),
+            what,
             old: change.0,
             new: change.1,
             reason: actor.reason.clone(),
@@ -189,7 +189,7 @@ pub fn generate(
             &mut rng,
             call_id,
             &Actor::agent(agent, ended),
-            "agent road",
+            AuditKind::AgentRoad,
             (None, Some(agent_road.to_string())),
         ));
         if rng.random_bool(0.33) {
@@ -214,7 +214,7 @@ pub fn generate(
                 &mut rng,
                 call_id,
                 &lead,
-                "lead road",
+                AuditKind::LeadRoad,
                 (None, Some(lead_road.to_string())),
             ));
             call.review = Some(Review {
@@ -271,7 +271,7 @@ pub fn generate(
                     &mut rng,
                     case_id,
                     &closer,
-                    "case",
+                    AuditKind::Case,
                     (Some("open".into()), Some("closed".into())),
                 ));
             }

@@ -444,10 +444,7 @@ fn audit_lines<'a>(
     audit
         .iter()
         .map(|entry| {
-            let about_roads = matches!(
-                entry.what.as_str(),
-                "agent road" | "lead road" | "review comment"
-            );
+            let about_roads = entry.what.is_about_roads();
             let change = if hidden && about_roads {
                 "hidden until you choose".to_string()
             } else {

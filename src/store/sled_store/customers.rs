@@ -49,7 +49,7 @@ impl SledStore {
             tx.audit(
                 new.id,
                 actor,
-                change.field,
+                crate::domain::call::AuditKind::from(change.field),
                 change.old.as_deref(),
                 change.new.as_deref(),
             )?;
@@ -194,7 +194,7 @@ impl SledStore {
                 tx.audit(
                     keep,
                     &actor,
-                    change.field,
+                    crate::domain::call::AuditKind::from(change.field),
                     change.old.as_deref(),
                     change.new.as_deref(),
                 )?;
@@ -202,7 +202,7 @@ impl SledStore {
             tx.audit(
                 keep,
                 &actor,
-                "merged in",
+                crate::domain::call::AuditKind::MergedIn,
                 Some(format!("{} ({})", dup.name, dup.id)),
                 Some(format!(
                     "{} and {} moved here",
@@ -237,7 +237,12 @@ impl SledStore {
                 } else {
                     old.owner.clone()
                 };
-                Ok((new, "case owner", from, owner.clone()))
+                Ok((
+                    new,
+                    crate::domain::call::AuditKind::CaseOwner,
+                    from,
+                    owner.clone(),
+                ))
             },
             actor,
         )

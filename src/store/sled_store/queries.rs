@@ -236,7 +236,7 @@ impl Store for SledStore {
                             tx.audit(
                                 after.id,
                                 actor,
-                                "case",
+                                crate::domain::call::AuditKind::Case,
                                 Some("open"),
                                 Some("closed by a resolved call"),
                             )?;
@@ -246,7 +246,7 @@ impl Store for SledStore {
                             tx.audit(
                                 after.id,
                                 actor,
-                                "case due",
+                                crate::domain::call::AuditKind::CaseDue,
                                 Some(&before.due.to_string()),
                                 Some(&after.due.to_string()),
                             )?;

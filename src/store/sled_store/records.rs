@@ -205,12 +205,24 @@ impl<'a> Tx<'a> {
         }
         let old_road = old.and_then(|c| c.road);
         if old_road != new.road {
-            self.audit(new.id, actor, "agent road", old_road, new.road)?;
+            self.audit(
+                new.id,
+                actor,
+                crate::domain::call::AuditKind::AgentRoad,
+                old_road,
+                new.road,
+            )?;
         }
         let old_lead = old.and_then(|c| c.review.as_ref().map(|r| r.road));
         let new_lead = new.review.as_ref().map(|r| r.road);
         if old_lead != new_lead {
-            self.audit(new.id, actor, "lead road", old_lead, new_lead)?;
+            self.audit(
+                new.id,
+                actor,
+                crate::domain::call::AuditKind::LeadRoad,
+                old_lead,
+                new_lead,
+            )?;
         }
         Ok(())
     }
@@ -283,7 +295,7 @@ impl<'a> Tx<'a> {
         &self,
         subject: crate::domain::Id,
         actor: &Actor,
-        what: &str,
+        what: crate::domain::call::AuditKind,
         old: Option<impl ToString>,
         new: Option<impl ToString>,
     ) -> StoreResult<()> {
@@ -292,7 +304,7 @@ impl<'a> Tx<'a> {
             subject,
             who: actor.who.clone(),
             role: actor.role,
-            what: what.to_string(),
+            what,
             old: old.map(|v| v.to_string()),
             new: new.map(|v| v.to_string()),
             reason: actor.reason.clone(),

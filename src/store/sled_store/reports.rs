@@ -69,7 +69,7 @@ impl SledStore {
     pub(super) fn change_case(
         &self,
         case_id: Id,
-        change: impl Fn(&Case) -> StoreResult<(Case, &'static str, String, String)>,
+        change: impl Fn(&Case) -> StoreResult<(Case, crate::domain::call::AuditKind, String, String)>,
         actor: &Actor,
     ) -> StoreResult<CaseRow> {
         let case = self.transaction(|tx| {
@@ -269,7 +269,7 @@ impl SledStore {
                 tx.audit(
                     call_id,
                     &actor,
-                    "review comment",
+                    crate::domain::call::AuditKind::ReviewComment,
                     Some(&review.comment),
                     Some(comment),
                 )?;
@@ -308,7 +308,7 @@ impl SledStore {
             tx.audit(
                 call_id,
                 actor,
-                "review acknowledged",
+                crate::domain::call::AuditKind::ReviewAcknowledged,
                 None::<&str>,
                 Some("seen by the agent"),
             )?;
@@ -364,7 +364,12 @@ impl SledStore {
                 }
                 let mut new = old.clone();
                 new.due = due;
-                Ok((new, "case due", old.due.to_string(), due.to_string()))
+                Ok((
+                    new,
+                    crate::domain::call::AuditKind::CaseDue,
+                    old.due.to_string(),
+                    due.to_string(),
+                ))
             },
             actor,
         )
@@ -394,7 +399,12 @@ impl SledStore {
                 new.status = CaseStatus::Closed;
                 new.closed_at = Some(actor.at);
                 new.close_note = Some(note.to_string());
-                Ok((new, "case", "open".into(), "closed".into()))
+                Ok((
+                    new,
+                    crate::domain::call::AuditKind::Case,
+                    "open".into(),
+                    "closed".into(),
+                ))
             },
             &actor,
         )
@@ -412,7 +422,12 @@ impl SledStore {
                 new.closed_at = None;
                 new.closed_by_call = None;
                 new.close_note = None;
-                Ok((new, "case", "closed".into(), "open".into()))
+                Ok((
+                    new,
+                    crate::domain::call::AuditKind::Case,
+                    "closed".into(),
+                    "open".into(),
+                ))
             },
             actor,
         )
