@@ -348,17 +348,13 @@ fn submit_edit(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     if form.duplicate_of.is_none() {
-        let twin = state.queue.entries.iter().find(|other| {
-            other.customer_id != customer_id
-                && same_person(
-                    &edit.name,
-                    edit.phone.as_deref(),
-                    edit.email.as_deref(),
-                    &other.name,
-                    other.phone.as_deref(),
-                    other.email.as_deref(),
-                )
-        });
+        let twin = twin_in_queue(
+            &state.queue.entries,
+            &edit.name,
+            edit.phone.as_deref(),
+            edit.email.as_deref(),
+            Some(customer_id),
+        );
         if let Some(twin) = twin {
             form.duplicate_of = Some((twin.customer_id, twin.name.clone()));
             return Vec::new();
@@ -391,16 +387,13 @@ fn submit_new(state: &mut State) -> Vec<Effect> {
         .validate(state.clock.now, &state.agent)
     {
         Ok(customer) => {
-            let existing = state.queue.entries.iter().find(|entry| {
-                crate::domain::customer::same_person(
-                    &customer.name,
-                    customer.phone.as_deref(),
-                    customer.email.as_deref(),
-                    &entry.name,
-                    entry.phone.as_deref(),
-                    entry.email.as_deref(),
-                )
-            });
+            let existing = twin_in_queue(
+                &state.queue.entries,
+                &customer.name,
+                customer.phone.as_deref(),
+                customer.email.as_deref(),
+                None,
+            );
             if let Some(entry) = existing {
                 form.duplicate_of = Some((entry.customer_id, entry.name.clone()));
                 return Vec::new();
@@ -423,4 +416,26 @@ fn submit_new(state: &mut State) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A customer in the queue who looks like the same person (name plus phone or email),
+/// other than `except` (the one being edited).
+fn twin_in_queue<'a>(
+    entries: &'a [QueueEntry],
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    except: Option<Id>,
+) -> Option<&'a QueueEntry> {
+    entries.iter().find(|other| {
+        Some(other.customer_id) != except
+            && same_person(
+                name,
+                phone,
+                email,
+                &other.name,
+                other.phone.as_deref(),
+                other.email.as_deref(),
+            )
+    })
 }

@@ -103,10 +103,12 @@ pub(crate) fn unclosed_quote(bytes: &[u8]) -> Option<u64> {
     opened_on
 }
 
-/// Reads and checks the whole file; `label` names it in messages (control characters in
-/// it, in column names and in values quoted back are made visible).
-pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Vec<String>> {
-    let label = &*sanitize_line(label);
+/// A CSV file with a header row, past a byte-order mark: the reader and the header, or
+/// the one line saying why it cannot be read (`label` is already made safe to show).
+pub(crate) fn open_csv<'a>(
+    label: &str,
+    bytes: &'a [u8],
+) -> Result<(csv::Reader<&'a [u8]>, csv::ByteRecord), Vec<String>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(line) = unclosed_quote(bytes) {
         return Err(vec![format!(
@@ -117,10 +119,20 @@ pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Ve
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
-    let headers = match reader.byte_headers() {
-        Ok(headers) => headers.clone(),
-        Err(e) => return Err(vec![format!("{label}:1: cannot read the header row ({e})")]),
-    };
+    match reader.byte_headers() {
+        Ok(headers) => {
+            let headers = headers.clone();
+            Ok((reader, headers))
+        }
+        Err(e) => Err(vec![format!("{label}:1: cannot read the header row ({e})")]),
+    }
+}
+
+/// Reads and checks the whole file; `label` names it in messages (control characters in
+/// it, in column names and in values quoted back are made visible).
+pub fn parse(label: &str, bytes: &[u8], now: Timestamp) -> Result<ParsedFile, Vec<String>> {
+    let label = &*sanitize_line(label);
+    let (mut reader, headers) = open_csv(label, bytes)?;
     let mut column: HashMap<&str, usize> = HashMap::new();
     let mut unknown = Vec::new();
     let mut problems = Vec::new();

@@ -12,7 +12,7 @@ use crate::domain::roads::evaluate::{
 use crate::domain::text::sanitize_line;
 use crate::store::{Store, StoreError};
 
-use super::import::unclosed_quote;
+use super::import::open_csv;
 
 /// Labelled notes, as `parse_labelled_file` reads them.
 pub type LabelledNotes = Vec<(String, Road)>;
@@ -31,20 +31,7 @@ pub fn parse_labelled_file(
     bytes: &[u8],
 ) -> Result<(LabelledNotes, Vec<String>), Vec<String>> {
     let label = &*sanitize_line(label);
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Some(line) = unclosed_quote(bytes) {
-        return Err(vec![format!(
-            "{label}:{line}: a quote (\") opens a field on this line and is never closed, so every row after it would be read into that field; close the quote or remove it"
-        )]);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(bytes);
-    let headers = match reader.byte_headers() {
-        Ok(headers) => headers.clone(),
-        Err(e) => return Err(vec![format!("{label}:1: cannot read the header row ({e})")]),
-    };
+    let (mut reader, headers) = open_csv(label, bytes)?;
     let mut column: HashMap<&str, usize> = HashMap::new();
     for (i, raw) in headers.iter().enumerate() {
         let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
