@@ -11,8 +11,8 @@
 //!   newer review shows as unread again;
 //! - each customer field is a register: the latest stamp wins; every status change is kept,
 //!   in stamp order, and the latest is the status;
-//! - a case's closes and reopens are events, each naming the event its author last saw
-//!   (`follows`). A stamp cannot tell whether one change saw another (two workstations
+//! - a case's closes and reopens are events, each naming the events its author saw that
+//!   nothing had followed yet (`follows`). A stamp cannot tell whether one change saw another (two workstations
 //!   offline tick on their own), so "saw" is what the event names, transitively. The
 //!   *heads* are the events no other event follows: the case is open when it has no
 //!   events or when any head is a reopen. A close and a reopen that did not see each other
@@ -66,7 +66,8 @@ pub struct CaseEvent {
     pub at: Timestamp,
     pub by_call: Option<Id>,
     pub note: Option<String>,
-    pub follows: Option<OpId>,
+    /// The earlier events its author saw that nothing had followed yet.
+    pub follows: Vec<OpId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -318,7 +319,6 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 at,
                 by_call,
                 note,
-                follows,
                 ..
             } => case_state(&mut cases, *case).events.push(CaseEvent {
                 op: op.id(),
@@ -328,20 +328,20 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
                 at: *at,
                 by_call: *by_call,
                 note: note.clone(),
-                follows: *follows,
+                follows: op.payload.follows().collect(),
             }),
-            Payload::CaseReopen {
-                case, at, follows, ..
-            } => case_state(&mut cases, *case).events.push(CaseEvent {
-                op: op.id(),
-                hlc: op.hlc,
-                kind: CaseEventKind::Reopen,
-                who: op.author.clone(),
-                at: *at,
-                by_call: None,
-                note: None,
-                follows: *follows,
-            }),
+            Payload::CaseReopen { case, at, .. } => {
+                case_state(&mut cases, *case).events.push(CaseEvent {
+                    op: op.id(),
+                    hlc: op.hlc,
+                    kind: CaseEventKind::Reopen,
+                    who: op.author.clone(),
+                    at: *at,
+                    by_call: None,
+                    note: None,
+                    follows: op.payload.follows().collect(),
+                })
+            }
             Payload::CaseDue { case, due, .. } => {
                 case_dues.insert(*case, *due);
             }

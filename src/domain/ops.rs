@@ -16,9 +16,11 @@ use super::{Call, CustomerStatus, Id, Road, StatusChange};
 
 pub mod diff;
 
-/// The payload format this build writes. A hub or store holding a newer one is refused
-/// rather than misread.
-pub const PAYLOAD_VERSION: u16 = 2;
+/// The newest payload format this build reads and writes. An operation of a newer one is
+/// refused rather than misread. Each operation is stamped with the oldest format that can
+/// read it (`Payload::version`), so a workstation not yet updated keeps syncing everything
+/// but the operations that need the newer format.
+pub const PAYLOAD_VERSION: u16 = 3;
 
 /// An operation's identity: the workstation that made it and its place in that
 /// workstation's log (1, 2, 3… without gaps).
@@ -243,7 +245,8 @@ pub enum Payload {
         callback_at: Option<Timestamp>,
     },
     /// Closing a case; `follows` names the close or reopen this author last saw for the
-    /// case (`None`: only its opening).
+    /// case (`None`: only its opening), and `also_follows` the others it saw that nothing
+    /// followed yet (after a conflict there are several; format 3).
     CaseClose {
         customer: Id,
         case: Id,
@@ -251,13 +254,17 @@ pub enum Payload {
         by_call: Option<Id>,
         note: Option<String>,
         follows: Option<OpId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_follows: Vec<OpId>,
     },
-    /// Reopening a case; `follows` as for a close.
+    /// Reopening a case; `follows` and `also_follows` as for a close.
     CaseReopen {
         customer: Id,
         case: Id,
         at: Timestamp,
         follows: Option<OpId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also_follows: Vec<OpId>,
     },
     /// A new due date; the latest stamp wins.
     CaseDue { customer: Id, case: Id, due: Date },
@@ -294,6 +301,37 @@ impl Payload {
             Payload::Erase { .. } => OpKind::Erase,
             Payload::Gone { .. } => OpKind::Gone,
         }
+    }
+
+    /// The oldest payload format that can read this payload: 3 for a case event that
+    /// follows more than one earlier event, 2 for everything else.
+    pub fn version(&self) -> u16 {
+        match self {
+            Payload::CaseClose { also_follows, .. } | Payload::CaseReopen { also_follows, .. }
+                if !also_follows.is_empty() =>
+            {
+                3
+            }
+            _ => 2,
+        }
+    }
+
+    /// Every earlier case event this one follows (none for other payloads).
+    pub fn follows(&self) -> impl Iterator<Item = OpId> + '_ {
+        let (first, rest): (Option<OpId>, &[OpId]) = match self {
+            Payload::CaseClose {
+                follows,
+                also_follows,
+                ..
+            }
+            | Payload::CaseReopen {
+                follows,
+                also_follows,
+                ..
+            } => (*follows, also_follows),
+            _ => (None, &[]),
+        };
+        first.into_iter().chain(rest.iter().copied())
     }
 
     /// The customer this change is about.
@@ -445,12 +483,14 @@ mod tests {
                 by_call: Some(call_id),
                 note: Some("done".into()),
                 follows: Some(review),
+                also_follows: vec![review, review],
             },
             Payload::CaseReopen {
                 customer,
                 case,
                 at,
                 follows: None,
+                also_follows: Vec::new(),
             },
             Payload::CaseDue {
                 customer,

@@ -70,7 +70,11 @@ pub(super) fn case_from(state: CaseState, due: Option<jiff::civil::Date>) -> Cas
     if let Some(due) = due {
         case.due = due;
     }
-    let followed: BTreeSet<OpId> = state.events.iter().filter_map(|e| e.follows).collect();
+    let followed: BTreeSet<OpId> = state
+        .events
+        .iter()
+        .flat_map(|e| e.follows.iter().copied())
+        .collect();
     let heads: Vec<&CaseEvent> = state
         .events
         .iter()

@@ -188,6 +188,7 @@ pub fn case(old: Option<&Case>, new: &Case, now: Timestamp) -> Vec<Payload> {
         by_call: new.closed_by_call,
         note: new.close_note.clone(),
         follows: None,
+        also_follows: Vec::new(),
     };
     let Some(old) = old else {
         let mut ops = vec![Payload::CaseOpen {
@@ -239,6 +240,7 @@ pub fn case(old: Option<&Case>, new: &Case, now: Timestamp) -> Vec<Payload> {
             case: id,
             at: now,
             follows: None,
+            also_follows: Vec::new(),
         }),
         (CaseStatus::Closed, CaseStatus::Closed) if closed_fields(old) != closed_fields(new) => {
             ops.push(close())

@@ -425,7 +425,11 @@ fn apply_records(
 
 /// The closes and reopens of a case that nothing follows yet (what the next follows).
 pub(super) fn case_heads(record: &CaseRecord) -> Vec<Head> {
-    let followed: BTreeSet<_> = record.events.iter().filter_map(|e| e.follows).collect();
+    let followed: BTreeSet<_> = record
+        .events
+        .iter()
+        .flat_map(|e| e.follows.iter().copied())
+        .collect();
     record
         .events
         .iter()

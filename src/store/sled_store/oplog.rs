@@ -14,7 +14,7 @@ use super::*;
 use crate::domain::call::{AuditEntry, Role};
 use crate::domain::hlc::{Hlc, HlcClock};
 use crate::domain::ops::diff::Draft;
-use crate::domain::ops::{Op, OpId, PAYLOAD_VERSION, Payload};
+use crate::domain::ops::{Op, OpId, Payload};
 use crate::domain::{Call, Case, Customer, Id, new_id};
 use crate::store::codec::{decode, decode_text, encode};
 use crate::store::keys;
@@ -123,7 +123,7 @@ impl Tx<'_> {
             author,
             role,
             hlc,
-            payload_version: PAYLOAD_VERSION,
+            payload_version: payload.version(),
             payload,
         };
         self.put(T_OPS, &op_key(workstation, seq), &encode(&op)?)?;
@@ -139,30 +139,33 @@ impl Tx<'_> {
     }
 
     /// Keeps what the next operations will name: the call's review, the case's heads
-    /// (and fills in what a case event follows: the latest head of the other kind, so a
-    /// close after a conflict closes, and a reopen reopens).
+    /// (and fills in what a case event follows: every head, the latest first, so an event
+    /// after a conflict settles it: a close closes, a reopen reopens).
     fn note_emitted(&self, id: OpId, hlc: Hlc, payload: &mut Payload) -> StoreResult<()> {
+        let is_reopen = matches!(payload, Payload::CaseReopen { .. });
         match payload {
             Payload::Review { call, .. } => {
                 self.put(T_REVIEW_OPS, &keys::id(*call), &op_id_bytes(id))?;
             }
-            Payload::CaseClose { case, .. } | Payload::CaseReopen { case, .. } => {
+            Payload::CaseClose {
+                case,
+                follows,
+                also_follows,
+                ..
+            }
+            | Payload::CaseReopen {
+                case,
+                follows,
+                also_follows,
+                ..
+            } => {
                 let case = *case;
                 let mut heads = self.case_heads(case)?;
-                let is_reopen = matches!(payload, Payload::CaseReopen { .. });
-                let pick = heads
-                    .iter()
-                    .filter(|(_, r, _)| *r != is_reopen)
-                    .max_by_key(|(_, _, h)| *h)
-                    .or_else(|| heads.iter().max_by_key(|(_, _, h)| *h))
-                    .map(|(op, _, _)| *op);
-                if let Payload::CaseClose { follows, .. } | Payload::CaseReopen { follows, .. } =
-                    payload
-                {
-                    *follows = pick;
-                }
-                heads.retain(|(op, _, _)| Some(*op) != pick);
-                heads.push((id, is_reopen, hlc));
+                heads.sort_by_key(|(op, _, h)| std::cmp::Reverse((*h, *op)));
+                let mut seen = heads.iter().map(|(op, _, _)| *op);
+                *follows = seen.next();
+                *also_follows = seen.collect();
+                let heads = vec![(id, is_reopen, hlc)];
                 self.put(T_CASE_HEADS, &keys::id(case), &encode(&heads)?)?;
             }
             _ => {}
