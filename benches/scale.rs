@@ -364,9 +364,9 @@ fn match_counts(
     year: (jiff::civil::Date, jiff::civil::Date),
 ) {
     let whole_count = |query: &ReviewQuery| {
-        let (mut total, mut after) = (0, None::<Vec<u8>>);
+        let (mut total, mut after) = (0, None::<fourroads::store::PageCursor>);
         loop {
-            let count = store.count_review_matches(query, after.as_deref()).unwrap();
+            let count = store.count_review_matches(query, after.as_ref()).unwrap();
             total += count.matches;
             match count.next {
                 Some(next) => after = Some(next),

@@ -164,7 +164,7 @@ impl Store for Faulty {
     fn review_page(
         &self,
         query: &ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&fourroads::store::PageCursor>,
         limit: usize,
     ) -> StoreResult<ReviewPage> {
         self.inner.review_page(query, after, limit)
@@ -192,11 +192,15 @@ impl Store for Faulty {
     fn count_review_matches(
         &self,
         query: &fourroads::store::ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&fourroads::store::PageCursor>,
     ) -> StoreResult<fourroads::store::MatchCount> {
         self.inner.count_review_matches(query, after)
     }
-    fn open_cases(&self, after: Option<&[u8]>, limit: usize) -> StoreResult<CasePage> {
+    fn open_cases(
+        &self,
+        after: Option<&fourroads::store::PageCursor>,
+        limit: usize,
+    ) -> StoreResult<CasePage> {
         self.inner.open_cases(after, limit)
     }
     fn set_case_due(&self, id: Id, due: jiff::civil::Date, actor: &Actor) -> StoreResult<CaseRow> {

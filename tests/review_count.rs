@@ -17,9 +17,9 @@ const LEAD: &str = "Jordan Reyes";
 /// Every call the list would show for `query`, page after page.
 fn listed(store: &dyn Store, query: &ReviewQuery) -> u64 {
     let mut total = 0;
-    let mut after: Option<Vec<u8>> = None;
+    let mut after: Option<fourroads::store::PageCursor> = None;
     loop {
-        let page = store.review_page(query, after.as_deref(), 50).unwrap();
+        let page = store.review_page(query, after.as_ref(), 50).unwrap();
         total += page.rows.len() as u64;
         match page.next {
             Some(next) => after = Some(next),
@@ -32,9 +32,9 @@ fn listed(store: &dyn Store, query: &ReviewQuery) -> u64 {
 fn counted(store: &dyn Store, query: &ReviewQuery) -> (u64, usize) {
     let mut total = 0;
     let mut stretches = 0;
-    let mut after: Option<Vec<u8>> = None;
+    let mut after: Option<fourroads::store::PageCursor> = None;
     loop {
-        let count = store.count_review_matches(query, after.as_deref()).unwrap();
+        let count = store.count_review_matches(query, after.as_ref()).unwrap();
         total += count.matches;
         stretches += 1;
         match count.next {

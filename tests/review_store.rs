@@ -153,9 +153,9 @@ fn review_pages_are_keyset_pages_over_the_same_newest_first_list() {
             "newest first"
         );
         let mut paged = Vec::new();
-        let mut cursor: Option<Vec<u8>> = None;
+        let mut cursor: Option<fourroads::store::PageCursor> = None;
         loop {
-            let page = store.review_page(&query, cursor.as_deref(), 7).unwrap();
+            let page = store.review_page(&query, cursor.as_ref(), 7).unwrap();
             assert!(page.rows.len() <= 7);
             paged.extend(page.rows.into_iter().map(|r| r.call.id));
             match page.next {
@@ -417,7 +417,7 @@ fn cases_close_reopen_and_move_with_audit_entries() {
     assert_eq!(store.counters().unwrap(), before);
     assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
     let paged = store.open_cases(None, 5).unwrap();
-    let rest = store.open_cases(paged.next.as_deref(), 100).unwrap();
+    let rest = store.open_cases(paged.next.as_ref(), 100).unwrap();
     assert_eq!(
         paged.rows.len() + rest.rows.len(),
         before.open_cases as usize

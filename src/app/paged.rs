@@ -129,7 +129,7 @@ mod tests {
         let second = list.restart();
         assert!(!list.receive(first, vec![1, 2, 3], None));
         assert!(list.rows.is_empty());
-        assert!(list.receive(second, (0..30).collect(), Some(vec![9])));
+        assert!(list.receive(second, (0..30).collect(), Some(PageCursor::at(vec![9]))));
         assert!(!list.wants_more());
         list.move_by(25, 10);
         assert_eq!(list.selected, 25);

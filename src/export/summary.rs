@@ -2,6 +2,7 @@
 //! user text as plain strings (the renderer escapes and redacts them), figures the code
 //! formats itself marked safe.
 
+use crate::store::PageCursor;
 use jiff::civil::Date;
 use minijinja::{Value, context};
 
@@ -39,10 +40,10 @@ fn data(e: StoreError) -> ExportError {
 /// Every call the query matches, page by page.
 fn all_rows(store: &dyn Store, query: &ReviewQuery) -> Result<Vec<ReviewRow>, ExportError> {
     let mut rows = Vec::new();
-    let mut cursor: Option<Vec<u8>> = None;
+    let mut cursor: Option<PageCursor> = None;
     loop {
         let page = store
-            .review_page(query, cursor.as_deref(), PAGE)
+            .review_page(query, cursor.as_ref(), PAGE)
             .map_err(data)?;
         rows.extend(page.rows);
         match page.next {
@@ -136,10 +137,10 @@ pub fn summary(
         ..base.clone()
     };
     let mut learned = Vec::new();
-    let mut cursor: Option<Vec<u8>> = None;
+    let mut cursor: Option<PageCursor> = None;
     'pages: loop {
         let page = store
-            .review_page(&learn_query, cursor.as_deref(), 50)
+            .review_page(&learn_query, cursor.as_ref(), 50)
             .map_err(data)?;
         for row in &page.rows {
             let notes = store.notes(row.call.id).map_err(data)?;
@@ -167,9 +168,9 @@ pub fn summary(
         .join(", ");
 
     let mut cases = Vec::new();
-    let mut cursor: Option<Vec<u8>> = None;
+    let mut cursor: Option<PageCursor> = None;
     loop {
-        let page = store.open_cases(cursor.as_deref(), PAGE).map_err(data)?;
+        let page = store.open_cases(cursor.as_ref(), PAGE).map_err(data)?;
         for row in page.rows {
             let opened = clock.date_of(row.case.opened_at);
             cases.push(context! {

@@ -4,6 +4,7 @@
 use crate::app::{Action, CaseChange, CustomerChange, Effect, PAGE_SIZE};
 use crate::domain::call::Role;
 use crate::domain::{Call, Clock};
+use crate::store::PageCursor;
 use crate::store::{Actor, Store, StoreError, demo};
 
 /// How many past calls the customer context shows.
@@ -227,7 +228,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             generation,
         } => {
             let page = store
-                .review_page(&query, after.as_deref(), PAGE_SIZE)
+                .review_page(&query, after.as_ref(), PAGE_SIZE)
                 .map_err(|e| format!("Could not load the review list: {e}"))?;
             Ok(vec![Action::ReviewPageLoaded { page, generation }])
         }
@@ -237,7 +238,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             generation,
         } => {
             let count = store
-                .count_review_matches(&query, after.as_deref())
+                .count_review_matches(&query, after.as_ref())
                 .map_err(|e| format!("Could not count the matching calls: {e}"))?;
             Ok(vec![Action::ReviewMatchesCounted {
                 matches: count.matches,
@@ -288,7 +289,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
         }
         Effect::LoadCases { after, generation } => {
             let page = store
-                .open_cases(after.as_deref(), PAGE_SIZE)
+                .open_cases(after.as_ref(), PAGE_SIZE)
                 .map_err(|e| format!("Could not load the open cases: {e}"))?;
             Ok(vec![Action::CasesLoaded { page, generation }])
         }
@@ -422,9 +423,9 @@ pub fn suggestion_agreement(
     let mut query = crate::store::ReviewQuery::period(from, to);
     query.reviewed_only = true;
     let (mut agreed, mut compared) = (0, 0);
-    let mut after: Option<Vec<u8>> = None;
+    let mut after: Option<PageCursor> = None;
     loop {
-        let page = store.review_page(&query, after.as_deref(), 500)?;
+        let page = store.review_page(&query, after.as_ref(), 500)?;
         for row in &page.rows {
             if let (Some(suggested), Some(review)) = (row.call.suggested_road, &row.call.review) {
                 compared += 1;

@@ -255,7 +255,7 @@ pub trait Store: Send + Sync {
     fn review_page(
         &self,
         query: &ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<ReviewPage>;
     fn call_detail(&self, call_id: Id) -> StoreResult<Option<CallDetail>>;
@@ -275,7 +275,7 @@ pub trait Store: Send + Sync {
     /// The agent confirms having read the review of their call (audited).
     fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call>;
     /// Open cases, earliest due (so overdue) first, keyset-paginated.
-    fn open_cases(&self, after: Option<&[u8]>, limit: usize) -> StoreResult<CasePage>;
+    fn open_cases(&self, after: Option<&PageCursor>, limit: usize) -> StoreResult<CasePage>;
     fn set_case_due(
         &self,
         case_id: Id,
@@ -305,7 +305,7 @@ pub trait Store: Send + Sync {
     fn count_review_matches(
         &self,
         query: &ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
     ) -> StoreResult<MatchCount>;
 
     /// Every finished call a lead reviewed, newest first, with its notes and the lead's
@@ -320,9 +320,9 @@ pub trait Store: Send + Sync {
             jiff::civil::date(2999, 12, 31),
         );
         query.reviewed_only = true;
-        let mut after: Option<Vec<u8>> = None;
+        let mut after: Option<PageCursor> = None;
         loop {
-            let page = self.review_page(&query, after.as_deref(), 500)?;
+            let page = self.review_page(&query, after.as_ref(), 500)?;
             for row in &page.rows {
                 if let Some(review) = &row.call.review {
                     let notes = self.notes(row.call.id)?;

@@ -53,8 +53,21 @@ impl ReviewQuery {
     }
 }
 
-/// Where the next page starts: the index key of the last call looked at.
-pub type PageCursor = Vec<u8>;
+/// Where the next page starts. Opaque outside the store: only a page the store gave out
+/// makes one, so a screen can hand it back but never build or edit one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageCursor(Vec<u8>);
+
+impl PageCursor {
+    /// The index key of the last record looked at (only the store makes cursors).
+    pub(crate) fn at(key: Vec<u8>) -> PageCursor {
+        PageCursor(key)
+    }
+
+    pub(crate) fn key(&self) -> &[u8] {
+        &self.0
+    }
+}
 
 /// One row of the review list.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,6 +8,7 @@ use crate::domain::call::AuditEntry;
 use crate::domain::text::first_line;
 use crate::domain::wrap_up::CaseChange;
 use crate::domain::{Call, Case, CaseStatus, Customer, Id, QueueEntry};
+use crate::store::PageCursor;
 use crate::store::codec::{decode, decode_text};
 use crate::store::{Actor, CallSummary, Counters, CustomerContext, Store, WrapUpResult, keys};
 
@@ -400,7 +401,7 @@ impl Store for SledStore {
     fn review_page(
         &self,
         query: &crate::store::ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<crate::store::ReviewPage> {
         self.review_page_impl(query, after, limit)
@@ -435,7 +436,7 @@ impl Store for SledStore {
 
     fn open_cases(
         &self,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<crate::store::CasePage> {
         self.open_cases_impl(after, limit)
@@ -479,7 +480,7 @@ impl Store for SledStore {
     fn count_review_matches(
         &self,
         query: &crate::store::ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
     ) -> StoreResult<crate::store::MatchCount> {
         self.count_review_matches_impl(query, after)
     }

@@ -11,6 +11,7 @@ use super::records::{daily, read_counter};
 use super::*;
 use crate::domain::text::first_line;
 use crate::domain::{Call, Case, CaseStatus, Id, Road};
+use crate::store::PageCursor;
 use crate::store::reports::{
     CallDetail, CasePage, CaseRow, MatchCount, ReviewPage, ReviewQuery, ReviewRow,
 };
@@ -138,9 +139,10 @@ impl SledStore {
     pub(super) fn review_page_impl(
         &self,
         query: &ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<ReviewPage> {
+        let after = after.map(PageCursor::key);
         let (tree, prefix): (usize, Vec<u8>) = if let Some(agent) = &query.agent {
             let Some(number) = self.agent_number_of(agent)? else {
                 return Ok(ReviewPage::default());
@@ -211,7 +213,7 @@ impl SledStore {
                 });
             }
             if page.rows.len() >= limit || full {
-                page.next = Some(key.to_vec());
+                page.next = Some(PageCursor::at(key.to_vec()));
                 break;
             }
         }
@@ -320,9 +322,10 @@ impl SledStore {
 
     pub(super) fn open_cases_impl(
         &self,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<CasePage> {
+        let after = after.map(PageCursor::key);
         let mut page = CasePage::default();
         let range = match after {
             Some(after) => self
@@ -341,7 +344,7 @@ impl SledStore {
                 Err(e) => tracing::warn!(error = %e, "skipped a damaged case record"),
             }
             if page.rows.len() >= limit {
-                page.next = Some(key.to_vec());
+                page.next = Some(PageCursor::at(key.to_vec()));
                 break;
             }
         }
@@ -448,7 +451,7 @@ impl SledStore {
     pub(super) fn count_review_matches_impl(
         &self,
         query: &ReviewQuery,
-        after: Option<&[u8]>,
+        after: Option<&PageCursor>,
     ) -> StoreResult<MatchCount> {
         if after.is_none()
             && let Some(matches) = self.count_from_tallies(query)?
