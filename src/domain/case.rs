@@ -70,6 +70,50 @@ pub fn check_reassign(case: &Case, to: &str, who: &str, role: Role) -> Result<()
     Ok(())
 }
 
+/// The case closed by hand at `at` with `note` (why), or why it cannot be: a note is
+/// required and only an open case closes.
+pub fn close(case: &Case, note: &str, at: Timestamp) -> Result<Case, &'static str> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err("closing a case needs a note saying why");
+    }
+    if case.status != CaseStatus::Open {
+        return Err("this case is already closed");
+    }
+    Ok(Case {
+        status: CaseStatus::Closed,
+        closed_at: Some(at),
+        close_note: Some(note.to_string()),
+        ..case.clone()
+    })
+}
+
+/// The case due on `due` instead, or why it cannot be: only an open case has a due date
+/// to move.
+pub fn move_due(case: &Case, due: Date) -> Result<Case, &'static str> {
+    if case.status != CaseStatus::Open {
+        return Err("only an open case has a due date to move");
+    }
+    Ok(Case {
+        due,
+        ..case.clone()
+    })
+}
+
+/// The case open again, or why it cannot be (it is not closed). What closed it goes.
+pub fn reopen(case: &Case) -> Result<Case, &'static str> {
+    if case.status != CaseStatus::Closed {
+        return Err("this case is already open");
+    }
+    Ok(Case {
+        status: CaseStatus::Open,
+        closed_at: None,
+        closed_by_call: None,
+        close_note: None,
+        ..case.clone()
+    })
+}
+
 fn possessive_owner(name: &str) -> String {
     super::text::possessive(&super::text::sanitize_line(name))
 }
@@ -77,6 +121,54 @@ fn possessive_owner(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn a_case() -> Case {
+        Case {
+            id: Id::from_u128(1),
+            customer_id: Id::from_u128(2),
+            opened_by_call: Id::from_u128(3),
+            opened_at: Timestamp::UNIX_EPOCH,
+            summary: "refund".into(),
+            due: jiff::civil::date(2026, 12, 1),
+            status: CaseStatus::Open,
+            closed_at: None,
+            closed_by_call: None,
+            close_note: None,
+            owner: "priya".into(),
+            calls: Vec::new(),
+            callback_at: None,
+        }
+    }
+
+    #[test]
+    fn closing_needs_a_note_and_an_open_case_and_reopening_a_closed_one() {
+        let open = a_case();
+        assert_eq!(
+            close(&open, "  \n ", Timestamp::UNIX_EPOCH),
+            Err("closing a case needs a note saying why")
+        );
+        assert_eq!(reopen(&open), Err("this case is already open"));
+        let closed = close(&open, " sorted ", Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(closed.status, CaseStatus::Closed);
+        assert_eq!(closed.close_note.as_deref(), Some("sorted"));
+        assert_eq!(
+            close(&closed, "again", Timestamp::UNIX_EPOCH),
+            Err("this case is already closed")
+        );
+        let again = reopen(&Case {
+            closed_by_call: Some(Id::from_u128(9)),
+            ..closed
+        })
+        .unwrap();
+        assert_eq!(again, open, "nothing of the close stays");
+        let later = jiff::civil::date(2026, 12, 9);
+        assert_eq!(move_due(&open, later).unwrap().due, later);
+        let closed = close(&open, "done", Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(
+            move_due(&closed, later),
+            Err("only an open case has a due date to move")
+        );
+    }
 
     fn case(owner: &str) -> Case {
         Case {

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::records::{daily, read_counter};
 use super::*;
 use crate::domain::text::first_line;
-use crate::domain::{Call, Case, CaseStatus, Id, Road};
+use crate::domain::{Call, Case, Id, Road};
 use crate::store::PageCursor;
 use crate::store::reports::{
     CallDetail, CasePage, CaseRow, MatchCount, ReviewPage, ReviewQuery, ReviewRow,
@@ -360,13 +360,8 @@ impl SledStore {
         self.change_case(
             case_id,
             |old| {
-                if old.status != CaseStatus::Open {
-                    return Err(StoreError::Rule(
-                        "only an open case has a due date to move".into(),
-                    ));
-                }
-                let mut new = old.clone();
-                new.due = due;
+                let new = crate::domain::case::move_due(old, due)
+                    .map_err(|refusal| StoreError::Rule(refusal.into()))?;
                 Ok((
                     new,
                     crate::domain::call::AuditKind::CaseDue,
@@ -384,24 +379,13 @@ impl SledStore {
         note: &str,
         actor: &Actor,
     ) -> StoreResult<CaseRow> {
-        let note = note.trim();
-        if note.is_empty() {
-            return Err(StoreError::Rule(
-                "closing a case needs a note saying why".into(),
-            ));
-        }
         let mut actor = actor.clone();
-        actor.reason = note.to_string();
+        actor.reason = note.trim().to_string();
         self.change_case(
             case_id,
             |old| {
-                if old.status != CaseStatus::Open {
-                    return Err(StoreError::Rule("this case is already closed".into()));
-                }
-                let mut new = old.clone();
-                new.status = CaseStatus::Closed;
-                new.closed_at = Some(actor.at);
-                new.close_note = Some(note.to_string());
+                let new = crate::domain::case::close(old, note, actor.at)
+                    .map_err(|refusal| StoreError::Rule(refusal.into()))?;
                 Ok((
                     new,
                     crate::domain::call::AuditKind::Case,
@@ -417,14 +401,8 @@ impl SledStore {
         self.change_case(
             case_id,
             |old| {
-                if old.status != CaseStatus::Closed {
-                    return Err(StoreError::Rule("this case is already open".into()));
-                }
-                let mut new = old.clone();
-                new.status = CaseStatus::Open;
-                new.closed_at = None;
-                new.closed_by_call = None;
-                new.close_note = None;
+                let new = crate::domain::case::reopen(old)
+                    .map_err(|refusal| StoreError::Rule(refusal.into()))?;
                 Ok((
                     new,
                     crate::domain::call::AuditKind::Case,
