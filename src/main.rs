@@ -55,14 +55,26 @@ fn open_store(path: &std::path::Path) -> Result<SledStore, Failure> {
         path: path.to_path_buf(),
         source,
     })?;
-    SledStore::open_with_notice(path, &notice).map_err(|e| Failure {
+    let mut store = SledStore::open_with_notice(path, &notice).map_err(|e| Failure {
         code: if matches!(e, StoreError::Locked(_)) {
             2
         } else {
             1
         },
         message: e.to_string(),
-    })
+    })?;
+    rewrite_after_erasure(&mut store)?;
+    Ok(store)
+}
+
+/// An erasure from the team removed records: the store's files are rewritten without the
+/// old copies (see `staging::rewrite_if_owed`).
+fn rewrite_after_erasure(store: &mut SledStore) -> Result<(), Failure> {
+    if store.rewrite_owed()? {
+        eprintln!("fourroads: rewriting the store's files without a customer the team erased…");
+        staging::rewrite_if_owed(store)?;
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -131,14 +143,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }) => roads_evaluate(labelled.as_deref(), folds, method, &store_path),
         Some(CliCommand::Team {
             what: TeamWhat::Join { url },
-        }) => team::join(&open_store(&store_path)?, &url).map_err(Failure::from),
+        }) => {
+            let mut store = open_store(&store_path)?;
+            team::join(&store, &url)?;
+            rewrite_after_erasure(&mut store)
+        }
         Some(CliCommand::Team {
             what: TeamWhat::Status,
         }) => team::status(&open_store(&store_path)?).map_err(Failure::from),
         Some(CliCommand::Team {
             what: TeamWhat::Leave,
         }) => team::leave(&open_store(&store_path)?).map_err(Failure::from),
-        Some(CliCommand::Sync) => team::sync(&open_store(&store_path)?).map_err(Failure::from),
+        Some(CliCommand::Sync) => {
+            let mut store = open_store(&store_path)?;
+            team::sync(&store)?;
+            rewrite_after_erasure(&mut store)
+        }
         Some(CliCommand::Gen {
             customers,
             calls,

@@ -96,6 +96,8 @@ where
         let mut fresh = SledStore::open_in_zone(&next, zone.clone())?;
         if copy {
             store.copy_records_to(&fresh)?;
+            // The copy leaves every old copy behind: a rewrite owed is done by it.
+            fresh.clear_rewrite_owed()?;
         }
         let value = fill(&mut fresh)?;
         crate::store::Store::flush(&fresh)?;
@@ -150,6 +152,17 @@ pub fn erase_customer(
         ))
     })?;
     Ok(Some(erased))
+}
+
+/// Rewrites the store when an erasure that came from the team left old copies in its
+/// files (the sync that applied it could not: the store was in use). Returns whether it
+/// did. Run by every command when it opens the store, and after `sync` and `team join`.
+pub fn rewrite_if_owed(store: &mut SledStore) -> Result<bool, StoreError> {
+    if !store.rewrite_owed()? {
+        return Ok(false);
+    }
+    replace(store, true, |_| Ok::<(), StoreError>(()))?;
+    Ok(true)
 }
 
 #[cfg(test)]

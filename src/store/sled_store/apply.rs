@@ -109,6 +109,9 @@ impl SledStore {
                         if matches!(kept.payload, Payload::Gone { .. }) {
                             continue;
                         }
+                        // An erasure from the team: the payload's old bytes stay in the
+                        // files until the store is rewritten.
+                        t_oplog.insert(meta::REWRITE, &[1])?;
                     }
                     None => added += 1,
                 }
@@ -135,6 +138,18 @@ impl SledStore {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
         }
+    }
+
+    /// Whether an erasure from the team left old copies in this store's files (see
+    /// `transfer::staging::rewrite_if_owed`).
+    pub fn rewrite_owed(&self) -> StoreResult<bool> {
+        Ok(self.tree(T_OPLOG).get(meta::REWRITE)?.is_some())
+    }
+
+    /// Forgets that a rewrite is owed (on the rewritten copy).
+    pub fn clear_rewrite_owed(&self) -> StoreResult<()> {
+        self.tree(T_OPLOG).remove(meta::REWRITE)?;
+        Ok(())
     }
 
     /// Customers waiting to be made again from their operations.
@@ -188,6 +203,13 @@ impl SledStore {
                 tx.set_replay(true);
                 if erased {
                     forget(tx, customer, &ops)?;
+                    let held = tx.get(T_CUSTOMERS, &keys::id(customer))?.is_some()
+                        || !local.calls.is_empty()
+                        || !local.cases.is_empty()
+                        || !local.audit_keys.is_empty();
+                    if held {
+                        tx.put(T_OPLOG, meta::REWRITE, &[1])?;
+                    }
                 }
                 apply_records(tx, customer, &records, &local, &own_calls, erased)?;
                 tx.del(T_REDO, &keys::id(customer))?;
@@ -320,12 +342,14 @@ impl SledStore {
     }
 }
 
-/// Replaces every operation about `customer` (but erasures) with what is left of it.
+/// Replaces every operation about `customer` (but erasures) with what is left of it, and
+/// notes that the store's files are to be rewritten without the old payloads.
 fn forget(tx: &Tx, customer: Id, ops: &[Op]) -> StoreResult<()> {
     for op in ops {
         if matches!(op.payload, Payload::Erase { .. } | Payload::Gone { .. }) {
             continue;
         }
+        tx.put(T_OPLOG, meta::REWRITE, &[1])?;
         let gone = Op {
             payload: Payload::Gone { customer },
             ..op.clone()

@@ -37,6 +37,9 @@ pub(super) mod meta {
     /// Present while a bulk redo has written records whose index entries and counters
     /// are not rebuilt yet (see `bulk`).
     pub const STALE: &[u8] = b"derived_stale";
+    /// Present when an erasure that came from the team removed something from this
+    /// store: its files still hold old copies until the store is rewritten (`staging`).
+    pub const REWRITE: &[u8] = b"rewrite_owed";
 }
 
 pub(super) fn op_key(workstation: Id, seq: u64) -> Vec<u8> {
