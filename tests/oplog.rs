@@ -452,7 +452,7 @@ fn a_do_not_contact_reason_and_its_clearing_reach_the_other_store() {
 }
 
 #[test]
-fn merging_customers_is_refused_on_a_store_in_a_team_and_changes_nothing() {
+fn a_merge_on_a_store_in_a_team_is_one_operation_naming_both_customers() {
     let dir = tempfile::tempdir().unwrap();
     let a = open(&dir, "a");
     let (ann, dup) = (customer("Ann"), customer("Ann B"));
@@ -460,14 +460,32 @@ fn merging_customers_is_refused_on_a_store_in_a_team_and_changes_nothing() {
     a.put_customer(&dup).unwrap();
     a.set_hub_url(Some("postgres://hub.example/team")).unwrap();
     let before = a.all_ops().unwrap().len();
-    let refused = a.merge_customers(dup.id, ann.id, &lead(at(60)));
-    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(message.contains("in a team"), "{message}");
-    assert!(a.merge_preview(dup.id, ann.id).is_err());
-    assert!(a.customer(dup.id).unwrap().is_some(), "the duplicate stays");
-    assert_eq!(a.all_ops().unwrap().len(), before, "nothing recorded");
-    // Out of the team again, the merge works.
-    a.set_hub_url(None).unwrap();
-    a.merge_customers(dup.id, ann.id, &lead(at(90))).unwrap();
+    a.merge_customers(dup.id, ann.id, &lead(at(60))).unwrap();
     assert!(a.customer(dup.id).unwrap().is_none());
+    let ops = a.all_ops().unwrap();
+    let merges: Vec<_> = ops[before..]
+        .iter()
+        .filter(|op| matches!(op.payload, Payload::CustomerMerge { .. }))
+        .collect();
+    assert_eq!(merges.len(), 1, "{:?}", &ops[before..]);
+    assert_eq!(
+        merges[0].payload,
+        Payload::CustomerMerge {
+            customer: dup.id,
+            into: ann.id,
+            at: at(60)
+        }
+    );
+    assert_eq!(
+        merges[0].payload_version, 3,
+        "older workstations refuse it, not misread it"
+    );
+    // Merging again, or the other way round, finds no duplicate to merge.
+    assert!(a.merge_customers(dup.id, ann.id, &lead(at(70))).is_err());
+    assert!(a.merge_customers(ann.id, dup.id, &lead(at(70))).is_err());
+    assert_eq!(
+        a.all_ops().unwrap().len(),
+        ops.len(),
+        "a refusal records nothing"
+    );
 }

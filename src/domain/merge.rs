@@ -90,6 +90,8 @@ pub struct Records {
     pub audit: BTreeMap<Id, AuditEntry>,
     /// Customers erased: their ids are all that is left of them.
     pub erased: BTreeSet<Id>,
+    /// Customers merged into another: duplicate → the customer they now are.
+    pub merged: BTreeMap<Id, Id>,
 }
 
 #[derive(Default)]
@@ -109,16 +111,27 @@ struct CaseState {
 
 /// The records a set of operations amounts to, whatever their order and duplicates.
 pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
+    let set = as_set(ops);
+    let roots = merge_roots(set.values().copied());
+    let root = |id: Id| roots.get(&id).copied().unwrap_or(id);
     let mut by_customer: BTreeMap<Id, Vec<&Op>> = BTreeMap::new();
-    for op in as_set(ops).into_values() {
+    for op in set.into_values() {
         by_customer
-            .entry(op.payload.customer())
+            .entry(root(op.payload.customer()))
             .or_default()
             .push(op);
     }
     let mut records = Records::default();
     for (customer, ops) in by_customer {
-        let part = one_customer(customer, ops);
+        let members: BTreeSet<Id> = std::iter::once(customer)
+            .chain(
+                roots
+                    .iter()
+                    .filter(|(_, r)| **r == customer)
+                    .map(|(m, _)| *m),
+            )
+            .collect();
+        let part = one_customer(customer, &members, ops);
         // Ids are unique across customers; should two customers' operations ever claim
         // the same call or case, the customer with the smaller id keeps it.
         for (id, value) in part.customers {
@@ -141,19 +154,59 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
         }
         records.erased.extend(part.erased);
     }
+    records.merged = roots
+        .into_iter()
+        .filter(|(member, _)| !records.erased.contains(member))
+        .collect();
     records
+}
+
+/// Which customer each merged customer now is. Merges count in stamp order: a customer
+/// merges away once (the first merge stands), and a merge that would close a circle (into
+/// a customer already merged into this one) is ignored, so every chain ends at one
+/// customer whatever order the merges arrived in.
+pub fn merge_roots<'a>(ops: impl IntoIterator<Item = &'a Op>) -> BTreeMap<Id, Id> {
+    let mut merges: Vec<&Op> = ops
+        .into_iter()
+        .filter(|op| matches!(op.payload, Payload::CustomerMerge { .. }))
+        .collect();
+    merges.sort_by_key(|op| (op.hlc, op.id()));
+    let mut parent: BTreeMap<Id, Id> = BTreeMap::new();
+    for op in merges {
+        let Payload::CustomerMerge { customer, into, .. } = op.payload else {
+            continue;
+        };
+        if customer == into || parent.contains_key(&customer) || root_of(&parent, into) == customer
+        {
+            continue;
+        }
+        parent.insert(customer, into);
+    }
+    parent
+        .keys()
+        .map(|id| (*id, root_of(&parent, *id)))
+        .collect()
+}
+
+fn root_of(parent: &BTreeMap<Id, Id>, id: Id) -> Id {
+    let mut at = id;
+    while let Some(next) = parent.get(&at) {
+        at = *next;
+    }
+    at
 }
 
 /// The records of one customer from the operations about them (each rule only ever looks
 /// at one customer's operations, so a change that names another customer's call or case
 /// never touches it).
-fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
+fn one_customer(customer: Id, members: &BTreeSet<Id>, ops: Vec<&Op>) -> Records {
     let erased = ops
         .iter()
         .any(|op| matches!(op.payload, Payload::Erase { .. } | Payload::Gone { .. }));
     if erased {
+        // Merged customers are one person: erasing any of them erases them all.
         return Records {
-            erased: BTreeSet::from([customer]),
+            erased: members.clone(),
             ..Records::default()
         };
     }
@@ -358,18 +411,24 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
             Payload::Audit { entry, .. } => {
                 audit.entry(entry.id).or_insert_with(|| entry.clone());
             }
-            Payload::Erase { .. } | Payload::Gone { .. } => {}
+            Payload::CustomerMerge { .. } | Payload::Erase { .. } | Payload::Gone { .. } => {}
         }
     }
 
+    // What was a merged customer's is now the customer they were merged into.
+    let to_root = |id: Id| if members.contains(&id) { customer } else { id };
+    for entry in audit.values_mut() {
+        entry.subject = to_root(entry.subject);
+    }
     let mut records = Records {
         audit,
         ..Records::default()
     };
-    for (id, (origin, call)) in calls {
+    for (id, (origin, mut call)) in calls {
         if let Some(text) = notes.remove(&(id, origin)) {
             records.notes.insert(id, text);
         }
+        call.customer_id = to_root(call.customer_id);
         records.calls.insert(id, call);
     }
     // A review shows with its call; one whose call has not arrived waits in the operations.
@@ -393,11 +452,17 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
             .max_by_key(|record| record.hlc)
             .map(|record| record.review.clone());
     }
+    for record in reviews.values_mut() {
+        record.customer = to_root(record.customer);
+    }
     records.reviews = reviews;
     for (id, state) in customers {
         let Some(created_at) = state.created else {
             continue; // changes to a customer whose creation has not arrived yet
         };
+        if id != customer {
+            continue; // merged into `customer`: their fields went with the merge
+        }
         records
             .customers
             .insert(id, customer_from(id, created_at, state));
@@ -412,6 +477,7 @@ fn one_customer(customer: Id, ops: Vec<&Op>) -> Records {
     for (id, state) in cases.into_iter().filter(|(_, state)| state.opened) {
         let due = case_dues.get(&id).copied();
         let mut record = case_from(state, due);
+        record.case.customer_id = to_root(record.case.customer_id);
         build::apply_case_fields(
             &mut record.case,
             case_fields.range((id, 0)..=(id, u8::MAX)).map(|(_, f)| f),

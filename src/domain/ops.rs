@@ -15,6 +15,9 @@ use super::hlc::Hlc;
 use super::{Call, CustomerStatus, Id, Road, StatusChange};
 
 pub mod diff;
+mod kind;
+
+pub use kind::OpKind;
 
 /// The newest payload format this build reads and writes. An operation of a newer one is
 /// refused rather than misread. Each operation is stamped with the oldest format that can
@@ -106,71 +109,6 @@ impl CaseField {
             CaseField::CallbackAt(_) => Some(2),
             CaseField::AddCall(_) => None,
         }
-    }
-}
-
-/// The kinds of operation, as stored in the hub's `kind` column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OpKind {
-    CustomerCreate,
-    CustomerField,
-    CustomerStatus,
-    CallPut,
-    CallNotes,
-    Review,
-    Acknowledge,
-    CaseOpen,
-    CaseClose,
-    CaseReopen,
-    CaseDue,
-    CaseField,
-    Audit,
-    Erase,
-    /// The payload was removed because its customer was erased; only the id is left.
-    Gone,
-}
-
-impl OpKind {
-    pub const ALL: [OpKind; 15] = [
-        OpKind::CustomerCreate,
-        OpKind::CustomerField,
-        OpKind::CustomerStatus,
-        OpKind::CallPut,
-        OpKind::CallNotes,
-        OpKind::Review,
-        OpKind::Acknowledge,
-        OpKind::CaseOpen,
-        OpKind::CaseClose,
-        OpKind::CaseReopen,
-        OpKind::CaseDue,
-        OpKind::CaseField,
-        OpKind::Audit,
-        OpKind::Erase,
-        OpKind::Gone,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpKind::CustomerCreate => "customer-create",
-            OpKind::CustomerField => "customer-field",
-            OpKind::CustomerStatus => "customer-status",
-            OpKind::CallPut => "call-put",
-            OpKind::CallNotes => "call-notes",
-            OpKind::Review => "review",
-            OpKind::Acknowledge => "acknowledge",
-            OpKind::CaseOpen => "case-open",
-            OpKind::CaseClose => "case-close",
-            OpKind::CaseReopen => "case-reopen",
-            OpKind::CaseDue => "case-due",
-            OpKind::CaseField => "case-field",
-            OpKind::Audit => "audit",
-            OpKind::Erase => "erase",
-            OpKind::Gone => "gone",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<OpKind> {
-        OpKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -276,6 +214,13 @@ pub enum Payload {
     },
     /// An audit entry: never changed or removed (except by erasing its customer).
     Audit { customer: Id, entry: AuditEntry },
+    /// A duplicate customer merged into another (`into`): from then on everything about
+    /// the duplicate is the other's, whichever workstation made it (format 3).
+    CustomerMerge {
+        customer: Id,
+        into: Id,
+        at: Timestamp,
+    },
     /// Erase a customer and everything about them; wins over every other operation.
     Erase { customer: Id },
     /// What is left of an operation about an erased customer.
@@ -298,15 +243,17 @@ impl Payload {
             Payload::CaseDue { .. } => OpKind::CaseDue,
             Payload::CaseField { .. } => OpKind::CaseField,
             Payload::Audit { .. } => OpKind::Audit,
+            Payload::CustomerMerge { .. } => OpKind::CustomerMerge,
             Payload::Erase { .. } => OpKind::Erase,
             Payload::Gone { .. } => OpKind::Gone,
         }
     }
 
-    /// The oldest payload format that can read this payload: 3 for a case event that
-    /// follows more than one earlier event, 2 for everything else.
+    /// The oldest payload format that can read this payload: 3 for a merge and for a case
+    /// event that follows more than one earlier event, 2 for everything else.
     pub fn version(&self) -> u16 {
         match self {
+            Payload::CustomerMerge { .. } => 3,
             Payload::CaseClose { also_follows, .. } | Payload::CaseReopen { also_follows, .. }
                 if !also_follows.is_empty() =>
             {
@@ -334,6 +281,16 @@ impl Payload {
         first.into_iter().chain(rest.iter().copied())
     }
 
+    /// Every customer this change is about: its customer, and for a merge the customer
+    /// merged into (a store files the operation under each).
+    pub fn customers(&self) -> impl Iterator<Item = Id> {
+        let into = match self {
+            Payload::CustomerMerge { into, .. } => Some(*into),
+            _ => None,
+        };
+        std::iter::once(self.customer()).chain(into)
+    }
+
     /// The customer this change is about.
     pub fn customer(&self) -> Id {
         match self {
@@ -349,6 +306,7 @@ impl Payload {
             | Payload::CaseDue { customer, .. }
             | Payload::CaseField { customer, .. }
             | Payload::Audit { customer, .. }
+            | Payload::CustomerMerge { customer, .. }
             | Payload::Erase { customer }
             | Payload::Gone { customer } => *customer,
             Payload::CallPut { call } => call.customer_id,
@@ -369,6 +327,7 @@ impl Payload {
             | Payload::CaseDue { case, .. }
             | Payload::CaseField { case, .. } => Some(*case),
             Payload::Audit { entry, .. } => Some(entry.id),
+            Payload::CustomerMerge { into, .. } => Some(*into),
             Payload::CustomerCreate { .. }
             | Payload::CustomerField { .. }
             | Payload::CustomerStatus { .. }
@@ -515,6 +474,11 @@ mod tests {
                     reason: "bounced".into(),
                     at,
                 },
+            },
+            Payload::CustomerMerge {
+                customer,
+                into: crate::domain::new_id(),
+                at,
             },
             Payload::Erase { customer },
             Payload::Gone { customer },

@@ -8,6 +8,7 @@ use super::{Hub, HubError};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/0001_hub.sql")),
     (2, include_str!("../../migrations/0002_case_field.sql")),
+    (3, include_str!("../../migrations/0003_customer_merge.sql")),
 ];
 
 /// The schema version this build creates and expects.

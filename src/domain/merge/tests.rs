@@ -411,6 +411,79 @@ fn an_event_after_a_conflict_settles_every_head_it_saw() {
     assert_eq!(close_a.payload.version(), 2, "naming one reads in format 2");
 }
 
+fn merge(ws: &mut Ws, now: u64, customer: Id, into: Id) -> Op {
+    ws.op(
+        now,
+        Payload::CustomerMerge {
+            customer,
+            into,
+            at: at(now as i64),
+        },
+    )
+}
+
+#[test]
+fn a_merge_files_everything_about_the_duplicate_under_the_kept_customer_wherever_made() {
+    let mut a = Ws::new(1, "priya", Role::Agent);
+    let mut b = Ws::new(2, "dana", Role::Lead);
+    let (keep, dup) = (id(1), id(2));
+    let make_keep = a.op(100, create(keep, "Ann Shore"));
+    let make_dup = a.op(101, create(dup, "Ann Shore (dup)"));
+    let first = a.op(
+        110,
+        Payload::CallPut {
+            call: call(id(10), dup, "priya"),
+        },
+    );
+    b.sees(&[&make_keep, &make_dup, &first], 120);
+    // The lead merges; the agent, offline, takes another call with the duplicate.
+    let merged = merge(&mut b, 200, dup, keep);
+    let later = a.op(
+        210,
+        Payload::CallPut {
+            call: call(id(11), dup, "priya"),
+        },
+    );
+    let records = both_orders(&[&make_keep, &make_dup, &first, &merged, &later]);
+    assert_eq!(records.customers.keys().collect::<Vec<_>>(), [&keep]);
+    assert_eq!(records.merged, BTreeMap::from([(dup, keep)]));
+    for call in [id(10), id(11)] {
+        assert_eq!(records.calls[&call].customer_id, keep, "{call}");
+    }
+    assert_eq!(
+        records.customers[&keep].last_contact,
+        Some(records.calls[&id(11)].started_at)
+    );
+}
+
+#[test]
+fn merges_in_a_circle_keep_the_first_and_an_erasure_of_either_erases_both() {
+    let mut a = Ws::new(1, "priya", Role::Agent);
+    let mut b = Ws::new(2, "dana", Role::Lead);
+    let (one, two) = (id(1), id(2));
+    let made = [
+        a.op(100, create(one, "Ann")),
+        a.op(101, create(two, "Anne")),
+    ];
+    b.sees(&[&made[0], &made[1]], 150);
+    // Offline from each other, each merges the other way.
+    let first = merge(&mut a, 200, two, one);
+    let second = merge(&mut b, 210, one, two);
+    let records = both_orders(&[&made[0], &made[1], &first, &second]);
+    assert_eq!(
+        records.merged,
+        BTreeMap::from([(two, one)]),
+        "the first merge stands"
+    );
+    assert_eq!(records.customers.keys().collect::<Vec<_>>(), [&one]);
+    // Someone who never saw a merge erases the duplicate: the person is gone entirely.
+    let erase = b.op(300, Payload::Erase { customer: two });
+    let records = both_orders(&[&made[0], &made[1], &first, &second, &erase]);
+    assert!(records.customers.is_empty());
+    assert_eq!(records.erased, BTreeSet::from([one, two]));
+    assert!(records.merged.is_empty());
+}
+
 #[test]
 fn an_audit_entry_is_never_changed() {
     let mut a = Ws::new(1, "priya", Role::Agent);
@@ -623,6 +696,11 @@ fn random_ops() -> impl Strategy<Value = Vec<Op>> {
                     due: date(2026, 12, 1 + value as i8),
                 },
                 _ if value == 0 => Payload::Erase { customer },
+                10 if value == 1 => Payload::CustomerMerge {
+                    customer,
+                    into: id(2 - which),
+                    at: at(now as i64),
+                },
                 _ => Payload::CustomerField {
                     customer,
                     change: CustomerField::DoNotContact(flag),
@@ -648,15 +726,32 @@ proptest! {
         prop_assert_eq!(materialise(delivered.iter().copied()), reference);
     }
 
-    /// The operations about each customer, materialised on their own and put together,
-    /// are the whole: a store may redo one customer at a time.
+    /// The operations about each customer (with every customer merged with them),
+    /// materialised on their own and put together, are the whole: a store may redo one
+    /// customer at a time.
     #[test]
     fn each_customer_materialises_on_its_own(ops in random_ops()) {
         let whole = materialise(&ops);
-        let customers: BTreeSet<Id> = ops.iter().map(|op| op.payload.customer()).collect();
+        let mut groups: Vec<BTreeSet<Id>> = ops
+            .iter()
+            .map(|op| BTreeSet::from([op.payload.customer()]))
+            .collect();
+        for op in &ops {
+            let linked: BTreeSet<Id> = op.payload.customers().collect();
+            let (mut joined, rest): (Vec<_>, Vec<_>) =
+                groups.into_iter().partition(|g| !g.is_disjoint(&linked));
+            let mut one = linked;
+            for group in joined.drain(..) {
+                one.extend(group);
+            }
+            groups = rest;
+            groups.push(one);
+        }
         let mut parts = Records::default();
-        for customer in customers {
-            let part = materialise(ops.iter().filter(|op| op.payload.customer() == customer));
+        for group in groups {
+            let part = materialise(
+                ops.iter().filter(|op| op.payload.customers().any(|c| group.contains(&c))),
+            );
             parts.customers.extend(part.customers);
             parts.calls.extend(part.calls);
             parts.notes.extend(part.notes);
@@ -664,8 +759,23 @@ proptest! {
             parts.cases.extend(part.cases);
             parts.audit.extend(part.audit);
             parts.erased.extend(part.erased);
+            parts.merged.extend(part.merged);
         }
         prop_assert_eq!(parts, whole);
+    }
+
+    /// A customer merged into another never shows, and nothing is filed under them.
+    #[test]
+    fn a_merged_customer_is_the_other_one(ops in random_ops()) {
+        let records = materialise(&ops);
+        for (dup, root) in &records.merged {
+            prop_assert_ne!(dup, root);
+            prop_assert!(!records.merged.contains_key(root), "a chain ends at one customer");
+            prop_assert!(!records.customers.contains_key(dup));
+            prop_assert!(records.calls.values().all(|c| c.customer_id != *dup));
+            prop_assert!(records.cases.values().all(|c| c.case.customer_id != *dup));
+            prop_assert!(records.audit.values().all(|e| e.subject != *dup));
+        }
     }
 
     /// Erasing a customer leaves nothing about them, whatever else happened.

@@ -115,10 +115,11 @@ impl SledStore {
                     }
                     None => added += 1,
                 }
-                let customer = op.payload.customer();
                 t_ops.insert(key, encode(op).map_err(fail)?)?;
-                t_by_customer.insert(by_customer_key(customer, op.workstation, op.seq), &[])?;
-                t_redo.insert(&keys::id(customer), &[])?;
+                for customer in op.payload.customers() {
+                    t_by_customer.insert(by_customer_key(customer, op.workstation, op.seq), &[])?;
+                    t_redo.insert(&keys::id(customer), &[])?;
+                }
                 clock.observe(op.hlc, now);
             }
             t_oplog.insert(meta::HLC, encode(&clock.last()).map_err(fail)?)?;
@@ -175,14 +176,18 @@ impl SledStore {
         Ok(customers.len())
     }
 
-    /// Makes one customer's records what their operations say.
+    /// Makes one customer's records what their operations say, with every customer merged
+    /// with them (a merge makes them one: their records are made together).
     pub fn redo_customer(&self, customer: Id) -> StoreResult<()> {
         let me = self.workstation()?;
         for _ in 0..ATTEMPTS {
             let seq = self.own_seq()?;
-            let ops = self.customer_ops(customer)?;
+            let (members, ops) = self.group_ops(customer)?;
             let records = materialise(&ops);
-            let local = self.local(customer, &records)?;
+            let mut locals = Vec::with_capacity(members.len());
+            for member in &members {
+                locals.push((*member, self.local(*member, &records)?));
+            }
             // Calls taken here: their notes on this disk are the newest.
             let own_calls: BTreeSet<Id> = ops
                 .iter()
@@ -192,7 +197,6 @@ impl SledStore {
                     _ => None,
                 })
                 .collect();
-            let erased = records.erased.contains(&customer);
             let done = self.transaction(|tx| {
                 // A change made here meanwhile would be undone by older operations: read
                 // them again.
@@ -201,18 +205,33 @@ impl SledStore {
                     return Ok(false);
                 }
                 tx.set_replay(true);
-                if erased {
-                    forget(tx, customer, &ops)?;
-                    let held = tx.get(T_CUSTOMERS, &keys::id(customer))?.is_some()
-                        || !local.calls.is_empty()
-                        || !local.cases.is_empty()
-                        || !local.audit_keys.is_empty();
-                    if held {
-                        tx.put(T_OPLOG, meta::REWRITE, &[1])?;
+                for (member, local) in &locals {
+                    let erased = records.erased.contains(member);
+                    if erased {
+                        let about: Vec<Op> = ops
+                            .iter()
+                            .filter(|op| op.payload.customer() == *member)
+                            .cloned()
+                            .collect();
+                        forget(tx, *member, &about)?;
+                        let held = tx.get(T_CUSTOMERS, &keys::id(*member))?.is_some()
+                            || !local.calls.is_empty()
+                            || !local.cases.is_empty()
+                            || !local.audit_keys.is_empty();
+                        if held {
+                            tx.put(T_OPLOG, meta::REWRITE, &[1])?;
+                        }
                     }
+                    let gone = if erased {
+                        Gone::Erased
+                    } else if records.merged.contains_key(member) {
+                        Gone::Merged
+                    } else {
+                        Gone::No
+                    };
+                    apply_records(tx, *member, &records, local, &own_calls, gone)?;
+                    tx.del(T_REDO, &keys::id(*member))?;
                 }
-                apply_records(tx, customer, &records, &local, &own_calls, erased)?;
-                tx.del(T_REDO, &keys::id(customer))?;
                 Ok(true)
             })?;
             if done {
@@ -253,10 +272,12 @@ impl SledStore {
                 ..op.clone()
             };
             tx.put(T_OPS, &op_id_bytes(op.id()), &encode(&nobody)?)?;
-            tx.del(
-                T_OPS_BY_CUSTOMER,
-                &by_customer_key(customer, op.workstation, op.seq),
-            )?;
+            for about in op.payload.customers() {
+                tx.del(
+                    T_OPS_BY_CUSTOMER,
+                    &by_customer_key(about, op.workstation, op.seq),
+                )?;
+            }
         }
         Ok(())
     }
@@ -359,17 +380,29 @@ fn forget(tx: &Tx, customer: Id, ops: &[Op]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Whether a customer is to go from this store, and why.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    No,
+    /// Erased: the customer and everything about them go.
+    Erased,
+    /// Merged into another: the customer record goes; their calls, cases and audit
+    /// entries are the other customer's now (filed under them in `records`).
+    Merged,
+}
+
 /// Moves one customer's records on this store to `records`, by difference. Only an
-/// erasure removes a record: one that the operations lack otherwise has not travelled yet
-/// (it is covered at the next sync), and is kept rather than lost.
+/// erasure or a merge removes a record: one that the operations lack otherwise has not
+/// travelled yet (it is covered at the next sync), and is kept rather than lost.
 fn apply_records(
     tx: &Tx,
     customer: Id,
     records: &Records,
     local: &Local,
     own_calls: &BTreeSet<Id>,
-    erased: bool,
+    gone: Gone,
 ) -> StoreResult<()> {
+    let erased = gone == Gone::Erased;
     for id in &local.calls {
         let old = tx.load::<Call>(T_CALLS, *id)?;
         match (old, records.calls.get(id)) {
@@ -430,7 +463,7 @@ fn apply_records(
                     tx.put(T_AUDIT, key, &encode(entry)?)?;
                 }
             }
-            None if erased => tx.del(T_AUDIT, key)?,
+            None if gone != Gone::No => tx.del(T_AUDIT, key)?,
             None => {}
         }
     }
@@ -441,7 +474,7 @@ fn apply_records(
     match (old, records.customers.get(&customer)) {
         (Some(old), Some(new)) if old != *new => tx.put_customer(Some(&old), new)?,
         (None, Some(new)) => tx.put_customer(None, new)?,
-        (Some(old), None) if erased => tx.remove_customer(&old)?,
+        (Some(old), None) if gone != Gone::No => tx.remove_customer(&old)?,
         _ => {}
     }
     Ok(())

@@ -232,7 +232,8 @@ impl SledStore {
         for subject in call_ids.iter().chain(&case_ids) {
             audit_keys.extend(self.keys_with_prefix(T_AUDIT, &keys::id(*subject))?);
         }
-        let ops = self.customer_ops(customer_id)?;
+        // Customers merged into this one are the same person: the team forgets them too.
+        let (members, ops) = self.group_ops(customer_id)?;
         let erased = self.transaction(|tx| {
             let mut erased = Erased {
                 name: customer.name.clone(),
@@ -261,7 +262,14 @@ impl SledStore {
                 tx.remove_customer(&current)?;
             }
             // The team forgets them too: what is left of their operations is their id.
-            SledStore::erase_ops(tx, customer_id, &ops)?;
+            for member in &members {
+                let about: Vec<_> = ops
+                    .iter()
+                    .filter(|op| op.payload.customer() == *member)
+                    .cloned()
+                    .collect();
+                SledStore::erase_ops(tx, *member, &about)?;
+            }
             Ok(erased)
         })?;
         self.db.flush()?;

@@ -108,7 +108,8 @@ impl SledStore {
         me: Id,
         batches: &mut [sled::Batch],
     ) -> StoreResult<bool> {
-        let ops = self.customer_ops(customer)?;
+        // With every customer merged with them: the records are made together.
+        let (_, ops) = self.group_ops(customer)?;
         let records = materialise(&ops);
         if records.erased.contains(&customer) {
             return Ok(false);
@@ -153,8 +154,8 @@ impl SledStore {
             let key = keys::join(&[&keys::id(entry.subject), &keys::id(entry.id)]);
             audit.insert(key, encode(entry)?);
         }
-        if let Some(record) = records.customers.get(&customer) {
-            customers.insert(&keys::id(customer), encode(record)?);
+        for (id, record) in &records.customers {
+            customers.insert(&keys::id(*id), encode(record)?);
         }
         Ok(true)
     }

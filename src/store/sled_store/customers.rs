@@ -101,19 +101,7 @@ impl SledStore {
         Ok(self.tree(T_OPEN_CALL).contains_key(keys::id(customer_id))?)
     }
 
-    /// A merge re-files calls taken on other workstations, which the team's rules (SPEC
-    /// §12: a call changes only where it was taken) cannot carry yet: refused in a team.
-    fn refuse_merge_in_team(&self) -> StoreResult<()> {
-        if self.hub_url()?.is_some() {
-            return Err(StoreError::Rule(
-                "Merging customers does not reach the rest of the team yet, so it is off on a store in a team.".into(),
-            ));
-        }
-        Ok(())
-    }
-
     pub(super) fn merge_preview_impl(&self, duplicate: Id, keep: Id) -> StoreResult<MergePreview> {
-        self.refuse_merge_in_team()?;
         let dup: Customer = self.load(T_CUSTOMERS, duplicate)?.ok_or_else(gone)?;
         let kept: Customer = self.load(T_CUSTOMERS, keep)?.ok_or_else(gone)?;
         if let Some(refusal) = merge_refusal(
@@ -138,7 +126,6 @@ impl SledStore {
         keep: Id,
         actor: &Actor,
     ) -> StoreResult<MergeResult> {
-        self.refuse_merge_in_team()?;
         // Read outside the transaction (sled's cannot scan); the transaction checks that
         // no call is open, and each record still belongs to the duplicate.
         let call_ids = self.ids_under(T_CALL_BY_CUSTOMER, duplicate)?;
@@ -186,6 +173,17 @@ impl SledStore {
             }
             result.audit_entries = trail.len();
             let (merged, changes) = merge_into(&kept, &dup, actor.at, &actor.who);
+            // The team hears of it as one operation: calls taken on other workstations
+            // cannot be changed from here, so every workstation re-files them itself.
+            tx.act_as(actor);
+            tx.emit(
+                crate::domain::ops::Payload::CustomerMerge {
+                    customer: duplicate,
+                    into: keep,
+                    at: actor.at,
+                }
+                .into(),
+            )?;
             tx.remove_customer(&dup)?;
             tx.put_customer(Some(&kept), &merged)?;
             let mut actor = actor.clone();

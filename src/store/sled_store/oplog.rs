@@ -7,7 +7,7 @@
 //! about (`T_REVIEW_OPS`, the review the call shows) and the closes and reopens a case
 //! event follows (`T_CASE_HEADS`, the case's events that nothing follows yet).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::records::Tx;
 use super::*;
@@ -130,11 +130,13 @@ impl Tx<'_> {
             payload,
         };
         self.put(T_OPS, &op_key(workstation, seq), &encode(&op)?)?;
-        self.put(
-            T_OPS_BY_CUSTOMER,
-            &by_customer_key(op.payload.customer(), workstation, seq),
-            &[],
-        )?;
+        for customer in op.payload.customers() {
+            self.put(
+                T_OPS_BY_CUSTOMER,
+                &by_customer_key(customer, workstation, seq),
+                &[],
+            )?;
+        }
         self.put(T_OPLOG, meta::SEQ, &seq.to_be_bytes())?;
         self.put(T_OPLOG, meta::HLC, &encode(&hlc)?)?;
         self.emitted.set(true);
@@ -390,6 +392,26 @@ impl SledStore {
             }
         }
         Ok(ops)
+    }
+
+    /// The customers merged with `customer` (either way, through any chain of merges),
+    /// with `customer` itself, and every operation about any of them: what a customer's
+    /// records are made from once merges are counted (`domain::merge::materialise`).
+    pub(super) fn group_ops(&self, customer: Id) -> StoreResult<(BTreeSet<Id>, Vec<Op>)> {
+        let mut members = BTreeSet::from([customer]);
+        let mut pending = vec![customer];
+        let mut ops: BTreeMap<OpId, Op> = BTreeMap::new();
+        while let Some(next) = pending.pop() {
+            for op in self.customer_ops(next)? {
+                for other in op.payload.customers() {
+                    if members.insert(other) {
+                        pending.push(other);
+                    }
+                }
+                ops.insert(op.id(), op);
+            }
+        }
+        Ok((members, ops.into_values().collect()))
     }
 
     /// Every operation this store holds (for tests and tools; reads the whole log).
