@@ -65,7 +65,13 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).starts_with("Created the fourroads schema (version 2)"));
+    let version = fourroads::hub::SCHEMA_VERSION;
+    assert!(
+        text(&first.stdout)
+            .starts_with(&format!("Created the fourroads schema (version {version})")),
+        "{}",
+        text(&first.stdout)
+    );
 
     let again = tokio::task::spawn_blocking({
         let url = url.clone();
@@ -74,7 +80,7 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     .await
     .unwrap();
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stdout).contains("is up to date (schema version 2)"));
+    assert!(text(&again.stdout).contains(&format!("is up to date (schema version {version})")));
 
     db.raw()
         .await
@@ -88,7 +94,9 @@ async fn team_init_creates_then_is_idempotent_then_refuses_a_newer_hub() {
     let stderr = text(&newer.stderr);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("schema is version 99, newer than this fourroads knows (2)"),
+        stderr.contains(&format!(
+            "schema is version 99, newer than this fourroads knows ({version})"
+        )),
         "{stderr}"
     );
 }
