@@ -14,8 +14,43 @@
 //!   the agent's is refused without a reason. A blind pick that differs is saved with the
 //!   reason still owed (`reason_owed`), and the lead is asked for it at once.
 
-use super::call::{Call, Role};
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+use super::call::{Call, Review, Role};
+use super::hlc::Hlc;
+use super::ops::OpId;
 use super::road::Road;
+
+/// One lead's review of a call (SPEC §12: a review is its own record per call and lead).
+/// A call shows the latest of its leads' reviews (`Call::review`); the others stay here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadReview {
+    pub call: Id,
+    pub review: Review,
+    /// The operation that made the review: what the agent's acknowledgement names. `None`
+    /// until an operation covers it (a store from before operations, a restore).
+    #[serde(default)]
+    pub op: Option<OpId>,
+    /// That operation's stamp: the latest stamp is the review the call shows.
+    #[serde(default)]
+    pub stamp: Option<Hlc>,
+}
+
+/// A call's reviews, the one it shows first, then the others latest first (by stamp, then
+/// by when they were made).
+pub fn latest_first(shown: Option<&Review>, reviews: &[LeadReview]) -> Vec<LeadReview> {
+    let mut list = reviews.to_vec();
+    list.sort_by(|a, b| {
+        let is_shown = |r: &LeadReview| shown.is_some_and(|s| s.lead == r.review.lead);
+        is_shown(b)
+            .cmp(&is_shown(a))
+            .then(b.stamp.cmp(&a.stamp))
+            .then(b.review.at.cmp(&a.review.at))
+            .then(a.review.lead.cmp(&b.review.lead))
+    });
+    list
+}
 
 /// Who is looking at a call.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +70,12 @@ impl Viewer<'_> {
     /// Whether this viewer has saved a road of their own for `call`.
     pub fn has_reviewed(&self, call: &Call) -> bool {
         call.review.as_ref().is_some_and(|r| r.lead == self.name)
+    }
+
+    /// As `hides_agent_road`, knowing every lead's review of the call (a lead whose review
+    /// a later one from another lead replaced has still chosen a road).
+    pub fn hides_agent_road_among(&self, call: &Call, reviews: &[LeadReview]) -> bool {
+        self.hides_agent_road(call) && !reviews.iter().any(|r| r.review.lead == self.name)
     }
 }
 

@@ -102,6 +102,9 @@ pub struct CallDetail {
     pub customer: Option<Customer>,
     pub notes: String,
     pub audit: Vec<AuditEntry>,
+    /// Every lead's review of the call: the one it shows first, then the others latest
+    /// first (SPEC §12).
+    pub reviews: Vec<crate::domain::review::LeadReview>,
 }
 
 /// One open case with its customer and audit trail.

@@ -226,6 +226,7 @@ impl SledStore {
             customer: self.customer(call.customer_id)?,
             notes: self.notes(call_id)?,
             audit: self.audit_for(call_id)?,
+            reviews: self.lead_reviews(&call)?,
             call,
         }))
     }
@@ -245,12 +246,26 @@ impl SledStore {
                     "that call is no longer in the store".into(),
                 ));
             };
+            // This lead's own review, which another lead's later one may have replaced
+            // as the one the call shows.
+            let own = tx
+                .lead_reviews(call_id)?
+                .into_iter()
+                .map(|r| r.review)
+                .chain(old.review.clone())
+                .find(|r| r.lead == actor.who);
+            let as_seen = Call {
+                review: own.clone().or_else(|| old.review.clone()),
+                ..old.clone()
+            };
             crate::domain::review::check_review(
-                &old, &actor.who, actor.role, road, comment, blind_pick,
+                &as_seen, &actor.who, actor.role, road, comment, blind_pick,
             )
             .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
             let mut new = old.clone();
-            let unchanged = old.review.as_ref().filter(|r| r.road == road);
+            // Only the lead's own review keeps its acknowledgement when saved again alike;
+            // another lead's is a new review, unread.
+            let unchanged = own.as_ref().filter(|r| r.road == road);
             new.review = Some(crate::domain::Review {
                 lead: actor.who.clone(),
                 road,
