@@ -313,3 +313,58 @@ impl SledStore {
         Ok(())
     }
 }
+
+impl SledStore {
+    /// What is wrong with the reviews tree (empty when nothing): each call's shown review
+    /// is its lead's record, each record's call exists, one record per lead in lead order,
+    /// and where every stamp is known the shown review has the latest. For tests and tools.
+    pub fn check_reviews(&self) -> StoreResult<Vec<String>> {
+        let mut problems = Vec::new();
+        for item in self.tree(T_REVIEWS).iter() {
+            let (key, value) = item?;
+            let list: Vec<LeadReview> = decode(&value)?;
+            let Some(id) = keys::id_from(&key) else {
+                problems.push("a reviews key that is not a call id".to_string());
+                continue;
+            };
+            if list.is_empty() {
+                problems.push(format!("call {id}: an empty list of reviews"));
+            }
+            if list.windows(2).any(|w| w[0].review.lead >= w[1].review.lead) {
+                problems.push(format!("call {id}: reviews not one per lead in lead order"));
+            }
+            if list.iter().any(|r| r.call != id) {
+                problems.push(format!("call {id}: a review filed under another call"));
+            }
+            let Some(call) = self.load::<Call>(T_CALLS, id)? else {
+                problems.push(format!("call {id}: reviews of a call not in the store"));
+                continue;
+            };
+            let Some(shown) = &call.review else {
+                problems.push(format!("call {id}: reviews but the call shows none"));
+                continue;
+            };
+            if !list.iter().any(|r| r.review == *shown) {
+                problems.push(format!("call {id}: the review it shows is not its lead's record"));
+            }
+            let stamps: Option<Vec<_>> = list.iter().map(|r| r.stamp).collect();
+            let latest = stamps
+                .and_then(|_| list.iter().max_by_key(|r| r.stamp))
+                .map(|r| &r.review);
+            if latest.is_some_and(|latest| latest != shown) {
+                problems.push(format!("call {id}: the review it shows is not the latest"));
+            }
+        }
+        for item in self.tree(T_CALLS).iter() {
+            let (key, value) = item?;
+            let call: Call = decode(&value)?;
+            if call.review.is_some() && self.tree(T_REVIEWS).get(&key)?.is_none() {
+                problems.push(format!("call {}: a review without its record", call.id));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests;
