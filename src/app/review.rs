@@ -378,9 +378,15 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
         state.warn("This call is still going on; review it once it has been wrapped up.");
         return Vec::new();
     }
+    let leads = state
+        .review
+        .calls
+        .selected_row()
+        .map(|row| row.leads.clone())
+        .unwrap_or_default();
     if state
         .viewer()
-        .hides_agent_road_among(&call, detail_reviews(state, &call))
+        .hides_agent_road_among(&call, leads.iter().map(String::as_str))
     {
         // The blind pick: saved before anything about the agent's road is shown.
         return vec![Effect::SaveReview {

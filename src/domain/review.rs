@@ -72,10 +72,14 @@ impl Viewer<'_> {
         call.review.as_ref().is_some_and(|r| r.lead == self.name)
     }
 
-    /// As `hides_agent_road`, knowing every lead's review of the call (a lead whose review
-    /// a later one from another lead replaced has still chosen a road).
-    pub fn hides_agent_road_among(&self, call: &Call, reviews: &[LeadReview]) -> bool {
-        self.hides_agent_road(call) && !reviews.iter().any(|r| r.review.lead == self.name)
+    /// As `hides_agent_road`, knowing every lead who has reviewed the call (a lead whose
+    /// review a later one from another lead replaced has still chosen a road).
+    pub fn hides_agent_road_among<'r>(
+        &self,
+        call: &Call,
+        leads: impl IntoIterator<Item = &'r str>,
+    ) -> bool {
+        self.hides_agent_road(call) && !leads.into_iter().any(|lead| lead == self.name)
     }
 }
 

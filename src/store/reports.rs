@@ -64,6 +64,8 @@ pub struct ReviewRow {
     pub first_line: String,
     /// The notes' first 16 KiB, for the road suggestion's "notes disagree with the road".
     pub notes_start: String,
+    /// Every lead who has reviewed the call (its review shows only the latest).
+    pub leads: Vec<String>,
 }
 
 /// How much of a call's notes a review row carries.

@@ -21,7 +21,7 @@ pub(super) fn call_detail_lines<'a>(
 ) -> Vec<Line<'a>> {
     let hidden = state
         .viewer()
-        .hides_agent_road_among(call, &detail.reviews);
+        .hides_agent_road_among(call, detail.reviews.iter().map(|r| r.review.lead.as_str()));
     let clock = &state.clock;
     let mut lines = Vec::new();
     let customer = detail.customer.as_ref();
@@ -182,7 +182,7 @@ fn other_review_lines<'a>(
     if others.is_empty() {
         return Vec::new();
     }
-    let mut lines = vec![Line::styled("Earlier reviews by other leads", theme.dim)];
+    let mut lines = vec![Line::styled("Earlier reviews, latest first", theme.dim)];
     for other in others {
         let review = &other.review;
         let verdict = if call.road == Some(review.road) {

@@ -189,7 +189,9 @@ fn call_row<'a>(
         .to_zoned(state.clock.tz.clone())
         .strftime("%d %b %H:%M")
         .to_string();
-    let hidden = state.hides_agent_road(call);
+    let hidden = state
+        .viewer()
+        .hides_agent_road_among(call, row.leads.iter().map(String::as_str));
     let agent_road = match (hidden, call.road) {
         (true, _) => "hidden".to_string(),
         (false, Some(road)) => road.label(),

@@ -207,6 +207,7 @@ impl SledStore {
                     customer: self.customer_name(call.customer_id, &mut names),
                     first_line: first_line(&notes).to_string(),
                     notes_start: crate::store::reports::notes_start(&notes),
+                    leads: self.review_leads(call.id),
                     call,
                 });
             }

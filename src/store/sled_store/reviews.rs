@@ -203,6 +203,19 @@ impl SledStore {
         ))
     }
 
+    /// Every lead who has reviewed `call`, in lead order (none when the record cannot be
+    /// read: the screens then go by the review the call shows).
+    pub(super) fn review_leads(&self, call: Id) -> Vec<String> {
+        let list = self
+            .tree(T_REVIEWS)
+            .get(keys::id(call))
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode::<Vec<LeadReview>>(&bytes).ok())
+            .unwrap_or_default();
+        list.into_iter().map(|r| r.review.lead).collect()
+    }
+
     /// Gives the review each call shows a record under its lead when it has none: what a
     /// store from before schema 7 kept (with the operation `T_REVIEW_OPS` names, when
     /// known). Idempotent; in bounded batches.
