@@ -154,7 +154,10 @@ fn the_agent_sees_every_review_and_acknowledges_the_one_shown() {
     assert_eq!(reviews[0].review.lead, KIM);
     assert!(reviews[0].review.acknowledged_at.is_some());
     assert_eq!(reviews[1].review.lead, JORDAN);
-    assert_eq!(reviews[1].review.acknowledged_at, None, "only the one shown");
+    assert_eq!(
+        reviews[1].review.acknowledged_at, None,
+        "only the one shown"
+    );
     let screen = app.render(120, 40);
     assert!(screen.contains(&format!("Seen by {agent}")), "{screen}");
 }

@@ -43,7 +43,12 @@ fn summary(store: &SledStore, call: &Call) -> Vec<(String, Road, String, Option<
         .into_iter()
         .map(|r: LeadReview| {
             let review = r.review;
-            (review.lead, review.road, review.comment, review.acknowledged_at)
+            (
+                review.lead,
+                review.road,
+                review.comment,
+                review.acknowledged_at,
+            )
         })
         .collect()
 }
@@ -78,8 +83,13 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
     dana.review_call(call.id, Road::Teach, "showed how", &as_lead("Dana", at(30)))
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
-    lee.review_call(call.id, Road::Learn, "a lesson for all", &as_lead("Lee", at(31)))
-        .unwrap();
+    lee.review_call(
+        call.id,
+        Road::Learn,
+        "a lesson for all",
+        &as_lead("Lee", at(31)),
+    )
+    .unwrap();
     let order = if lee_syncs_first {
         [&lee, &dana, &sam]
     } else {
@@ -91,7 +101,12 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
         }
     }
     let both = vec![
-        ("Lee".to_string(), Road::Learn, "a lesson for all".into(), None),
+        (
+            "Lee".to_string(),
+            Road::Learn,
+            "a lesson for all".into(),
+            None,
+        ),
         ("Dana".to_string(), Road::Teach, "showed how".into(), None),
     ];
     for store in [&sam, &dana, &lee] {
@@ -112,8 +127,15 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
     }
     for store in [&sam, &dana, &lee] {
         let shown = store.call(call.id).unwrap().unwrap().review.unwrap();
-        assert_eq!((shown.lead.as_str(), shown.acknowledged_at), ("Lee", Some(at(40))));
-        assert_eq!(summary(store, &call)[1].3, None, "Dana's was not the one read");
+        assert_eq!(
+            (shown.lead.as_str(), shown.acknowledged_at),
+            ("Lee", Some(at(40)))
+        );
+        assert_eq!(
+            summary(store, &call)[1].3,
+            None,
+            "Dana's was not the one read"
+        );
     }
     std::thread::sleep(std::time::Duration::from_millis(5));
     dana.review_call(call.id, Road::Care, "", &as_lead("Dana", at(50)))
@@ -199,7 +221,10 @@ fn another_leads_review_never_inherits_the_acknowledgement() {
     assert_eq!((shown.lead.as_str(), shown.acknowledged_at), ("Lee", None));
     let list = summary(&store, &call);
     assert_eq!(list.len(), 2);
-    assert_eq!(list[1], ("Dana".into(), Road::Teach, "why".into(), Some(at(11))));
+    assert_eq!(
+        list[1],
+        ("Dana".into(), Road::Teach, "why".into(), Some(at(11)))
+    );
     // Acknowledging again is of Lee's review, and only of it.
     store
         .acknowledge_review(call.id, &Actor::agent("Sam", at(13)))
@@ -220,6 +245,10 @@ fn another_leads_review_never_inherits_the_acknowledgement() {
             .is_err()
     );
     assert_eq!(summary(&store, &call), list, "refusals change nothing");
+    // Erasing the customer takes every lead's review with the call.
+    store.erase_customer(ann.id).unwrap().unwrap();
+    assert!(store.lead_reviews(&call).unwrap().is_empty());
+    assert_eq!(store.check_reviews().unwrap(), Vec::<String>::new());
 }
 
 /// A backup written before schema 7 has no review lines: the review each call shows

@@ -30,10 +30,10 @@ pub struct LeadReview {
     pub review: Review,
     /// The operation that made the review: what the agent's acknowledgement names. `None`
     /// until an operation covers it (a store from before operations, a restore).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<OpId>,
     /// That operation's stamp: the latest stamp is the review the call shows.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<Hlc>,
 }
 

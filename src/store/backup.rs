@@ -1,8 +1,9 @@
 //! The records of a backup (SPEC §8): one JSON object per line with a `type` field,
 //! a header first and a checksum last. Every lead's review of a call is a line of its
-//! own, so two workstations holding the same records write the same lines. The store streams them out and takes them back;
-//! indexes, counters and daily tallies are never in a backup: they are rebuilt from the
-//! records on restore.
+//! own (without the operation that made it: a backup holds records, not operations), so
+//! two workstations holding the same records write the same lines. The store streams
+//! them out and takes them back; indexes, counters and daily tallies are never in a
+//! backup: they are rebuilt from the records on restore.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -264,4 +264,3 @@ pub(super) fn audit_lines<'a>(
         })
         .collect()
 }
-

@@ -12,9 +12,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::queue::pad;
 use super::{Theme, pane_block, safe};
 use crate::app::{MatchCountState, Paged, Pane, ReviewTab, State, scrolled};
+use crate::domain::CaseStatus;
 use crate::domain::clock::days_between;
 use crate::domain::text::plural;
-use crate::domain::CaseStatus;
 use crate::store::{CaseRow, ReviewRow};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -374,7 +374,9 @@ fn render_case_detail(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         lines.push(Line::raw(format!("Closing note: “{}”", safe(note))));
     }
     lines.push(Line::styled("Changes", theme.heading));
-    lines.extend(super::call_detail::audit_lines(&row.audit, false, state, theme));
+    lines.extend(super::call_detail::audit_lines(
+        &row.audit, false, state, theme,
+    ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

@@ -78,6 +78,13 @@ impl SledStore {
             let (_, value) = item?;
             let list: Vec<crate::domain::review::LeadReview> = decode(&value)?;
             for record in list {
+                // A backup holds records, not operations: a restored store names its
+                // reviews by the operations it makes when it joins a team.
+                let record = crate::domain::review::LeadReview {
+                    op: None,
+                    stamp: None,
+                    ..record
+                };
                 emit(BackupRecord::Review { record }).map_err(io)?;
             }
         }

@@ -421,7 +421,10 @@ mod tests {
         let (reviews, others): (Vec<String>, Vec<String>) = records(&store)
             .into_iter()
             .partition(|line| line.starts_with("{\"type\":\"review\""));
-        assert_eq!(others, records_before, "the operations make the same records");
+        assert_eq!(
+            others, records_before,
+            "the operations make the same records"
+        );
         let reviewed = others
             .iter()
             .filter(|l| l.starts_with("{\"type\":\"call\"") && l.contains("\"review\":{"))

@@ -268,7 +268,8 @@ impl SledStore {
             added += 1;
             pending += 1;
             if pending == BATCH {
-                self.tree(T_REVIEWS).apply_batch(std::mem::take(&mut batch))?;
+                self.tree(T_REVIEWS)
+                    .apply_batch(std::mem::take(&mut batch))?;
                 pending = 0;
             }
         }
@@ -343,7 +344,10 @@ impl SledStore {
             if list.is_empty() {
                 problems.push(format!("call {id}: an empty list of reviews"));
             }
-            if list.windows(2).any(|w| w[0].review.lead >= w[1].review.lead) {
+            if list
+                .windows(2)
+                .any(|w| w[0].review.lead >= w[1].review.lead)
+            {
                 problems.push(format!("call {id}: reviews not one per lead in lead order"));
             }
             if list.iter().any(|r| r.call != id) {
@@ -358,7 +362,9 @@ impl SledStore {
                 continue;
             };
             if !list.iter().any(|r| r.review == *shown) {
-                problems.push(format!("call {id}: the review it shows is not its lead's record"));
+                problems.push(format!(
+                    "call {id}: the review it shows is not its lead's record"
+                ));
             }
             let stamps: Option<Vec<_>> = list.iter().map(|r| r.stamp).collect();
             let latest = stamps

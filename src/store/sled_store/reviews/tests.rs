@@ -94,7 +94,13 @@ fn a_schema_6_store_without_operations_migrates_and_its_reviews_are_covered() {
     let path = dir.path().join("store");
     let records_before = {
         let store = demo_store(&path);
-        for tree in [T_OPS, T_OPS_BY_CUSTOMER, T_OPLOG, T_REVIEW_OPS, T_CASE_HEADS] {
+        for tree in [
+            T_OPS,
+            T_OPS_BY_CUSTOMER,
+            T_OPLOG,
+            T_REVIEW_OPS,
+            T_CASE_HEADS,
+        ] {
             store.tree(tree).clear().unwrap();
         }
         as_schema_6(&store);
