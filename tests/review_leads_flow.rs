@@ -126,6 +126,25 @@ fn a_blind_lead_who_has_not_chosen_sees_no_leads_road_anywhere() {
     assert!(!screen.contains(KIM_REASON), "{screen}");
     assert!(!screen.contains("Earlier reviews"), "{screen}");
 
+    // Search: the call found by a word of its notes opens read-only, roads hidden.
+    let notes = app.store.notes(id).unwrap();
+    app.store
+        .save_notes(id, &format!("{notes}\nzebrafinch"))
+        .unwrap();
+    let mut app = app.restart_as(LEE, Role::Lead);
+    app.press("f5");
+    app.type_text("zebrafinch");
+    assert_eq!(app.state.search.results.calls.len(), 1);
+    app.press("enter");
+    let opened = app.state.search.opened.detail.as_ref().expect("it opens");
+    assert_eq!(opened.call.id, id);
+    let screen = app.render(120, 40);
+    assert!(screen.contains("zebrafinch"), "{screen}");
+    assert!(screen.contains("Agent's road: hidden"), "{screen}");
+    assert!(!screen.contains(KIM_REASON), "{screen}");
+    assert!(!screen.contains("Earlier reviews"), "{screen}");
+    assert!(!screen.contains(&format!("Lead's road: {}", kims.label())));
+
     // Lee's blind pick saves first; then everything shows.
     let mut app = app.restart_as(LEE, Role::Lead);
     select(&mut app, id);
