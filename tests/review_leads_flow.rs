@@ -86,6 +86,12 @@ fn a_lead_whose_review_was_replaced_sees_it_among_the_others() {
     assert!(screen.contains(&format!("{JORDAN}: {}", agent_road.label())));
     assert_snapshot!("review_two_leads_120x40", screen);
     assert_snapshot!("review_two_leads_80x24", app.render(80, 24));
+    // The agent's-road filter lists the call for Jordan, who has reviewed it.
+    for _ in 0..agent_road.number() {
+        app.press("r");
+    }
+    assert!(app.state.review.calls.rows.iter().any(|r| r.call.id == id));
+    select(&mut app, id);
     // Jordan's comment prompt holds Jordan's words, never Kim's.
     app.press("c");
     let Some(Overlay::Prompt(prompt)) = &app.state.overlay else {
@@ -116,7 +122,9 @@ fn a_blind_lead_who_has_not_chosen_sees_no_leads_road_anywhere() {
         }
     }
     // The filter by agent's road lists only calls Lee has reviewed: none.
-    app.press("r");
+    for _ in 0..agent_road.number() {
+        app.press("r");
+    }
     assert!(app.state.review.calls.rows.iter().all(|r| r.call.id != id));
     // The customer's history beside a call: the road reads hidden.
     let customer = app.store.customer(call.customer_id).unwrap().unwrap();

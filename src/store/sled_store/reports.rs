@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::records::{daily, read_counter};
 use super::*;
 use crate::domain::text::first_line;
-use crate::domain::{Call, Case, CaseStatus, Id, Road};
+use crate::domain::{Call, Case, CaseStatus, Id};
 use crate::store::reports::{
     CallDetail, CasePage, CaseRow, MatchCount, ReviewPage, ReviewQuery, ReviewRow,
 };
@@ -90,7 +90,9 @@ impl SledStore {
 }
 
 /// Whether a call passes the filters that the index range did not already apply.
-fn passes(query: &ReviewQuery, call: &Call) -> bool {
+/// `reviewed_by` says whether a lead has reviewed the call (their review may not be the
+/// one it shows).
+fn passes(query: &ReviewQuery, call: &Call, reviewed_by: &dyn Fn(&str) -> bool) -> bool {
     if call.is_open() {
         return false;
     }
@@ -105,7 +107,7 @@ fn passes(query: &ReviewQuery, call: &Call) -> bool {
         return false;
     }
     if let Some(lead) = &query.reviewed_by
-        && call.review.as_ref().is_none_or(|r| r.lead != *lead)
+        && !reviewed_by(lead)
     {
         return false;
     }
@@ -190,7 +192,11 @@ impl SledStore {
                 }
             };
             page.reached = Some(call.started_at);
-            let mut keep = passes(query, &call);
+            let reviewed_by = |lead: &str| {
+                call.review.as_ref().is_some_and(|r| r.lead == lead)
+                    || self.review_leads(call.id).iter().any(|l| l == lead)
+            };
+            let mut keep = passes(query, &call, &reviewed_by);
             if keep && let Some(part) = &query.customer {
                 keep = contains_words(&self.customer_name(call.customer_id, &mut names), part);
             }
@@ -230,108 +236,6 @@ impl SledStore {
             reviews: self.lead_reviews(&call)?,
             call,
         }))
-    }
-
-    pub(super) fn review_call_impl(
-        &self,
-        call_id: Id,
-        road: Road,
-        comment: &str,
-        actor: &Actor,
-        blind_pick: bool,
-    ) -> StoreResult<Call> {
-        let comment = comment.trim();
-        let call = self.transaction(|tx| {
-            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
-                return Err(StoreError::Rule(
-                    "that call is no longer in the store".into(),
-                ));
-            };
-            // This lead's own review, which another lead's later one may have replaced
-            // as the one the call shows.
-            let own = tx
-                .lead_reviews(call_id)?
-                .into_iter()
-                .map(|r| r.review)
-                .chain(old.review.clone())
-                .find(|r| r.lead == actor.who);
-            let as_seen = Call {
-                review: own.clone().or_else(|| old.review.clone()),
-                ..old.clone()
-            };
-            crate::domain::review::check_review(
-                &as_seen, &actor.who, actor.role, road, comment, blind_pick,
-            )
-            .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
-            let mut new = old.clone();
-            // Only the lead's own review keeps its acknowledgement when saved again alike;
-            // another lead's is a new review, unread.
-            let unchanged = own.as_ref().filter(|r| r.road == road);
-            new.review = Some(crate::domain::Review {
-                lead: actor.who.clone(),
-                road,
-                comment: comment.to_string(),
-                at: actor.at,
-                acknowledged_at: unchanged
-                    .filter(|r| r.comment == comment)
-                    .and_then(|r| r.acknowledged_at),
-            });
-            let mut actor = actor.clone();
-            actor.reason = comment.to_string();
-            tx.put_call(Some(&old), &new, &actor)?;
-            if let Some(review) = unchanged
-                && review.comment != comment
-            {
-                tx.audit(
-                    call_id,
-                    &actor,
-                    crate::domain::call::AuditKind::ReviewComment,
-                    Some(&review.comment),
-                    Some(comment),
-                )?;
-            }
-            Ok(new)
-        })?;
-        self.flush()?;
-        Ok(call)
-    }
-
-    pub(super) fn acknowledge_impl(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
-        let call = self.transaction(|tx| {
-            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
-                return Err(StoreError::Rule(
-                    "that call is no longer in the store".into(),
-                ));
-            };
-            if old.agent != actor.who {
-                return Err(StoreError::Rule(
-                    "only the agent who took the call can acknowledge its review".into(),
-                ));
-            }
-            let mut new = old.clone();
-            let Some(review) = &mut new.review else {
-                return Err(StoreError::Rule(
-                    "this call has not been reviewed yet".into(),
-                ));
-            };
-            if review.acknowledged_at.is_some() {
-                return Err(StoreError::Rule(
-                    "you have already acknowledged this review".into(),
-                ));
-            }
-            review.acknowledged_at = Some(actor.at);
-            tx.put_call(Some(&old), &new, actor)?;
-            tx.audit(
-                call_id,
-                actor,
-                crate::domain::call::AuditKind::ReviewAcknowledged,
-                None::<&str>,
-                Some("seen by the agent"),
-            )?;
-            Ok(new)
-        })?;
-        self.flush()?;
-        Ok(call)
     }
 
     pub(super) fn open_cases_impl(

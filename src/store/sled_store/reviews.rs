@@ -1,5 +1,6 @@
 //! Every lead's review of a call (SPEC §12: a review is its own record per call and lead;
-//! the latest is shown; an acknowledgement names the review it read).
+//! the latest is shown; an acknowledgement names the review it read), and the two changes
+//! that make them here: a lead's review and the agent's acknowledgement.
 //!
 //! `T_REVIEWS` holds, per call, the list of its leads' reviews (`LeadReview`, one per
 //! lead, in lead order). It is one value per call rather than a key per (call, lead)
@@ -31,9 +32,9 @@ use crate::domain::merge::Records;
 use crate::domain::ops::diff::Draft;
 use crate::domain::ops::{Op, OpId, Payload};
 use crate::domain::review::LeadReview;
-use crate::domain::{Call, Id, Review};
+use crate::domain::{Call, Id, Review, Road};
 use crate::store::codec::{decode, encode};
-use crate::store::keys;
+use crate::store::{Actor, Store, keys};
 
 /// Puts `review` in `list` in place of the same lead's (the list stays in lead order).
 pub(super) fn upsert(list: &mut Vec<LeadReview>, review: LeadReview) {
@@ -187,6 +188,112 @@ impl Tx<'_> {
             self.record_review(call.id, review)?;
         }
         Ok(())
+    }
+}
+
+impl SledStore {
+    /// A lead's review of a call (`Store::review_call`, `blind_pick` for the first road
+    /// chosen while the agent's is hidden), with its audit entries.
+    pub(super) fn review_call_impl(
+        &self,
+        call_id: Id,
+        road: Road,
+        comment: &str,
+        actor: &Actor,
+        blind_pick: bool,
+    ) -> StoreResult<Call> {
+        let comment = comment.trim();
+        let call = self.transaction(|tx| {
+            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
+                return Err(StoreError::Rule(
+                    "that call is no longer in the store".into(),
+                ));
+            };
+            // This lead's own review, which another lead's later one may have replaced
+            // as the one the call shows.
+            let own = tx
+                .lead_reviews(call_id)?
+                .into_iter()
+                .map(|r| r.review)
+                .chain(old.review.clone())
+                .find(|r| r.lead == actor.who);
+            let as_seen = Call {
+                review: own.clone().or_else(|| old.review.clone()),
+                ..old.clone()
+            };
+            crate::domain::review::check_review(
+                &as_seen, &actor.who, actor.role, road, comment, blind_pick,
+            )
+            .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
+            let mut new = old.clone();
+            // Only the lead's own review keeps its acknowledgement when saved again alike;
+            // another lead's is a new review, unread.
+            let unchanged = own.as_ref().filter(|r| r.road == road);
+            new.review = Some(crate::domain::Review {
+                lead: actor.who.clone(),
+                road,
+                comment: comment.to_string(),
+                at: actor.at,
+                acknowledged_at: unchanged
+                    .filter(|r| r.comment == comment)
+                    .and_then(|r| r.acknowledged_at),
+            });
+            let mut actor = actor.clone();
+            actor.reason = comment.to_string();
+            tx.put_call(Some(&old), &new, &actor)?;
+            if let Some(review) = unchanged
+                && review.comment != comment
+            {
+                tx.audit(
+                    call_id,
+                    &actor,
+                    crate::domain::call::AuditKind::ReviewComment,
+                    Some(&review.comment),
+                    Some(comment),
+                )?;
+            }
+            Ok(new)
+        })?;
+        self.flush()?;
+        Ok(call)
+    }
+
+    pub(super) fn acknowledge_impl(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
+        let call = self.transaction(|tx| {
+            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
+                return Err(StoreError::Rule(
+                    "that call is no longer in the store".into(),
+                ));
+            };
+            if old.agent != actor.who {
+                return Err(StoreError::Rule(
+                    "only the agent who took the call can acknowledge its review".into(),
+                ));
+            }
+            let mut new = old.clone();
+            let Some(review) = &mut new.review else {
+                return Err(StoreError::Rule(
+                    "this call has not been reviewed yet".into(),
+                ));
+            };
+            if review.acknowledged_at.is_some() {
+                return Err(StoreError::Rule(
+                    "you have already acknowledged this review".into(),
+                ));
+            }
+            review.acknowledged_at = Some(actor.at);
+            tx.put_call(Some(&old), &new, actor)?;
+            tx.audit(
+                call_id,
+                actor,
+                crate::domain::call::AuditKind::ReviewAcknowledged,
+                None::<&str>,
+                Some("seen by the agent"),
+            )?;
+            Ok(new)
+        })?;
+        self.flush()?;
+        Ok(call)
     }
 }
 
