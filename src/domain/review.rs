@@ -230,4 +230,64 @@ mod tests {
             "missed the refund"
         )));
     }
+
+    #[test]
+    fn a_lead_whose_review_another_replaced_still_sees_the_agents_road() {
+        let lead = Viewer {
+            name: "Jordan",
+            role: Role::Lead,
+            blind: true,
+        };
+        let shown_by_dana = reviewed(finished("Sam", Road::Care), "Dana", Road::Teach, "why");
+        assert!(lead.hides_agent_road(&shown_by_dana));
+        assert!(!lead.hides_agent_road_among(&shown_by_dana, ["Dana", "Jordan"]));
+        assert!(lead.hides_agent_road_among(&shown_by_dana, ["Dana", "Lee"]));
+        assert!(lead.hides_agent_road_among(&shown_by_dana, []));
+    }
+
+    #[test]
+    fn the_review_shown_comes_first_then_the_others_latest_first() {
+        let call = reviewed(finished("Sam", Road::Care), "Lee", Road::Care, "");
+        let at = call.started_at;
+        let lead_review = |lead: &str, minutes: i64, millis: Option<u64>| LeadReview {
+            call: call.id,
+            review: Review {
+                lead: lead.into(),
+                road: Road::Care,
+                comment: String::new(),
+                at: at + jiff::SignedDuration::from_mins(minutes),
+                acknowledged_at: None,
+            },
+            op: None,
+            stamp: millis.map(|millis| Hlc {
+                millis,
+                counter: 0,
+                node: Id::nil(),
+            }),
+        };
+        let list = [
+            lead_review("Ann", 5, Some(10)),
+            lead_review("Bo", 1, Some(30)),
+            lead_review("Lee", 0, Some(20)),
+            lead_review("Cy", 9, None),
+        ];
+        let order: Vec<String> = latest_first(call.review.as_ref(), &list)
+            .into_iter()
+            .map(|r| r.review.lead)
+            .collect();
+        assert_eq!(order, ["Lee", "Bo", "Ann", "Cy"]);
+        // Without stamps (a restored store), by when each was made.
+        let unstamped: Vec<LeadReview> = list
+            .iter()
+            .map(|r| LeadReview {
+                stamp: None,
+                ..r.clone()
+            })
+            .collect();
+        let order: Vec<String> = latest_first(None, &unstamped)
+            .into_iter()
+            .map(|r| r.review.lead)
+            .collect();
+        assert_eq!(order, ["Cy", "Ann", "Bo", "Lee"]);
+    }
 }
