@@ -439,8 +439,21 @@ fn a_megabyte_bracketed_paste_with_cr_is_saved_with_line_breaks() {
             !screen.contains('\u{240D}'),
             "CR shown as a symbol:\n{screen}"
         );
+        // Quit once the header says the notes are saved, as a user would: saving a
+        // megabyte takes about a second in a debug build on a loaded machine, and a quit
+        // waits at most `QUIT_WAIT` before it rescues the notes to a file instead.
+        tui.wait_for_text("notes saved");
         tui.send(CTRL_Q);
-        assert_eq!(tui.wait_exit(), ExitCode(0), "Ctrl-Q exits after the paste");
+        let code = tui.wait_exit();
+        let said = {
+            let raw = tui.raw.lock().unwrap();
+            String::from_utf8_lossy(&raw[raw.len().saturating_sub(400)..]).into_owned()
+        };
+        assert_eq!(
+            code,
+            ExitCode(0),
+            "Ctrl-Q exits after the paste; it said: {said}"
+        );
         drop(tui);
 
         let store = fourroads::store::SledStore::open(&sandbox.store()).expect("the store opens");

@@ -378,7 +378,16 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
         state.warn("This call is still going on; review it once it has been wrapped up.");
         return Vec::new();
     }
-    if state.viewer().hides_agent_road(&call) {
+    let leads = state
+        .review
+        .calls
+        .selected_row()
+        .map(|row| row.leads.clone())
+        .unwrap_or_default();
+    if state
+        .viewer()
+        .hides_agent_road_among(&call, leads.iter().map(String::as_str))
+    {
         // The blind pick: saved before anything about the agent's road is shown.
         return vec![Effect::SaveReview {
             call_id: call.id,
@@ -388,10 +397,9 @@ fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
             blind_pick: true,
         }];
     }
-    let comment = call
-        .review
-        .as_ref()
-        .map(|r| r.comment.clone())
+    // The lead's own comment, never another lead's.
+    let comment = own_review(state, &call)
+        .map(|r| r.comment)
         .unwrap_or_default();
     if call.road == Some(road) {
         return vec![Effect::SaveReview {
@@ -413,11 +421,7 @@ fn comment(state: &mut State) -> Vec<Effect> {
     let Some(call) = state.review.selected_call().cloned() else {
         return Vec::new();
     };
-    let Some(review) = call
-        .review
-        .as_ref()
-        .filter(|_| state.viewer().has_reviewed(&call))
-    else {
+    let Some(review) = own_review(state, &call) else {
         state.warn("Choose your road first (1–4); then c adds a comment.");
         return Vec::new();
     };
@@ -440,6 +444,24 @@ fn comment(state: &mut State) -> Vec<Effect> {
         &review.comment,
     ))));
     Vec::new()
+}
+
+/// Every lead's review of `call`, when its detail has been read.
+fn detail_reviews<'a>(state: &'a State, call: &Call) -> &'a [crate::domain::review::LeadReview] {
+    match &state.review.detail {
+        Some(detail) if detail.call.id == call.id => &detail.reviews,
+        _ => &[],
+    }
+}
+
+/// This lead's own review of `call`: the one it shows, or one a later review by another
+/// lead replaced there.
+fn own_review(state: &State, call: &Call) -> Option<crate::domain::Review> {
+    call.review
+        .iter()
+        .chain(detail_reviews(state, call).iter().map(|r| &r.review))
+        .find(|r| r.lead == state.agent)
+        .cloned()
 }
 
 fn acknowledge(state: &mut State) -> Vec<Effect> {

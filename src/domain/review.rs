@@ -14,8 +14,43 @@
 //!   the agent's is refused without a reason. A blind pick that differs is saved with the
 //!   reason still owed (`reason_owed`), and the lead is asked for it at once.
 
-use super::call::{Call, Role};
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+use super::call::{Call, Review, Role};
+use super::hlc::Hlc;
+use super::ops::OpId;
 use super::road::Road;
+
+/// One lead's review of a call (SPEC §12: a review is its own record per call and lead).
+/// A call shows the latest of its leads' reviews (`Call::review`); the others stay here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadReview {
+    pub call: Id,
+    pub review: Review,
+    /// The operation that made the review: what the agent's acknowledgement names. `None`
+    /// until an operation covers it (a store from before operations, a restore).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<OpId>,
+    /// That operation's stamp: the latest stamp is the review the call shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Hlc>,
+}
+
+/// A call's reviews, the one it shows first, then the others latest first (by stamp, then
+/// by when they were made).
+pub fn latest_first(shown: Option<&Review>, reviews: &[LeadReview]) -> Vec<LeadReview> {
+    let mut list = reviews.to_vec();
+    list.sort_by(|a, b| {
+        let is_shown = |r: &LeadReview| shown.is_some_and(|s| s.lead == r.review.lead);
+        is_shown(b)
+            .cmp(&is_shown(a))
+            .then(b.stamp.cmp(&a.stamp))
+            .then(b.review.at.cmp(&a.review.at))
+            .then(a.review.lead.cmp(&b.review.lead))
+    });
+    list
+}
 
 /// Who is looking at a call.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +70,16 @@ impl Viewer<'_> {
     /// Whether this viewer has saved a road of their own for `call`.
     pub fn has_reviewed(&self, call: &Call) -> bool {
         call.review.as_ref().is_some_and(|r| r.lead == self.name)
+    }
+
+    /// As `hides_agent_road`, knowing every lead who has reviewed the call (a lead whose
+    /// review a later one from another lead replaced has still chosen a road).
+    pub fn hides_agent_road_among<'r>(
+        &self,
+        call: &Call,
+        leads: impl IntoIterator<Item = &'r str>,
+    ) -> bool {
+        self.hides_agent_road(call) && !leads.into_iter().any(|lead| lead == self.name)
     }
 }
 
@@ -184,5 +229,65 @@ mod tests {
             Road::Teach,
             "missed the refund"
         )));
+    }
+
+    #[test]
+    fn a_lead_whose_review_another_replaced_still_sees_the_agents_road() {
+        let lead = Viewer {
+            name: "Jordan",
+            role: Role::Lead,
+            blind: true,
+        };
+        let shown_by_dana = reviewed(finished("Sam", Road::Care), "Dana", Road::Teach, "why");
+        assert!(lead.hides_agent_road(&shown_by_dana));
+        assert!(!lead.hides_agent_road_among(&shown_by_dana, ["Dana", "Jordan"]));
+        assert!(lead.hides_agent_road_among(&shown_by_dana, ["Dana", "Lee"]));
+        assert!(lead.hides_agent_road_among(&shown_by_dana, []));
+    }
+
+    #[test]
+    fn the_review_shown_comes_first_then_the_others_latest_first() {
+        let call = reviewed(finished("Sam", Road::Care), "Lee", Road::Care, "");
+        let at = call.started_at;
+        let lead_review = |lead: &str, minutes: i64, millis: Option<u64>| LeadReview {
+            call: call.id,
+            review: Review {
+                lead: lead.into(),
+                road: Road::Care,
+                comment: String::new(),
+                at: at + jiff::SignedDuration::from_mins(minutes),
+                acknowledged_at: None,
+            },
+            op: None,
+            stamp: millis.map(|millis| Hlc {
+                millis,
+                counter: 0,
+                node: Id::nil(),
+            }),
+        };
+        let list = [
+            lead_review("Ann", 5, Some(10)),
+            lead_review("Bo", 1, Some(30)),
+            lead_review("Lee", 0, Some(20)),
+            lead_review("Cy", 9, None),
+        ];
+        let order: Vec<String> = latest_first(call.review.as_ref(), &list)
+            .into_iter()
+            .map(|r| r.review.lead)
+            .collect();
+        assert_eq!(order, ["Lee", "Bo", "Ann", "Cy"]);
+        // Without stamps (a restored store), by when each was made.
+        let unstamped: Vec<LeadReview> = list
+            .iter()
+            .map(|r| LeadReview {
+                stamp: None,
+                ..r.clone()
+            })
+            .collect();
+        let order: Vec<String> = latest_first(None, &unstamped)
+            .into_iter()
+            .map(|r| r.review.lead)
+            .collect();
+        assert_eq!(order, ["Cy", "Ann", "Bo", "Lee"]);
     }
 }

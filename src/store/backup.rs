@@ -1,12 +1,15 @@
 //! The records of a backup (SPEC §8): one JSON object per line with a `type` field,
-//! a header first and a checksum last. The store streams them out and takes them back;
-//! indexes, counters and daily tallies are never in a backup: they are rebuilt from the
-//! records on restore.
+//! a header first and a checksum last. Every lead's review of a call is a line of its
+//! own (without the operation that made it: a backup holds records, not operations), so
+//! two workstations holding the same records write the same lines. The store streams
+//! them out and takes them back; indexes, counters and daily tallies are never in a
+//! backup: they are rebuilt from the records on restore.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::call::AuditEntry;
+use crate::domain::review::LeadReview;
 use crate::domain::{Call, Case, Customer, Id};
 
 /// Names the file format in the header line.
@@ -36,6 +39,11 @@ pub enum BackupRecord {
     Notes {
         call_id: Id,
         text: String,
+    },
+    /// One lead's review of a call (schema 7; an older backup has none, and the review
+    /// each call shows becomes its lead's on restore).
+    Review {
+        record: LeadReview,
     },
     Case {
         record: Case,

@@ -24,7 +24,7 @@ pub use search::{CallHit, CustomerHit, SearchResults};
 pub use sled_store::{Erased, SledStore, SyncState};
 
 /// The schema version this build writes; older stores are migrated on open.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -77,6 +77,8 @@ pub struct ReviewRow {
     pub first_line: String,
     /// The notes' first 16 KiB, for the road suggestion's "notes disagree with the road".
     pub notes_start: String,
+    /// Every lead who has reviewed the call (its review shows only the latest).
+    pub leads: Vec<String>,
 }
 
 /// How much of a call's notes a review row carries.
@@ -115,6 +117,9 @@ pub struct CallDetail {
     pub customer: Option<Customer>,
     pub notes: String,
     pub audit: Vec<AuditEntry>,
+    /// Every lead's review of the call: the one it shows first, then the others latest
+    /// first (SPEC §12).
+    pub reviews: Vec<crate::domain::review::LeadReview>,
 }
 
 /// One open case with its customer and audit trail.

@@ -40,6 +40,8 @@ pub struct Tally {
     pub notes: u64,
     pub cases: u64,
     pub audit: u64,
+    /// Every lead's review of a call (the review a call shows is also in its line).
+    pub reviews: u64,
 }
 
 impl Tally {
@@ -51,6 +53,7 @@ impl Tally {
             BackupRecord::Notes { .. } => self.notes += 1,
             BackupRecord::Case { .. } => self.cases += 1,
             BackupRecord::Audit { .. } => self.audit += 1,
+            BackupRecord::Review { .. } => self.reviews += 1,
             BackupRecord::Header { .. } | BackupRecord::Checksum { .. } => {}
         }
     }
@@ -60,8 +63,14 @@ impl std::fmt::Display for Tally {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} customers, {} calls, {} notes, {} cases, {} audit entries, {} agents",
-            self.customers, self.calls, self.notes, self.cases, self.audit, self.agents
+            "{} customers, {} calls, {} notes, {} reviews, {} cases, {} audit entries, {} agents",
+            self.customers,
+            self.calls,
+            self.notes,
+            self.reviews,
+            self.cases,
+            self.audit,
+            self.agents
         )
     }
 }

@@ -25,7 +25,7 @@ pub(super) fn render(
     frame.render_widget(block, area);
     match &view.detail {
         Some(detail) => {
-            let lines = super::review::call_detail_lines(&detail.call, detail, state, theme);
+            let lines = super::call_detail::call_detail_lines(&detail.call, detail, state, theme);
             super::review::render_scrolled(frame, inner, lines, view.scroll);
         }
         None => frame.render_widget(

@@ -4,6 +4,7 @@
 
 mod call;
 mod call_context;
+mod call_detail;
 mod call_view;
 mod customer;
 mod dashboard;

@@ -84,6 +84,7 @@ pub fn assert_same(stores: &[&SledStore], dir: &tempfile::TempDir) {
     assert!(first.len() > 1);
     for (n, store) in stores.iter().enumerate() {
         assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+        assert_eq!(store.check_reviews().unwrap(), Vec::<String>::new());
         let lines = lines_after_header(store, dir, &format!("store{n}"));
         let differing: Vec<_> = lines.iter().filter(|l| !first.contains(l)).collect();
         assert!(

@@ -328,9 +328,15 @@ impl SledStore {
                     continue;
                 };
                 tx.act_as_name(&call.agent, Role::Agent);
-                for draft in diff::call(records.calls.get(id), &call) {
+                // The call's own part here; every lead's review in `cover_reviews`.
+                let own = |c: &Call| Call {
+                    review: None,
+                    ..c.clone()
+                };
+                for draft in diff::call(records.calls.get(id).map(own).as_ref(), &own(&call)) {
                     tx.emit(draft)?;
                 }
+                tx.cover_reviews(&call, &records)?;
                 if let Some(bytes) = tx.get(T_NOTES, &keys::id(*id))? {
                     let text = decode_text(&bytes)?;
                     if records.notes.get(id) != Some(&text) {
@@ -429,6 +435,9 @@ fn apply_records(
         match shown_review(records, *id) {
             Some(review) => tx.put(T_REVIEW_OPS, &keys::id(*id), &op_id_bytes(review.op))?,
             None => tx.del(T_REVIEW_OPS, &keys::id(*id))?,
+        }
+        if records.calls.contains_key(id) {
+            tx.apply_reviews(*id, records)?;
         }
     }
     for id in &local.cases {

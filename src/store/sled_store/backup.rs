@@ -17,7 +17,7 @@ impl SledStore {
     }
 
     /// Calls `emit` with every record, in a fixed order (agents, customers, calls, notes,
-    /// cases, audit), each tree in key order.
+    /// every lead's review, cases, audit), each tree in key order.
     pub fn each_record(
         &self,
         emit: &mut dyn FnMut(BackupRecord) -> std::io::Result<()>,
@@ -73,6 +73,20 @@ impl SledStore {
                 text: decode_text(&value)?,
             })
             .map_err(io)?;
+        }
+        for item in self.tree(T_REVIEWS).iter() {
+            let (_, value) = item?;
+            let list: Vec<crate::domain::review::LeadReview> = decode(&value)?;
+            for record in list {
+                // A backup holds records, not operations: a restored store names its
+                // reviews by the operations it makes when it joins a team.
+                let record = crate::domain::review::LeadReview {
+                    op: None,
+                    stamp: None,
+                    ..record
+                };
+                emit(BackupRecord::Review { record }).map_err(io)?;
+            }
         }
         for item in self.tree(T_CASES).iter() {
             let (_, value) = item?;
@@ -154,6 +168,8 @@ impl SledStore {
         let mut batches: Vec<sled::Batch> = (0..self.trees.len())
             .map(|_| sled::Batch::default())
             .collect();
+        let mut calls = Vec::new();
+        let mut reviews = Vec::new();
         for record in records {
             match record {
                 BackupRecord::Agent { name, number } => {
@@ -163,8 +179,10 @@ impl SledStore {
                     batches[T_CUSTOMERS].insert(&keys::id(record.id), encode(record)?)
                 }
                 BackupRecord::Call { record } => {
+                    calls.push(record);
                     batches[T_CALLS].insert(&keys::id(record.id), encode(record)?)
                 }
+                BackupRecord::Review { record } => reviews.push(record),
                 BackupRecord::Notes { call_id, text } => {
                     batches[T_NOTES].insert(&keys::id(*call_id), encode_text(text))
                 }
@@ -178,6 +196,7 @@ impl SledStore {
                 BackupRecord::Header { .. } | BackupRecord::Checksum { .. } => {}
             }
         }
+        self.restore_reviews(&calls, &reviews, &mut batches[T_REVIEWS])?;
         for (tree, batch) in self.trees.iter().zip(batches) {
             tree.apply_batch(batch)?;
         }

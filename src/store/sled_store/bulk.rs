@@ -28,7 +28,7 @@ use crate::store::keys;
 const CHUNK: usize = 1_000;
 
 /// The trees a customer's records are written to.
-const WRITTEN: [usize; 7] = [
+const WRITTEN: [usize; 8] = [
     T_CUSTOMERS,
     T_CALLS,
     T_NOTES,
@@ -36,6 +36,7 @@ const WRITTEN: [usize; 7] = [
     T_AUDIT,
     T_REVIEW_OPS,
     T_CASE_HEADS,
+    T_REVIEWS,
 ];
 
 impl SledStore {
@@ -100,8 +101,8 @@ impl SledStore {
     /// Adds one customer's records, as their operations give them, to `batches` (in the
     /// order of `WRITTEN`). The same records as `redo_customer` writes into a store that
     /// holds none of them: calls, the notes of calls taken elsewhere, the review each
-    /// call shows, cases with their heads, audit entries, the customer. An erased
-    /// customer is left for `redo_customer` (false).
+    /// call shows and every lead's review, cases with their heads, audit entries, the
+    /// customer. An erased customer is left for `redo_customer` (false).
     fn write_customer(
         &self,
         customer: Id,
@@ -131,6 +132,7 @@ impl SledStore {
             audit,
             review_ops,
             case_heads_batch,
+            reviews,
         ] = batches
         else {
             return Err(StoreError::Corrupt("bulk batches".into()));
@@ -144,6 +146,10 @@ impl SledStore {
             }
             if let Some(review) = shown_review(&records, *id) {
                 review_ops.insert(&keys::id(*id), op_id_bytes(review.op));
+            }
+            let lead_reviews = super::reviews::from_records(&records, *id);
+            if !lead_reviews.is_empty() {
+                reviews.insert(&keys::id(*id), encode(&lead_reviews)?);
             }
         }
         for (id, record) in &records.cases {

@@ -12,6 +12,7 @@ mod postings;
 mod queries;
 mod records;
 mod reports;
+mod reviews;
 mod search;
 
 use std::fs::{File, OpenOptions};
@@ -27,7 +28,7 @@ pub use oplog::SyncState;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 29] = [
+const TREE_NAMES: [&str; 30] = [
     "customers",
     "calls",
     "notes",
@@ -57,6 +58,7 @@ const TREE_NAMES: [&str; 29] = [
     "review_ops",
     "case_heads",
     "customers_to_redo",
+    "reviews",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -103,6 +105,9 @@ const T_CASE_HEADS: usize = 27;
 /// Customers whose records must be made again from their operations (customer → nothing),
 /// written with the operations so a crash in between loses nothing.
 const T_REDO: usize = 28;
+/// call id → every lead's review of the call (`domain::review::LeadReview`, by lead); see
+/// `reviews`.
+const T_REVIEWS: usize = 29;
 
 /// Trees derived from the records, rebuilt by a migration.
 const DERIVED_TREES: [usize; 15] = [
@@ -241,15 +246,27 @@ impl SledStore {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 0 is a store created before any record was written. Older versions
-            // had fewer indexes and tallies: rebuild everything derived.
+            // Version 0 is a store created before any record was written. Versions before 6
+            // had fewer indexes and tallies: rebuild everything derived. Before 7 a call
+            // kept only the review it shows: it becomes that lead's record (`reviews`).
             if (1..SCHEMA_VERSION).contains(&found) {
-                tracing::info!(from = found, "migrating the store: rebuilding indexes");
-                notice(&format!(
-                    "updating the store at {} to this version of fourroads: rebuilding its indexes (once; a large store takes minutes)…",
-                    self.path.display()
-                ));
-                self.rebuild_derived()?;
+                let rebuild = found < 6;
+                tracing::info!(from = found, rebuild, "migrating the store");
+                notice(&if rebuild {
+                    format!(
+                        "updating the store at {} to this version of fourroads: rebuilding its indexes (once; a large store takes minutes)…",
+                        self.path.display()
+                    )
+                } else {
+                    format!(
+                        "updating the store at {} to this version of fourroads: a record for each review (once)…",
+                        self.path.display()
+                    )
+                });
+                if rebuild {
+                    self.rebuild_derived()?;
+                }
+                self.reviews_from_calls()?;
             }
             self.db
                 .insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
@@ -380,6 +397,7 @@ mod tests {
                 T_NOTES_DIRTY,
                 T_REVIEW_OPS,
                 T_CASE_HEADS,
+                T_REVIEWS,
             ] {
                 store.tree(tree).clear().unwrap();
             }
@@ -398,11 +416,22 @@ mod tests {
         let ops = store.all_ops().unwrap();
         store.mark_sent(&ops).unwrap();
         store.redo_pending(&mut |_, _| {}).unwrap();
+        // A schema-5 store had no review records: each call's review became its lead's,
+        // named by the operation that now makes it.
+        let (reviews, others): (Vec<String>, Vec<String>) = records(&store)
+            .into_iter()
+            .partition(|line| line.starts_with("{\"type\":\"review\""));
         assert_eq!(
-            records(&store),
-            records_before,
+            others, records_before,
             "the operations make the same records"
         );
+        let reviewed = others
+            .iter()
+            .filter(|l| l.starts_with("{\"type\":\"call\"") && l.contains("\"review\":{"))
+            .count();
+        assert!(reviewed > 20);
+        assert_eq!(reviews.len(), reviewed, "one per reviewed call");
+        assert_eq!(store.check_reviews().unwrap(), Vec::<String>::new());
         assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
     }
 

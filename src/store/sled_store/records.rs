@@ -203,6 +203,12 @@ impl<'a> Tx<'a> {
         if self.replay.get() {
             return Ok(());
         }
+        // The shown review is also its lead's record (see `reviews`).
+        if let Some(review) = &new.review
+            && old.and_then(|c| c.review.as_ref()) != Some(review)
+        {
+            self.record_review(new.id, review)?;
+        }
         let old_road = old.and_then(|c| c.road);
         if old_road != new.road {
             self.audit(
@@ -280,6 +286,7 @@ impl<'a> Tx<'a> {
         self.del(T_CALLS, &keys::id(old.id))?;
         self.del(T_NOTES, &keys::id(old.id))?;
         self.del(T_NOTES_DIRTY, &keys::id(old.id))?;
+        self.del(T_REVIEWS, &keys::id(old.id))?;
         self.reindex(&call_index(old, agent), &[])?;
         self.count(T_COUNTERS, call_counters(old), Vec::new())?;
         self.count(T_DAILY, call_daily(old, agent, self.tz), Vec::new())

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::records::{daily, read_counter};
 use super::*;
 use crate::domain::text::first_line;
-use crate::domain::{Call, Case, Id, Road};
+use crate::domain::{Call, Case, Id};
 use crate::store::PageCursor;
 use crate::store::reports::{
     CallDetail, CasePage, CaseRow, MatchCount, ReviewPage, ReviewQuery, ReviewRow,
@@ -91,7 +91,9 @@ impl SledStore {
 }
 
 /// Whether a call passes the filters that the index range did not already apply.
-fn passes(query: &ReviewQuery, call: &Call) -> bool {
+/// `reviewed_by` says whether a lead has reviewed the call (their review may not be the
+/// one it shows).
+fn passes(query: &ReviewQuery, call: &Call, reviewed_by: &dyn Fn(&str) -> bool) -> bool {
     if call.is_open() {
         return false;
     }
@@ -106,7 +108,7 @@ fn passes(query: &ReviewQuery, call: &Call) -> bool {
         return false;
     }
     if let Some(lead) = &query.reviewed_by
-        && call.review.as_ref().is_none_or(|r| r.lead != *lead)
+        && !reviewed_by(lead)
     {
         return false;
     }
@@ -192,7 +194,11 @@ impl SledStore {
                 }
             };
             page.reached = Some(call.started_at);
-            let mut keep = passes(query, &call);
+            let reviewed_by = |lead: &str| {
+                call.review.as_ref().is_some_and(|r| r.lead == lead)
+                    || self.review_leads(call.id).iter().any(|l| l == lead)
+            };
+            let mut keep = passes(query, &call, &reviewed_by);
             if keep && let Some(part) = &query.customer {
                 keep = contains_words(&self.customer_name(call.customer_id, &mut names), part);
             }
@@ -209,6 +215,7 @@ impl SledStore {
                     customer: self.customer_name(call.customer_id, &mut names),
                     first_line: first_line(&notes).to_string(),
                     notes_start: crate::store::reports::notes_start(&notes),
+                    leads: self.review_leads(call.id),
                     call,
                 });
             }
@@ -228,96 +235,9 @@ impl SledStore {
             customer: self.customer(call.customer_id)?,
             notes: self.notes(call_id)?,
             audit: self.audit_for(call_id)?,
+            reviews: self.lead_reviews(&call)?,
             call,
         }))
-    }
-
-    pub(super) fn review_call_impl(
-        &self,
-        call_id: Id,
-        road: Road,
-        comment: &str,
-        actor: &Actor,
-        blind_pick: bool,
-    ) -> StoreResult<Call> {
-        let comment = comment.trim();
-        let call = self.transaction(|tx| {
-            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
-                return Err(StoreError::Rule(
-                    "that call is no longer in the store".into(),
-                ));
-            };
-            crate::domain::review::check_review(
-                &old, &actor.who, actor.role, road, comment, blind_pick,
-            )
-            .map_err(|refusal| StoreError::Rule(refusal.to_string()))?;
-            let mut new = old.clone();
-            let unchanged = old.review.as_ref().filter(|r| r.road == road);
-            new.review = Some(crate::domain::Review {
-                lead: actor.who.clone(),
-                road,
-                comment: comment.to_string(),
-                at: actor.at,
-                acknowledged_at: unchanged
-                    .filter(|r| r.comment == comment)
-                    .and_then(|r| r.acknowledged_at),
-            });
-            let mut actor = actor.clone();
-            actor.reason = comment.to_string();
-            tx.put_call(Some(&old), &new, &actor)?;
-            if let Some(review) = unchanged
-                && review.comment != comment
-            {
-                tx.audit(
-                    call_id,
-                    &actor,
-                    crate::domain::call::AuditKind::ReviewComment,
-                    Some(&review.comment),
-                    Some(comment),
-                )?;
-            }
-            Ok(new)
-        })?;
-        self.flush()?;
-        Ok(call)
-    }
-
-    pub(super) fn acknowledge_impl(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
-        let call = self.transaction(|tx| {
-            let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
-                return Err(StoreError::Rule(
-                    "that call is no longer in the store".into(),
-                ));
-            };
-            if old.agent != actor.who {
-                return Err(StoreError::Rule(
-                    "only the agent who took the call can acknowledge its review".into(),
-                ));
-            }
-            let mut new = old.clone();
-            let Some(review) = &mut new.review else {
-                return Err(StoreError::Rule(
-                    "this call has not been reviewed yet".into(),
-                ));
-            };
-            if review.acknowledged_at.is_some() {
-                return Err(StoreError::Rule(
-                    "you have already acknowledged this review".into(),
-                ));
-            }
-            review.acknowledged_at = Some(actor.at);
-            tx.put_call(Some(&old), &new, actor)?;
-            tx.audit(
-                call_id,
-                actor,
-                crate::domain::call::AuditKind::ReviewAcknowledged,
-                None::<&str>,
-                Some("seen by the agent"),
-            )?;
-            Ok(new)
-        })?;
-        self.flush()?;
-        Ok(call)
     }
 
     pub(super) fn open_cases_impl(
