@@ -123,6 +123,24 @@ pub fn check_review(
     Ok(())
 }
 
+/// The call with its shown review acknowledged by `who` at `at`, or why it cannot be:
+/// only the agent who took the call acknowledges, a review that exists, and only once
+/// (a newer review from another lead is unread again and can be acknowledged anew).
+pub fn acknowledge(call: &Call, who: &str, at: jiff::Timestamp) -> Result<Call, &'static str> {
+    if call.agent != who {
+        return Err("only the agent who took the call can acknowledge its review");
+    }
+    let mut new = call.clone();
+    let Some(review) = &mut new.review else {
+        return Err("this call has not been reviewed yet");
+    };
+    if review.acknowledged_at.is_some() {
+        return Err("you have already acknowledged this review");
+    }
+    review.acknowledged_at = Some(at);
+    Ok(new)
+}
+
 /// A review whose road differs from the agent's and whose reason has not been given yet
 /// (a blind pick the lead has not explained).
 pub fn reason_owed(call: &Call) -> bool {
@@ -153,6 +171,35 @@ mod tests {
             acknowledged_at: None,
         });
         call
+    }
+
+    #[test]
+    fn only_the_calls_agent_acknowledges_a_review_once() {
+        let at: jiff::Timestamp = "2026-11-21T09:00:00Z".parse().unwrap();
+        let call = finished("Priya", Road::Care);
+        assert_eq!(
+            acknowledge(&call, "Priya", at),
+            Err("this call has not been reviewed yet")
+        );
+        let call = reviewed(call, "Jordan", Road::Teach, "showed how");
+        assert_eq!(
+            acknowledge(&call, "Sam", at),
+            Err("only the agent who took the call can acknowledge its review")
+        );
+        assert_eq!(
+            acknowledge(&call, "Jordan", at),
+            Err("only the agent who took the call can acknowledge its review"),
+            "not the lead either"
+        );
+        let read = acknowledge(&call, "Priya", at).unwrap();
+        assert_eq!(read.review.as_ref().unwrap().acknowledged_at, Some(at));
+        assert_eq!(
+            acknowledge(&read, "Priya", at),
+            Err("you have already acknowledged this review")
+        );
+        // Another lead's newer review is unread again.
+        let newer = reviewed(read, "Dana", Road::Learn, "asked well");
+        assert!(acknowledge(&newer, "Priya", at).is_ok());
     }
 
     #[test]

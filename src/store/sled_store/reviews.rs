@@ -265,23 +265,8 @@ impl SledStore {
                     "that call is no longer in the store".into(),
                 ));
             };
-            if old.agent != actor.who {
-                return Err(StoreError::Rule(
-                    "only the agent who took the call can acknowledge its review".into(),
-                ));
-            }
-            let mut new = old.clone();
-            let Some(review) = &mut new.review else {
-                return Err(StoreError::Rule(
-                    "this call has not been reviewed yet".into(),
-                ));
-            };
-            if review.acknowledged_at.is_some() {
-                return Err(StoreError::Rule(
-                    "you have already acknowledged this review".into(),
-                ));
-            }
-            review.acknowledged_at = Some(actor.at);
+            let new = crate::domain::review::acknowledge(&old, &actor.who, actor.at)
+                .map_err(|refusal| StoreError::Rule(refusal.into()))?;
             tx.put_call(Some(&old), &new, actor)?;
             tx.audit(
                 call_id,
