@@ -38,6 +38,7 @@ use super::hlc::Hlc;
 use super::ops::{CaseField, CustomerField, Op, OpId, Payload};
 use super::{Call, Id, Review};
 use build::{case_from, customer_from, placeholder_case};
+pub use roots::merge_roots;
 
 /// A lead's latest review of a call, with the operation that made it (what an
 /// acknowledgement names).
@@ -159,41 +160,6 @@ pub fn materialise<'a>(ops: impl IntoIterator<Item = &'a Op>) -> Records {
         .filter(|(member, _)| !records.erased.contains(member))
         .collect();
     records
-}
-
-/// Which customer each merged customer now is. Merges count in stamp order: a customer
-/// merges away once (the first merge stands), and a merge that would close a circle (into
-/// a customer already merged into this one) is ignored, so every chain ends at one
-/// customer whatever order the merges arrived in.
-pub fn merge_roots<'a>(ops: impl IntoIterator<Item = &'a Op>) -> BTreeMap<Id, Id> {
-    let mut merges: Vec<&Op> = ops
-        .into_iter()
-        .filter(|op| matches!(op.payload, Payload::CustomerMerge { .. }))
-        .collect();
-    merges.sort_by_key(|op| (op.hlc, op.id()));
-    let mut parent: BTreeMap<Id, Id> = BTreeMap::new();
-    for op in merges {
-        let Payload::CustomerMerge { customer, into, .. } = op.payload else {
-            continue;
-        };
-        if customer == into || parent.contains_key(&customer) || root_of(&parent, into) == customer
-        {
-            continue;
-        }
-        parent.insert(customer, into);
-    }
-    parent
-        .keys()
-        .map(|id| (*id, root_of(&parent, *id)))
-        .collect()
-}
-
-fn root_of(parent: &BTreeMap<Id, Id>, id: Id) -> Id {
-    let mut at = id;
-    while let Some(next) = parent.get(&at) {
-        at = *next;
-    }
-    at
 }
 
 /// The records of one customer from the operations about them (each rule only ever looks
@@ -524,5 +490,6 @@ fn case_state(cases: &mut BTreeMap<Id, CaseState>, case: Id) -> &mut CaseState {
 }
 
 mod build;
+mod roots;
 #[cfg(test)]
 mod tests;

@@ -309,7 +309,8 @@ impl SledStore {
     }
 
     fn cover_customer(&self, customer: Id) -> StoreResult<bool> {
-        let ops = self.customer_ops(customer)?;
+        // With the customers merged into them: their operations make the calls filed here.
+        let (_, ops) = self.group_ops(customer)?;
         let records = materialise(&ops);
         let local = self.local(customer, &records)?;
         self.transaction(|tx| {
