@@ -102,3 +102,28 @@ async fn a_merge_reaches_every_store_and_files_an_offline_call_under_the_kept_cu
         assert_eq!(left, 0, "the hub keeps only the id of {id}");
     }
 }
+
+#[tokio::test]
+async fn a_merge_made_before_joining_travels_with_the_history() {
+    let Some(db) = TestDb::create("sync merge before join").await else {
+        return;
+    };
+    Hub::connect(&db.url).await.unwrap().init().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (priya, sam) = (open(&dir, "priya"), open(&dir, "sam"));
+    let keep = customer("Bo Keep");
+    let dup = customer("Bo Keep Again");
+    priya.put_customer(&keep).unwrap();
+    priya.put_customer(&dup).unwrap();
+    let call = take_call(&priya, dup.id, "Priya", 0, Outcome::FollowUp);
+    // Alone, before any team: the duplicate is merged.
+    priya
+        .merge_customers(dup.id, keep.id, &lead(at(5)))
+        .unwrap();
+    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&sam, &db.url, &mut |_| {}).await.unwrap();
+    assert_eq!(sam.customer(dup.id).unwrap(), None);
+    assert_eq!(sam.call(call.id).unwrap().unwrap().customer_id, keep.id);
+    assert_eq!(sam.cases_of(keep.id).unwrap().len(), 1);
+    assert_same(&[&priya, &sam], &dir);
+}
