@@ -4,6 +4,11 @@
 
 mod team;
 
+/// sled allocates and frees small buffers by the million on a large sync or import; the
+/// system allocator spent about a third of a join's CPU on them (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;

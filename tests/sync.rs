@@ -468,3 +468,40 @@ async fn a_bulk_join_cut_off_midway_is_finished_when_the_store_opens_again() {
     assert_eq!(sam.counters().unwrap(), priya.counters().unwrap());
     assert_same(&[&priya, &sam], &dir);
 }
+
+#[tokio::test]
+async fn a_join_of_many_pages_keeps_every_page_while_pulling_the_next() {
+    let Some(db) = TestDb::create("sync many pages").await else {
+        return;
+    };
+    init(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (priya, sam) = (open(&dir, "priya"), open(&dir, "sam"));
+    let request = fourroads::transfer::generate::GenRequest {
+        customers: 250,
+        calls: 2_600,
+        seed: 7,
+        agents: 3,
+    };
+    fourroads::transfer::generate::generate(&priya, &request, &mut |_, _, _| {}).unwrap();
+    let sent = sync::join(&priya, &db.url, &mut |_| {}).await.unwrap().sent;
+    // More than two pages: each is kept on another thread while the next is pulled.
+    assert!(sent > 2 * sync::PULL_PAGE as u64, "{sent} operations");
+    let mut pages = 0;
+    let report = sync::join(&sam, &db.url, &mut |p| {
+        if p.stage == Stage::Receiving {
+            pages += 1;
+        }
+    })
+    .await
+    .unwrap();
+    assert!(pages > 2, "{pages} pages");
+    assert_eq!(report.received, sent, "every operation counted once");
+    assert!(sam.pending_customers().unwrap().is_empty());
+    assert_eq!(sam.counters().unwrap(), priya.counters().unwrap());
+    assert_same(&[&priya, &sam], &dir);
+    // Pulling again finds nothing new and changes nothing.
+    let again = sync(&sam, &db).await;
+    assert_eq!((again.received, again.customers), (0, 0));
+    assert_same(&[&priya, &sam], &dir);
+}

@@ -12,7 +12,7 @@ pub mod background;
 
 use crate::domain::Id;
 use crate::hub::{Hub, HubError, Seen};
-use crate::store::{SledStore, StoreError};
+use crate::store::{SledStore, StoreError, StoreResult};
 
 /// Operations per push and per pull page: a push is one hub transaction, a pull page one
 /// store transaction; both stay small enough to keep memory flat on a large join.
@@ -156,15 +156,27 @@ async fn sync_with(
     }
     let to_receive = waiting(hub, &seen, me).await?;
     let mut received = 0;
+    // Each page is kept on a blocking thread while the next one is pulled, so the hub's
+    // round trips and the decoding overlap the store's writes. One page at most is in
+    // flight, and pages are kept in order: a cut-off sync resumes after the last one kept.
+    let writer = store.pulled_writer();
+    let mut keeping: Option<tokio::task::JoinHandle<StoreResult<usize>>> = None;
     loop {
-        let page = hub.pull(&seen, PULL_PAGE).await?;
+        let page = hub.pull(&seen, PULL_PAGE).await;
+        if let Some(kept) = keeping.take() {
+            report.received += finish(kept).await? as u64;
+        }
+        let page = page?;
         let foreign: Vec<_> = page
             .ops
             .into_iter()
             .filter(|op| op.workstation != me)
             .collect();
         received += foreign.len() as u64;
-        report.received += store.store_remote_ops(&foreign, &page.seen.0)? as u64;
+        let (writer, pulled_to) = (writer.clone(), page.seen.0.clone());
+        keeping = Some(tokio::task::spawn_blocking(move || {
+            writer.store(&foreign, &pulled_to)
+        }));
         seen = page.seen;
         progress(Progress {
             stage: Stage::Receiving,
@@ -174,6 +186,9 @@ async fn sync_with(
         if !page.more {
             break;
         }
+    }
+    if let Some(kept) = keeping.take() {
+        report.received += finish(kept).await? as u64;
     }
 
     let mut applying = |done, total| {
@@ -191,6 +206,17 @@ async fn sync_with(
     store.set_last_sync(jiff::Timestamp::now())?;
     crate::store::Store::flush(store)?;
     Ok(report)
+}
+
+/// Waits for a page kept on a blocking thread; a panic there goes on here.
+async fn finish(kept: tokio::task::JoinHandle<StoreResult<usize>>) -> Result<usize, SyncError> {
+    match kept.await {
+        Ok(result) => Ok(result?),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(SyncError::Store(StoreError::Rule(format!(
+            "keeping pulled changes stopped: {e}"
+        )))),
+    }
 }
 
 /// Refuses a hub without our schema, or with an older or newer one.

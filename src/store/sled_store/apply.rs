@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::oplog::{Head, by_customer_key, meta, op_id_bytes, op_key};
+use super::oplog::{Head, by_customer_key, meta, op_id_bytes};
 use super::records::Tx;
 use super::*;
 use crate::domain::call::{AuditEntry, Role};
@@ -71,74 +71,9 @@ impl SledStore {
         })
     }
 
-    /// Keeps operations from the hub (those already here are skipped), notes which
-    /// customers to make again, moves this workstation's clock past their stamps and
-    /// records how far each workstation has been read, in one transaction over the four
-    /// trees this touches (a transaction over every tree costs far more per page).
+    /// Keeps operations from the hub (see `PulledWriter::store`); returns how many were new.
     pub fn store_remote_ops(&self, ops: &[Op], seen: &BTreeMap<Id, u64>) -> StoreResult<usize> {
-        use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
-        let now = jiff::Timestamp::now().as_millisecond().max(0) as u64;
-        let fail = |e: StoreError| ConflictableTransactionError::Abort(e);
-        let trees = (
-            self.tree(T_OPS),
-            self.tree(T_OPS_BY_CUSTOMER),
-            self.tree(T_REDO),
-            self.tree(T_OPLOG),
-        );
-        let result = trees.transaction(|(t_ops, t_by_customer, t_redo, t_oplog)| {
-            let mut added = 0;
-            let mut clock = match t_oplog.get(meta::HLC)? {
-                Some(bytes) => crate::domain::hlc::HlcClock::resume(decode(&bytes).map_err(fail)?),
-                None => crate::domain::hlc::HlcClock::new(
-                    t_oplog
-                        .get(meta::WORKSTATION)?
-                        .and_then(|b| keys::id_from(&b))
-                        .unwrap_or_default(),
-                ),
-            };
-            for op in ops {
-                let key = op_key(op.workstation, op.seq);
-                let gone = matches!(op.payload, Payload::Gone { .. });
-                match t_ops.get(&key)? {
-                    Some(bytes) if !gone => {
-                        let _: Op = decode(&bytes).map_err(fail)?;
-                        continue;
-                    }
-                    Some(bytes) => {
-                        let kept: Op = decode(&bytes).map_err(fail)?;
-                        if matches!(kept.payload, Payload::Gone { .. }) {
-                            continue;
-                        }
-                        // An erasure from the team: the payload's old bytes stay in the
-                        // files until the store is rewritten.
-                        t_oplog.insert(meta::REWRITE, &[1])?;
-                    }
-                    None => added += 1,
-                }
-                t_ops.insert(key, encode(op).map_err(fail)?)?;
-                for customer in op.payload.customers() {
-                    t_by_customer.insert(by_customer_key(customer, op.workstation, op.seq), &[])?;
-                    t_redo.insert(&keys::id(customer), &[])?;
-                }
-                clock.observe(op.hlc, now);
-            }
-            t_oplog.insert(meta::HLC, encode(&clock.last()).map_err(fail)?)?;
-            let mut merged = match t_oplog.get(meta::SEEN)? {
-                Some(bytes) => decode::<BTreeMap<Id, u64>>(&bytes).map_err(fail)?,
-                None => BTreeMap::new(),
-            };
-            for (workstation, seq) in seen {
-                let at = merged.entry(*workstation).or_default();
-                *at = (*at).max(*seq);
-            }
-            t_oplog.insert(meta::SEEN, encode(&merged).map_err(fail)?)?;
-            Ok(added)
-        });
-        match result {
-            Ok(added) => Ok(added),
-            Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
-        }
+        self.pulled_writer().store(ops, seen)
     }
 
     /// Whether an erasure from the team left old copies in this store's files (see

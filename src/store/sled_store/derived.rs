@@ -180,19 +180,24 @@ impl SledStore {
     }
 
     /// Rewrites every index, counter and daily tally from the records (a migration, or a
-    /// repair). Runs while the store is locked to this process.
+    /// repair). Runs while the store is locked to this process. Reading and deriving
+    /// (decoding every record, cutting every note into terms) runs on a thread of its
+    /// own, handing index entries over in batches while this one writes them, so the
+    /// rebuild of a large store keeps two cores busy.
     pub fn rebuild_derived(&self) -> StoreResult<()> {
         /// Index entries written per batch, so memory stays bounded at any store size.
         const INDEX_BATCH: usize = 10_000;
+        /// Batches derived ahead of the writes.
+        const AHEAD: usize = 2;
         let mut agents = self.agent_numbers();
         for tree in DERIVED_TREES.into_iter().chain([T_DAILY]) {
             self.tree(tree).clear()?;
         }
         // Full-text postings come in id order per kind and are gathered into blocks.
         let mut blocks = super::postings::BlockBuilder::default();
-        let mut write_index = |derived: &mut Derived| -> StoreResult<()> {
+        let mut write_index = |index: Vec<IndexEntry>| -> StoreResult<()> {
             let mut batches: HashMap<usize, sled::Batch> = HashMap::new();
-            for (tree, key, value) in derived.index.drain(..) {
+            for (tree, key, value) in index {
                 if tree == T_SEARCH {
                     blocks.add(self.tree(T_SEARCH), &key)?;
                     continue;
@@ -207,13 +212,38 @@ impl SledStore {
             self.db.flush()?;
             Ok(())
         };
-        let mut derived = self.derive(&mut agents, &mut |derived| {
-            if derived.index.len() >= INDEX_BATCH {
-                write_index(derived)?;
+        let derived = std::thread::scope(|scope| -> StoreResult<Derived> {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<IndexEntry>>(AHEAD);
+            let agents = &mut agents;
+            let deriving = scope.spawn(move || {
+                let mut derived = self.derive(agents, &mut |derived| {
+                    if derived.index.len() >= INDEX_BATCH {
+                        // The writer stopped (an error): say so by stopping too.
+                        send.send(std::mem::take(&mut derived.index))
+                            .map_err(|_| StoreError::Rule("the index writer stopped".into()))?;
+                    }
+                    Ok(())
+                })?;
+                let rest = std::mem::take(&mut derived.index);
+                send.send(rest)
+                    .map_err(|_| StoreError::Rule("the index writer stopped".into()))?;
+                Ok(derived)
+            });
+            let mut written = Ok(());
+            for index in receive {
+                written = write_index(index);
+                if written.is_err() {
+                    break;
+                }
             }
-            Ok(())
+            let derived = match deriving.join() {
+                Ok(derived) => derived,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            // The writer's error is the cause when both failed.
+            written?;
+            derived
         })?;
-        write_index(&mut derived)?;
         blocks.write(self.tree(T_SEARCH))?;
         for (name, number) in &agents {
             self.tree(T_AGENTS)

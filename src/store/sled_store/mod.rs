@@ -9,6 +9,7 @@ mod dashboard;
 mod derived;
 mod oplog;
 mod postings;
+mod pulled;
 mod queries;
 mod records;
 mod reports;
@@ -25,6 +26,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 pub use backup::Erased;
 pub use oplog::SyncState;
+pub use pulled::PulledWriter;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
