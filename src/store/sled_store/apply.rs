@@ -124,14 +124,7 @@ impl SledStore {
                 locals.push((*member, self.local(*member, &records)?));
             }
             // Calls taken here: their notes on this disk are the newest.
-            let own_calls: BTreeSet<Id> = ops
-                .iter()
-                .filter(|op| op.workstation == me)
-                .filter_map(|op| match &op.payload {
-                    Payload::CallPut { call } => Some(call.id),
-                    _ => None,
-                })
-                .collect();
+            let own_calls = own_calls(&ops, me);
             let done = self.transaction(|tx| {
                 // A change made here meanwhile would be undone by older operations: read
                 // them again.
@@ -303,6 +296,17 @@ impl SledStore {
             Ok(tx.get(T_OPLOG, meta::SEQ)? != before)
         })
     }
+}
+
+/// The calls among `ops` that workstation `me` took (their notes on its disk are newest).
+pub(super) fn own_calls(ops: &[Op], me: Id) -> BTreeSet<Id> {
+    ops.iter()
+        .filter(|op| op.workstation == me)
+        .filter_map(|op| match &op.payload {
+            Payload::CallPut { call } => Some(call.id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Replaces every operation about `customer` (but erasures) with what is left of it, and

@@ -13,14 +13,11 @@
 //! derived trees first. A customer leaves `T_REDO` only after its records are on disk, so
 //! the customers a kill cut off are made again at the next sync.
 
-use std::collections::BTreeSet;
-
 use super::apply::{case_heads, shown_review};
 use super::oplog::{meta, op_id_bytes};
 use super::*;
 use crate::domain::Id;
 use crate::domain::merge::materialise;
-use crate::domain::ops::Payload;
 use crate::store::codec::{encode, encode_text};
 use crate::store::keys;
 
@@ -116,14 +113,7 @@ impl SledStore {
             return Ok(false);
         }
         // Calls taken here: their notes are the ones on this disk (none, in an empty store).
-        let own_calls: BTreeSet<Id> = ops
-            .iter()
-            .filter(|op| op.workstation == me)
-            .filter_map(|op| match &op.payload {
-                Payload::CallPut { call } => Some(call.id),
-                _ => None,
-            })
-            .collect();
+        let own_calls = super::apply::own_calls(&ops, me);
         let [
             customers,
             calls,
