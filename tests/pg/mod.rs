@@ -111,7 +111,11 @@ impl Drop for TestDb {
         let admin_url = self.admin_url.clone();
         let name = self.name.clone();
         let sql = match self.scope {
-            Scope::Schema => format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            // A test that failed inside a hub transaction may leave it holding locks that
+            // only its own (now blocked) runtime would release: give up rather than hang.
+            Scope::Schema => {
+                format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE")
+            }
             Scope::Database => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         };
         // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
