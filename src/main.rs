@@ -235,13 +235,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(CliCommand::Demo { force }) => {
             let mut store = open_store(&store_path)?;
-            if let Some(hub) = store.hub_url()? {
-                return Err(format!(
-                    "the store at {} is in a team (hub {hub}); demo data is only for a store on its own: use a new store (--store PATH)",
-                    store_path.display()
-                )
-                .into());
-            }
+            demo::on_its_own(&store)?;
             if !force && !store.is_empty()? {
                 return Err(format!(
                     "the store at {} already has customers; use `fourroads demo --force` to add the demo data anyway",

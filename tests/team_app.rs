@@ -7,6 +7,7 @@ mod support;
 
 use fourroads::app::Action;
 use fourroads::app::team_sync::TeamSync;
+use fourroads::store::Store;
 use jiff::SignedDuration;
 use support::{Harness, fixed_now};
 
@@ -118,4 +119,41 @@ fn an_owed_reason_is_asked_of_the_lead_who_picked_and_only_named_to_the_agent() 
         "{screen}"
     );
     assert!(!screen.contains("your road differs"), "{screen}");
+}
+
+/// Demo data is only for a store on its own (SPEC §12): in a team the welcome screen does
+/// not offer it, nor does the empty queue, its key does nothing, and the store refuses it
+/// anyway.
+#[test]
+fn a_store_in_a_team_is_never_offered_demo_data() {
+    let mut h = Harness::empty();
+    h.store
+        .join_hub("postgres://priya@db.example/team")
+        .unwrap();
+    // As the runtime does for a store in a team, before the first sync ends.
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 0 },
+        changed: false,
+    });
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Welcome to fourroads"), "{screen}");
+    assert!(
+        !screen.to_lowercase().contains("demo"),
+        "the welcome offers no demo data in a team:\n{screen}"
+    );
+    h.press("d");
+    assert_eq!(h.store.counters().unwrap().customers, 0);
+    // Past the welcome screen, the empty queue does not offer it either.
+    h.press("esc");
+    let screen = h.render(120, 40);
+    assert!(!screen.to_lowercase().contains("demo"), "{screen}");
+    h.press("d");
+    assert_eq!(h.store.counters().unwrap().customers, 0);
+    // And the store itself refuses, whoever asks.
+    let refused = fourroads::store::demo::load(&h.store, &fourroads::domain::Clock::system());
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains("in a team")),
+        "demo data loaded into a store in a team"
+    );
+    assert_eq!(h.store.counters().unwrap().customers, 0);
 }

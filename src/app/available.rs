@@ -5,7 +5,7 @@
 
 use super::{
     Command, Context, Pane, ReviewTab, State, View, call, call_context, customers, dashboard,
-    overlay, queue, review,
+    overlay, queue, review, team_sync,
 };
 
 /// Where keys go now.
@@ -205,6 +205,15 @@ const ROADS: [Command; 4] = [
 ];
 
 fn accepts(state: &State, place: Place) -> Vec<Command> {
+    let mut commands = accepts_in(state, place);
+    // Demo data is only for a store on its own (SPEC §12): a store in a team never offers it.
+    if team_sync::in_team(state) {
+        commands.retain(|c| *c != Command::LoadDemo);
+    }
+    commands
+}
+
+fn accepts_in(state: &State, place: Place) -> Vec<Command> {
     if place.is_overlay() {
         return state
             .overlay

@@ -32,6 +32,11 @@ impl TeamSync {
     }
 }
 
+/// Whether this store is in a team (the runtime says so before the first sync ends).
+pub(super) fn in_team(state: &State) -> bool {
+    state.team_sync.is_some()
+}
+
 /// A report from the background sync; `changed`: records changed under the screens.
 /// What is on screen reloads without taking away what the user is doing: the queue
 /// keeps its selection, the review list keeps the selected call and its detail. While a

@@ -79,6 +79,11 @@ pub fn run_with_team(
         }),
     );
     if let Some(team) = team {
+        // In a team from the first frame: the header says so, and what is only for a
+        // store on its own (demo data) is not offered while the first sync runs.
+        state
+            .team_sync
+            .get_or_insert(crate::app::team_sync::TeamSync::Syncing { percent: 0 });
         let reports = events_tx.clone();
         let report = Arc::new(move |status| {
             let action = team_action(status);

@@ -115,9 +115,22 @@ fn not_after(when: Timestamp, minutes: i64, now: Timestamp) -> Timestamp {
     when
 }
 
+/// Refuses a store in a team (SPEC §12): demo customers would travel to every
+/// workstation of the team.
+pub fn on_its_own(store: &dyn Store) -> StoreResult<()> {
+    match store.hub()? {
+        Some(hub) => Err(StoreError::Rule(format!(
+            "this store is in a team (hub {hub}); demo data is only for a store on its own: \
+             use a new store (--store PATH)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Loads the demo data into `store`, dated relative to `clock`'s today; nothing in it is
 /// later than `clock.now` (calls, reviews, status changes, audit entries).
 pub fn load(store: &dyn Store, clock: &Clock) -> StoreResult<Loaded> {
+    on_its_own(store)?;
     let demo: DemoFile = serde_json::from_str(DEMO_JSON)
         .map_err(|e| StoreError::Rule(format!("the bundled demo data is invalid: {e}")))?;
     let mut events: Vec<(Timestamp, Event)> = Vec::new();

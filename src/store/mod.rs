@@ -194,6 +194,10 @@ pub trait Store: Send + Sync {
     fn is_empty(&self) -> StoreResult<bool> {
         Ok(self.counters()?.customers == 0)
     }
+    /// The team hub this store syncs with (its address without a password), if any.
+    fn hub(&self) -> StoreResult<Option<String>> {
+        Ok(None)
+    }
     /// Inserts or replaces a customer (indexes and counters follow).
     fn put_customer(&self, customer: &Customer) -> StoreResult<()>;
     fn customer(&self, id: Id) -> StoreResult<Option<Customer>>;

@@ -51,6 +51,9 @@ impl SledStore {
 }
 
 impl Store for SledStore {
+    fn hub(&self) -> StoreResult<Option<String>> {
+        self.hub_url()
+    }
     fn counters(&self) -> StoreResult<Counters> {
         let mut counters = Counters {
             customers: self.counter("customers")?,
