@@ -5,7 +5,7 @@
 
 use super::{
     Command, Context, Pane, ReviewTab, State, View, call, call_context, customers, dashboard,
-    overlay, queue, review,
+    overlay, queue, review_commands,
 };
 
 /// Where keys go now.
@@ -239,8 +239,8 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         Place::Road => call::road_accepts(state),
         Place::CallContext => call_context::accepts(state),
         Place::PastCall => call_context::past_call_accepts(),
-        Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
-        Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
+        Place::ReviewCalls => review_commands::accepts(state, ReviewTab::Calls),
+        Place::ReviewCases => review_commands::accepts(state, ReviewTab::Cases),
         Place::Dashboard => dashboard::accepts(),
         Place::Search => vec![
             Command::OpenResult,

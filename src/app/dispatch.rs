@@ -5,7 +5,7 @@
 use super::{
     Command, ConfirmPurpose, Effect, Overlay, Pane, PickPurpose, PromptPurpose, State, View, call,
     call_context, cases, customers, dashboard, lead_only, navigation, one_call, overlay, queue,
-    review, road_hint, search, snippets, switch_view,
+    review, review_commands, review_verdict, road_hint, search, snippets, switch_view,
 };
 use crate::domain::call::Role;
 
@@ -39,7 +39,7 @@ pub(super) fn on_command(state: &mut State, command: Command) -> Vec<Effect> {
             }
             overlay::Outcome::Closed(purpose) => {
                 if let Some(purpose) = purpose {
-                    review::prompt_cancelled(state, &purpose);
+                    review_verdict::prompt_cancelled(state, &purpose);
                 }
                 Vec::new()
             }
@@ -59,7 +59,7 @@ fn prompt_submitted(state: &mut State, purpose: PromptPurpose, text: &str) -> Ve
             call_id,
             road,
             required,
-        } => review::save_review(state, call_id, road, required, text.to_string()),
+        } => review_verdict::save_review(state, call_id, road, required, text.to_string()),
         PromptPurpose::CloseCase { case_id } => {
             cases::close_with_note(state, case_id, text.to_string())
         }
@@ -90,7 +90,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
                 Vec::new()
             },
         ),
-        View::Review => review::command(state, command),
+        View::Review => review_commands::command(state, command),
         View::Dashboard => dashboard::command(state, command),
         View::Search => search::command(state, command),
         View::Agent => None,

@@ -24,8 +24,10 @@ mod overlay;
 mod paged;
 mod queue;
 mod review;
+mod review_commands;
 mod review_count;
 mod review_filter;
+mod review_verdict;
 pub mod road_hint;
 mod saving;
 mod search;
@@ -187,7 +189,7 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
             Vec::new()
         }
         Action::ReviewSaved(call) => {
-            let mut effects = review::review_saved(state, *call);
+            let mut effects = review_verdict::review_saved(state, *call);
             effects.extend(road_hint::build(state));
             effects
         }
