@@ -4,8 +4,8 @@
 //! alone; an overlay runs only the commands it accepts.
 
 use super::{
-    Command, Context, Pane, ReviewTab, State, View, call, call_context, customers, dashboard,
-    overlay, queue, review_commands,
+    Command, Context, Pane, ReviewTab, State, View, call_context, customers, dashboard, overlay,
+    queue, review_commands, road_pane,
 };
 
 /// Where keys go now.
@@ -236,7 +236,7 @@ fn accepts(state: &State, place: Place) -> Vec<Command> {
         Place::Customer => queue::customer_accepts(state, customers::accepts(state, false)),
         // The call's reducer (app/call.rs) handles these.
         Place::Notes => vec![Command::Copy, Command::Snippets],
-        Place::Road => call::road_accepts(state),
+        Place::Road => road_pane::road_accepts(state),
         Place::CallContext => call_context::accepts(state),
         Place::PastCall => call_context::past_call_accepts(),
         Place::ReviewCalls => review_commands::accepts(state, ReviewTab::Calls),

@@ -5,7 +5,7 @@
 use super::{
     Command, ConfirmPurpose, Effect, Overlay, Pane, PickPurpose, PromptPurpose, State, View, call,
     call_context, cases, customers, dashboard, lead_only, navigation, one_call, overlay, queue,
-    review, review_commands, review_verdict, road_hint, search, snippets, switch_view,
+    review, review_commands, review_verdict, road_hint, road_pane, search, snippets, switch_view,
 };
 use crate::domain::call::Role;
 
@@ -99,7 +99,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         return effects;
     }
     if let Some(road) = command.road() {
-        return call::set_road(state, road);
+        return road_pane::set_road(state, road);
     }
     match command {
         Command::Quit => quit(state),
@@ -153,7 +153,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::CycleCase
         | Command::ToggleCloseCase
         | Command::CallbackEarlier
-        | Command::CallbackLater => call::adjust(state, command),
+        | Command::CallbackLater => road_pane::adjust(state, command),
         Command::EditNotes => {
             if state.call.is_some() {
                 state.focus = Pane::Notes;

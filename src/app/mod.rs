@@ -29,6 +29,7 @@ mod review_count;
 mod review_filter;
 mod review_verdict;
 pub mod road_hint;
+mod road_pane;
 mod saving;
 mod search;
 pub mod snippets;

@@ -83,7 +83,7 @@ pub(super) fn set_road(state: &mut State, road: Road) -> Vec<Effect> {
     if state.review.tab != ReviewTab::Calls {
         // Alt-1…Alt-4 work everywhere: in the case list they set the active call's road.
         if state.call.is_some() {
-            return super::call::set_road(state, road);
+            return super::road_pane::set_road(state, road);
         }
         state.info("Roads are chosen for calls: o goes back to the list of calls.");
         return Vec::new();
