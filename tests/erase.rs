@@ -7,7 +7,7 @@ use fourroads::domain::{Clock, period};
 use fourroads::store::{ReviewQuery, SledStore, Store, demo};
 use fourroads::transfer::backup::backup;
 use jiff::civil::date;
-use support::fixed_now;
+use support::{files_holding, fixed_now};
 
 #[test]
 fn an_erased_customer_leaves_no_trace() {
@@ -118,26 +118,6 @@ fn an_erased_customer_leaves_no_trace() {
     assert!(!text.contains(&customer.name));
     assert!(!text.contains(&customer.id.to_string()));
     assert!(store.erase_customer(customer.id).unwrap().is_none());
-}
-
-/// Every file under `dir` that holds `needle`, as paths.
-fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                if bytes.windows(needle.len()).any(|w| w == needle) {
-                    found.push(path.display().to_string());
-                }
-            }
-        }
-    }
-    found
 }
 
 #[test]

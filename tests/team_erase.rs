@@ -6,6 +6,7 @@
 //! start that opens the store.
 
 mod pg;
+mod support;
 mod team;
 
 use std::process::Command;
@@ -15,31 +16,11 @@ use fourroads::hub::Hub;
 use fourroads::store::{SledStore, Store};
 use fourroads::sync;
 use pg::TestDb;
+use support::files_holding;
 use team::{customer, open, take_call};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fourroads");
 const NAME: &[u8] = b"Quixotewright";
-
-/// Every file under `dir` that holds `needle`.
-fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if std::fs::read(&path)
-                .unwrap()
-                .windows(needle.len())
-                .any(|w| w == needle)
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
-}
 
 fn fourroads(args: &[&str], home: &std::path::Path) -> std::process::Output {
     Command::new(BIN)

@@ -4,8 +4,8 @@
 //! alone; an overlay runs only the commands it accepts.
 
 use super::{
-    Command, Context, Pane, ReviewTab, State, View, call, call_context, customers, dashboard,
-    overlay, queue, review, team_sync,
+    Command, Context, Pane, ReviewTab, State, View, call_context, customers, dashboard, overlay,
+    queue, review_commands, road_pane, team_sync,
 };
 
 /// Where keys go now.
@@ -245,11 +245,11 @@ fn accepts_in(state: &State, place: Place) -> Vec<Command> {
         Place::Customer => queue::customer_accepts(state, customers::accepts(state, false)),
         // The call's reducer (app/call.rs) handles these.
         Place::Notes => vec![Command::Copy, Command::Snippets],
-        Place::Road => call::road_accepts(state),
+        Place::Road => road_pane::road_accepts(state),
         Place::CallContext => call_context::accepts(state),
         Place::PastCall => call_context::past_call_accepts(),
-        Place::ReviewCalls => review::accepts(state, ReviewTab::Calls),
-        Place::ReviewCases => review::accepts(state, ReviewTab::Cases),
+        Place::ReviewCalls => review_commands::accepts(state, ReviewTab::Calls),
+        Place::ReviewCases => review_commands::accepts(state, ReviewTab::Cases),
         Place::Dashboard => dashboard::accepts(),
         Place::Search => vec![
             Command::OpenResult,

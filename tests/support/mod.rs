@@ -22,6 +22,26 @@ pub fn fixed_now() -> Timestamp {
     "2026-11-20T15:00:00Z".parse().unwrap()
 }
 
+/// Every file under `dir` that holds `needle`, as paths.
+pub fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
 pub struct Harness {
     pub store: SledStore,
     pub state: State,

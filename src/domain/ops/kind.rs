@@ -67,3 +67,16 @@ impl OpKind {
         OpKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in OpKind::ALL {
+            assert_eq!(OpKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(OpKind::parse("customer"), None);
+    }
+}

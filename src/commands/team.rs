@@ -1,6 +1,7 @@
-//! The team commands of the binary (SPEC §12): `team join`, `team status`, `team leave`
-//! and `sync`, printing for a person. The work is `fourroads::sync`; this file only runs
-//! it, shows progress on stderr when that is a terminal, and words the outcome.
+//! The team commands of the binary (SPEC §12): `team init`, `team join`, `team status`,
+//! `team leave` and `sync`, printing for a person. The work is `fourroads::hub` and
+//! `fourroads::sync`; this file only runs it, shows progress on stderr when that is a
+//! terminal, and words the outcome.
 
 use std::io::{IsTerminal, Write};
 
@@ -62,7 +63,40 @@ fn summary(report: &Report) -> String {
     )
 }
 
-pub fn join(store: &SledStore, url: &str) -> Result<(), String> {
+/// `team init URL`: creates or migrates the hub's schema. The address is only ever shown
+/// without its password.
+pub(super) fn init(url: &str) -> Result<(), String> {
+    let shown = redact_url(url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let change = runtime
+        .block_on(async {
+            let mut hub = fourroads::hub::Hub::connect(url).await?;
+            hub.init().await
+        })
+        .map_err(one_line)?;
+    if change.from == change.to {
+        println!(
+            "The hub at {shown} is up to date (schema version {}).",
+            change.to
+        );
+    } else if change.from == 0 {
+        println!(
+            "Created the fourroads schema (version {}) in the hub at {shown}.",
+            change.to
+        );
+    } else {
+        println!(
+            "Migrated the hub at {shown} from schema version {} to {}.",
+            change.from, change.to
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn join(store: &SledStore, url: &str) -> Result<(), String> {
     let shown = redact_url(url);
     let mut progress = progress_line();
     let report = runtime()?
@@ -82,7 +116,7 @@ pub fn join(store: &SledStore, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn sync(store: &SledStore) -> Result<(), String> {
+pub(super) fn sync(store: &SledStore) -> Result<(), String> {
     let mut progress = progress_line();
     let report = runtime()?
         .block_on(async {
@@ -95,7 +129,7 @@ pub fn sync(store: &SledStore) -> Result<(), String> {
     Ok(())
 }
 
-pub fn leave(store: &SledStore) -> Result<(), String> {
+pub(super) fn leave(store: &SledStore) -> Result<(), String> {
     let Some(hub) = store.hub_url().map_err(one_line)? else {
         return Err(one_line(SyncError::NotInTeam));
     };
@@ -120,7 +154,7 @@ fn ago(at: jiff::Timestamp, now: jiff::Timestamp) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
-pub fn status(store: &SledStore) -> Result<(), String> {
+pub(super) fn status(store: &SledStore) -> Result<(), String> {
     let state = store.sync_state().map_err(one_line)?;
     let now = jiff::Timestamp::now();
     let Some(hub_url) = &state.hub else {
