@@ -157,3 +157,34 @@ fn a_store_in_a_team_is_never_offered_demo_data() {
     );
     assert_eq!(h.store.counters().unwrap().customers, 0);
 }
+
+/// The welcome screen says the store is empty: when the team's customers arrive by sync
+/// while it is up, it goes, and the queue shows them.
+#[test]
+fn the_welcome_goes_when_the_teams_customers_arrive() {
+    let mut h = Harness::empty();
+    h.store
+        .join_hub("postgres://priya@db.example/team")
+        .unwrap();
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 0 },
+        changed: false,
+    });
+    assert!(h.render(80, 24).contains("Welcome to fourroads"));
+    // What a sync that brought customers does to the records, then its report.
+    let customer = fourroads::domain::NewCustomer {
+        name: "Moira Cattanach".into(),
+        ..Default::default()
+    }
+    .validate(fixed_now(), "omar")
+    .unwrap();
+    h.store.put_customer(&customer).unwrap();
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Synced { at: fixed_now() },
+        changed: true,
+    });
+    let screen = h.render(80, 24);
+    assert!(!screen.contains("Welcome to fourroads"), "{screen}");
+    assert!(!screen.contains("store is empty"), "{screen}");
+    assert!(screen.contains("Moira Cattanach"), "{screen}");
+}

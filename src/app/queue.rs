@@ -165,6 +165,9 @@ pub(super) fn loaded(state: &mut State, mut entries: Vec<QueueEntry>, skipped: u
     state.queue.keep_visible(state.page_rows);
     if state.queue.total() == 0 && first_load {
         state.overlay = Some(Overlay::Welcome);
+    } else if state.queue.total() > 0 && matches!(state.overlay, Some(Overlay::Welcome)) {
+        // Customers arrived while it was up (the team's, by sync): the store is not empty.
+        state.overlay = None;
     }
     selection_changed(state)
 }
