@@ -138,6 +138,10 @@ fn a_store_in_a_team_is_never_offered_demo_data() {
     let screen = h.render(80, 24);
     assert!(screen.contains("Welcome to fourroads"), "{screen}");
     assert!(
+        screen.contains("the team's customers arrive as it syncs"),
+        "{screen}"
+    );
+    assert!(
         !screen.to_lowercase().contains("demo"),
         "the welcome offers no demo data in a team:\n{screen}"
     );

@@ -194,6 +194,13 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
         assert_eq!(store.counters().unwrap().customers, 44);
         assert_eq!(store.counters().unwrap().calls, 170);
     }
+    // The lead has sent nothing yet, and the agent's status already lists the workstation.
+    let status = run(args(&["team", "status", "--store", &agent]))
+        .await
+        .unwrap();
+    let stdout = text(&status.stdout);
+    assert!(stdout.contains("Other workstations (1):"), "{stdout}");
+    assert!(stdout.contains("has sent nothing, 0 changes"), "{stdout}");
     let synced = run(args(&["sync", "--store", &lead])).await.unwrap();
     assert!(synced.status.success(), "{}", text(&synced.stderr));
     assert!(text(&synced.stdout).starts_with("Synced: sent 0 changes, received 0"));

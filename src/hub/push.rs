@@ -50,6 +50,18 @@ const ERASE: &str = "
     WHERE customer_id = $1 AND kind NOT IN ('erase', 'gone')";
 
 impl Hub {
+    /// Registers a workstation that joins the team (nothing if it is known already), so
+    /// that the others' `team status` lists it before it has sent anything.
+    pub async fn register(&self, workstation: Id) -> Result<(), HubError> {
+        self.client
+            .execute(
+                "INSERT INTO workstations (workstation_id) VALUES ($1) ON CONFLICT DO NOTHING",
+                &[&workstation],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Stores `ops` (from one or more workstations) in one transaction, then notifies
     /// the listeners. Sending operations the hub already has adds nothing; sending one
     /// that would leave a gap in a workstation's log stores nothing at all.

@@ -260,5 +260,6 @@ pub async fn join(
     let mut hub = Hub::connect(url).await?;
     check_hub(&hub).await?;
     store.join_hub(&crate::hub::redact_url(url))?;
+    hub.register(store.workstation()?).await?;
     sync_alone(store, &mut hub, progress).await
 }

@@ -95,6 +95,15 @@ fn welcome(frame: &mut Frame, screen: Rect, state: &State, theme: &Theme, keymap
         )),
         Line::raw(""),
     ];
+    if state.team_sync.is_some() {
+        // Demo data is not offered in a team; say what fills the store instead.
+        lines.splice(
+            4..4,
+            [Line::raw(
+                "It is in a team: the team's customers arrive as it syncs.",
+            )],
+        );
+    }
     let now = available(state);
     for command in [Command::LoadDemo, Command::AddCustomer, Command::Quit] {
         // The first key (the welcome screen's own comes first); the hint bar lists all.
