@@ -423,3 +423,44 @@ fn cases_close_reopen_and_move_with_audit_entries() {
         before.open_cases as usize
     );
 }
+
+/// An agent's change to a call (its outcome, sentiment, road) never changes the call's
+/// review: a copy of the call the agent's screen loaded before a lead reviewed it (here,
+/// or on another workstation, by sync) does not take the review away or send an older one
+/// again.
+#[test]
+fn an_agents_change_from_an_older_copy_keeps_the_leads_review() {
+    let (_dir, store) = demo_store();
+    let call = store.review_page(&unreviewed(), None, 1).unwrap().rows[0]
+        .call
+        .clone();
+    assert!(call.review.is_none());
+    let road = call.road.unwrap();
+    let reviewed = store
+        .review_call(call.id, other_road(road), "care first", &lead())
+        .unwrap();
+    let before = store.counters().unwrap();
+
+    // The agent's screen still holds the copy from before the review.
+    let mut stale = call.clone();
+    stale.sentiment = -2;
+    store
+        .update_call(&stale, &Actor::agent(&stale.agent, fixed_now()))
+        .unwrap();
+    let now = store.call(call.id).unwrap().unwrap();
+    assert_eq!(now.sentiment, -2, "the agent's change is kept");
+    assert_eq!(now.review, reviewed.review, "the lead's review stays");
+    assert_eq!(store.counters().unwrap().unreviewed, before.unreviewed);
+    assert_eq!(store.check_consistency().unwrap(), Vec::<String>::new());
+
+    // Nor can an agent's change put a review of their own on the call.
+    let mut forged = now.clone();
+    forged.review.as_mut().unwrap().road = road;
+    store
+        .update_call(&forged, &Actor::agent(&forged.agent, fixed_now()))
+        .unwrap();
+    assert_eq!(
+        store.call(call.id).unwrap().unwrap().review,
+        reviewed.review
+    );
+}

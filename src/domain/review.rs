@@ -141,6 +141,16 @@ pub fn acknowledge(call: &Call, who: &str, at: jiff::Timestamp) -> Result<Call, 
     Ok(new)
 }
 
+/// The review a change to a call leaves on it. Only a lead's change may set one; an
+/// agent's change (an outcome, a sentiment, their road) keeps the stored review, since the
+/// agent's copy of the call may be older than a review made since, here or by sync.
+pub fn after_change(role: Role, stored: Option<&Review>, sent: Option<&Review>) -> Option<Review> {
+    match role {
+        Role::Lead => sent.cloned(),
+        Role::Agent => stored.cloned(),
+    }
+}
+
 /// A review whose road differs from the agent's and whose reason has not been given yet
 /// (a blind pick the lead has not explained).
 pub fn reason_owed(call: &Call) -> bool {
@@ -336,5 +346,32 @@ mod tests {
             .map(|r| r.review.lead)
             .collect();
         assert_eq!(order, ["Cy", "Ann", "Bo", "Lee"]);
+    }
+
+    #[test]
+    fn only_a_leads_change_sets_the_review() {
+        let at: jiff::Timestamp = "2026-11-20T10:00:00Z".parse().unwrap();
+        let stored = Review {
+            lead: "Jordan".into(),
+            road: Road::Care,
+            comment: "care first".into(),
+            at,
+            acknowledged_at: None,
+        };
+        let older = Review {
+            road: Road::Learn,
+            ..stored.clone()
+        };
+        for sent in [None, Some(&older)] {
+            assert_eq!(
+                after_change(Role::Agent, Some(&stored), sent),
+                Some(stored.clone())
+            );
+            assert_eq!(after_change(Role::Agent, None, sent), None);
+        }
+        assert_eq!(
+            after_change(Role::Lead, Some(&stored), Some(&older)),
+            Some(older.clone())
+        );
     }
 }

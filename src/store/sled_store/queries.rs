@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::records::read_counter;
 use super::*;
 use crate::domain::call::AuditEntry;
+use crate::domain::review;
 use crate::domain::text::first_line;
 use crate::domain::wrap_up::CaseChange;
 use crate::domain::{Call, Case, CaseStatus, Customer, Id, QueueEntry};
@@ -154,10 +155,14 @@ impl Store for SledStore {
     fn update_call(&self, call: &Call, actor: &Actor) -> StoreResult<()> {
         self.transaction(|tx| {
             let old: Option<Call> = tx.load(T_CALLS, call.id)?;
-            if old.is_none() {
+            let Some(old) = old else {
                 return Err(StoreError::Rule("that call is not in the store".into()));
-            }
-            tx.put_call(old.as_ref(), call, actor)?;
+            };
+            let call = Call {
+                review: review::after_change(actor.role, old.review.as_ref(), call.review.as_ref()),
+                ..call.clone()
+            };
+            tx.put_call(Some(&old), &call, actor)?;
             // Leaving a call open (or changing it) sends the notes typed so far.
             if tx.get(T_NOTES_DIRTY, &keys::id(call.id))?.is_some()
                 && let Some(bytes) = tx.get(T_NOTES, &keys::id(call.id))?
