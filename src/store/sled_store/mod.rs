@@ -15,6 +15,7 @@ mod records;
 mod reports;
 mod reviews;
 mod search;
+mod sorted;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
