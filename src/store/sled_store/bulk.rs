@@ -2,32 +2,39 @@
 //! hub does (SPEC §12: a hub of 1M calls joined in ≤ 5 min). `redo_customer` moves each
 //! customer by difference in its own transaction over every tree, recomputing every index
 //! entry and counter one record at a time; for a store that holds no records yet there is
-//! nothing to differ from, so the records the operations give are gathered, written in key
-//! order (`sorted.rs`) and everything derived is rebuilt once at the end, as a restore does.
+//! nothing to differ from, so the records the operations give are written in batches and
+//! everything derived is rebuilt once at the end, as a restore does.
 //!
 //! Only for a process that holds the store alone (a `team` command): the rebuild at the
 //! end clears the derived trees, which a change typed meanwhile would race with.
 //!
 //! Resumable after a kill at any point: `meta::STALE` is set before the first record is
 //! written and removed after the rebuild, and opening a store that has it rebuilds the
-//! derived trees first. Customers leave `T_REDO` only after every record is on disk, so
-//! the customers a kill cut off are made again at the next sync (one by one, as the
-//! store then holds records).
+//! derived trees first. A customer leaves `T_REDO` only after its records are on disk, so
+//! the customers a kill cut off are made again at the next sync.
 
 use super::apply::{case_heads, shown_review};
 use super::oplog::{meta, op_id_bytes};
-use super::sorted::SortedWriter;
 use super::*;
 use crate::domain::Id;
 use crate::domain::merge::materialise;
 use crate::store::codec::{encode, encode_text};
 use crate::store::keys;
 
-/// Customers made between two progress reports.
+/// Customers whose records are written between two flushes.
 const CHUNK: usize = 1_000;
 
-/// The folder, inside the store's directory, that holds a bulk redo's sorted runs.
-const BULK_DIR: &str = "bulk-runs";
+/// The trees a customer's records are written to.
+const WRITTEN: [usize; 8] = [
+    T_CUSTOMERS,
+    T_CALLS,
+    T_NOTES,
+    T_CASES,
+    T_AUDIT,
+    T_REVIEW_OPS,
+    T_CASE_HEADS,
+    T_REVIEWS,
+];
 
 impl SledStore {
     /// Whether the derived trees wait for a rebuild (a bulk redo was cut off).
@@ -61,26 +68,25 @@ impl SledStore {
         self.tree(T_OPLOG).insert(meta::STALE, &[1])?;
         self.db.flush()?;
         let me = self.workstation()?;
-        // Records are gathered and written in key order at the end (see `sorted.rs`).
-        let mut records = SortedWriter::new(self.path.join(BULK_DIR))?;
-        let mut finished = Vec::new();
-        for (done, customer) in customers.iter().enumerate() {
-            if self.write_customer(*customer, me, &mut records)? {
-                finished.push(*customer);
+        let mut done = 0;
+        for chunk in customers.chunks(CHUNK) {
+            let mut batches: Vec<sled::Batch> =
+                WRITTEN.iter().map(|_| Default::default()).collect();
+            let mut finished = sled::Batch::default();
+            for customer in chunk {
+                if self.write_customer(*customer, me, &mut batches)? {
+                    finished.remove(&keys::id(*customer));
+                }
             }
-            // The last step is reported once every record is on disk.
-            if (done + 1) % CHUNK == 0 && done + 1 < customers.len() {
-                progress(done as u64 + 1, total);
+            for (tree, batch) in WRITTEN.iter().zip(batches) {
+                self.tree(*tree).apply_batch(batch)?;
             }
+            // The records are on disk before their customers leave the list.
+            self.db.flush()?;
+            self.tree(T_REDO).apply_batch(finished)?;
+            done += chunk.len() as u64;
+            progress(done, total);
         }
-        records.finish(&self.trees, &self.db)?;
-        // The records are on disk before their customers leave the list.
-        let mut made = sled::Batch::default();
-        for customer in finished {
-            made.remove(&keys::id(customer));
-        }
-        self.tree(T_REDO).apply_batch(made)?;
-        progress(total, total);
         self.rebuild_derived()?;
         self.tree(T_OPLOG).remove(meta::STALE)?;
         self.db.flush()?;
@@ -89,11 +95,17 @@ impl SledStore {
         Ok(customers.len())
     }
 
-    /// Adds one customer's records, as their operations give them, to `out`. The same
-    /// records as `redo_customer` writes into a store that holds none of them: calls, the notes of calls taken elsewhere, the review each
+    /// Adds one customer's records, as their operations give them, to `batches` (in the
+    /// order of `WRITTEN`). The same records as `redo_customer` writes into a store that
+    /// holds none of them: calls, the notes of calls taken elsewhere, the review each
     /// call shows and every lead's review, cases with their heads, audit entries, the
     /// customer. An erased customer is left for `redo_customer` (false).
-    fn write_customer(&self, customer: Id, me: Id, out: &mut SortedWriter) -> StoreResult<bool> {
+    fn write_customer(
+        &self,
+        customer: Id,
+        me: Id,
+        batches: &mut [sled::Batch],
+    ) -> StoreResult<bool> {
         // With every customer merged with them: the records are made together.
         let (_, ops) = self.group_ops(customer)?;
         let records = materialise(&ops);
@@ -102,35 +114,44 @@ impl SledStore {
         }
         // Calls taken here: their notes are the ones on this disk (none, in an empty store).
         let own_calls = super::apply::own_calls(&ops, me);
+        let [
+            customers,
+            calls,
+            notes,
+            cases,
+            audit,
+            review_ops,
+            case_heads_batch,
+            reviews,
+        ] = batches
+        else {
+            return Err(StoreError::Corrupt("bulk batches".into()));
+        };
         for (id, call) in &records.calls {
-            out.insert(T_CALLS, keys::id(*id).to_vec(), encode(call)?)?;
+            calls.insert(&keys::id(*id), encode(call)?);
             if !own_calls.contains(id)
                 && let Some(text) = records.notes.get(id)
             {
-                out.insert(T_NOTES, keys::id(*id).to_vec(), encode_text(text))?;
+                notes.insert(&keys::id(*id), encode_text(text));
             }
             if let Some(review) = shown_review(&records, *id) {
-                out.insert(T_REVIEW_OPS, keys::id(*id).to_vec(), op_id_bytes(review.op))?;
+                review_ops.insert(&keys::id(*id), op_id_bytes(review.op));
             }
             let lead_reviews = super::reviews::from_records(&records, *id);
             if !lead_reviews.is_empty() {
-                out.insert(T_REVIEWS, keys::id(*id).to_vec(), encode(&lead_reviews)?)?;
+                reviews.insert(&keys::id(*id), encode(&lead_reviews)?);
             }
         }
         for (id, record) in &records.cases {
-            out.insert(T_CASES, keys::id(*id).to_vec(), encode(&record.case)?)?;
-            out.insert(
-                T_CASE_HEADS,
-                keys::id(*id).to_vec(),
-                encode(&case_heads(record))?,
-            )?;
+            cases.insert(&keys::id(*id), encode(&record.case)?);
+            case_heads_batch.insert(&keys::id(*id), encode(&case_heads(record))?);
         }
         for entry in records.audit.values() {
             let key = keys::join(&[&keys::id(entry.subject), &keys::id(entry.id)]);
-            out.insert(T_AUDIT, key, encode(entry)?)?;
+            audit.insert(key, encode(entry)?);
         }
         for (id, record) in &records.customers {
-            out.insert(T_CUSTOMERS, keys::id(*id).to_vec(), encode(record)?)?;
+            customers.insert(&keys::id(*id), encode(record)?);
         }
         Ok(true)
     }

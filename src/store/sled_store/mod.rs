@@ -15,7 +15,6 @@ mod records;
 mod reports;
 mod reviews;
 mod search;
-mod sorted;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
