@@ -121,20 +121,26 @@ fn an_owed_reason_is_asked_of_the_lead_who_picked_and_only_named_to_the_agent() 
     assert!(!screen.contains("your road differs"), "{screen}");
 }
 
+/// An app on an empty store that joined a team, as the runtime starts it: in a team
+/// before the first sync ends.
+fn empty_in_a_team() -> Harness {
+    let mut h = Harness::empty();
+    h.store
+        .join_hub("postgres://priya@db.example/team")
+        .unwrap();
+    h.dispatch(Action::TeamSync {
+        sync: TeamSync::Syncing { percent: 0 },
+        changed: false,
+    });
+    h
+}
+
 /// Demo data is only for a store on its own (SPEC §12): in a team the welcome screen does
 /// not offer it, nor does the empty queue, its key does nothing, and the store refuses it
 /// anyway.
 #[test]
 fn a_store_in_a_team_is_never_offered_demo_data() {
-    let mut h = Harness::empty();
-    h.store
-        .join_hub("postgres://priya@db.example/team")
-        .unwrap();
-    // As the runtime does for a store in a team, before the first sync ends.
-    h.dispatch(Action::TeamSync {
-        sync: TeamSync::Syncing { percent: 0 },
-        changed: false,
-    });
+    let mut h = empty_in_a_team();
     let screen = h.render(80, 24);
     assert!(screen.contains("Welcome to fourroads"), "{screen}");
     assert!(
@@ -166,14 +172,7 @@ fn a_store_in_a_team_is_never_offered_demo_data() {
 /// while it is up, it goes, and the queue shows them.
 #[test]
 fn the_welcome_goes_when_the_teams_customers_arrive() {
-    let mut h = Harness::empty();
-    h.store
-        .join_hub("postgres://priya@db.example/team")
-        .unwrap();
-    h.dispatch(Action::TeamSync {
-        sync: TeamSync::Syncing { percent: 0 },
-        changed: false,
-    });
+    let mut h = empty_in_a_team();
     assert!(h.render(80, 24).contains("Welcome to fourroads"));
     // What a sync that brought customers does to the records, then its report.
     let customer = fourroads::domain::NewCustomer {
