@@ -161,6 +161,43 @@ pub enum TeamWhat {
     Status,
     /// Detach this store from the hub (its data stays)
     Leave,
+    /// (The hub's owner) Give a person their own login, in the group of their role; prints
+    /// once what they need to join. Again for a member: changes their name or role
+    Add {
+        /// Their PostgreSQL login: lower-case letters, digits, _ . -
+        login: String,
+        /// What they may do: a lead also reviews and erases
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Their name on calls, reviews and audit entries
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Hand them a workstation the hub holds already (one brought in by the owner, or
+        /// from a hub set up before logins); see `team members`
+        #[arg(long = "workstation", value_name = "ID")]
+        workstations: Vec<crate::domain::Id>,
+        /// The hub, as the owner reaches it (default: this store's hub)
+        #[arg(long, env = "FOURROADS_HUB", value_name = "URL")]
+        hub: Option<String>,
+    },
+    /// (The hub's owner) Disable a person's login; their past work stays theirs
+    Remove {
+        login: String,
+        /// The hub, as the owner reaches it (default: this store's hub)
+        #[arg(long, env = "FOURROADS_HUB", value_name = "URL")]
+        hub: Option<String>,
+    },
+    /// The people of the team, their roles, their workstations and when each last synced
+    Members {
+        /// The hub (default: this store's hub)
+        #[arg(long, env = "FOURROADS_HUB", value_name = "URL")]
+        hub: Option<String>,
+    },
+    /// Say in words whether the hub's protection holds; exits non-zero on any finding
+    Check {
+        /// The hub, as for `team init`
+        url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -88,6 +88,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             state.templates_dir = templates_dir.clone();
             state.snippets = snippets;
             let in_team = store.hub_url()?.is_some();
+            // In a team, who you are is the hub's record for your login.
+            if in_team && let Some(member) = store.identity()? {
+                let asked_role = cli.role.map(|r| match r {
+                    RoleArg::Lead => Role::Lead,
+                    RoleArg::Agent => Role::Agent,
+                });
+                let line = fourroads::domain::member::overridden(
+                    &member,
+                    cli.agent.as_deref(),
+                    asked_role,
+                );
+                state.agent = member.name.clone();
+                state.role = member.role;
+                if let Some(line) = line {
+                    state.tell(line);
+                }
+            }
             let store = Arc::new(store);
             let team = in_team.then(|| store.clone());
             let store: Arc<dyn Store> = store;

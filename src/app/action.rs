@@ -101,6 +101,8 @@ pub enum Action {
         revision: u64,
         reason: String,
     },
+    /// The hub's record of who this workstation's person is changed.
+    Identity(crate::domain::member::Member),
     /// The background team sync's state; `changed`: other workstations' changes arrived.
     TeamSync {
         sync: super::team_sync::TeamSync,

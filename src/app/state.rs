@@ -173,6 +173,11 @@ impl State {
         });
     }
 
+    /// A line for the user from outside the app's own flows (the binary's start).
+    pub fn tell(&mut self, text: impl Into<String>) {
+        self.warn(text);
+    }
+
     pub(super) fn warn(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             level: Level::Warning,

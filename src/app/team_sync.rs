@@ -37,6 +37,22 @@ pub(super) fn in_team(state: &State) -> bool {
     state.team_sync.is_some()
 }
 
+/// The hub's record of who this workstation's person is: their name on new calls and
+/// their role from now on (the store stamps its changes with the same record).
+pub(super) fn identified(state: &mut State, member: crate::domain::member::Member) -> Vec<Effect> {
+    if state.agent == member.name && state.role == member.role {
+        return Vec::new();
+    }
+    state.agent = member.name.clone();
+    state.role = member.role;
+    state.info(&format!(
+        "You are {}, as the hub records login {}.",
+        member.describe(),
+        member.login
+    ));
+    Vec::new()
+}
+
 /// A report from the background sync; `changed`: records changed under the screens.
 /// What is on screen reloads without taking away what the user is doing: the queue
 /// keeps its selection, the review list keeps the selected call and its detail. While a

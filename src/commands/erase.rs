@@ -14,6 +14,17 @@ pub(super) fn erase_customer(wanted: &str, yes: bool, store_path: &Path) -> Resu
     use std::io::{BufRead, IsTerminal, Write};
 
     let mut store = open_store(store_path)?;
+    // In a team the hub takes an erasure only from a lead: refuse here rather than leave
+    // one it will never take waiting to be sent.
+    if let Some(me) = store.identity()?
+        && me.role != fourroads::domain::call::Role::Lead
+    {
+        return Err(format!(
+            "only a lead may erase a customer in this team, and you are {} at the hub",
+            sanitize_line(&me.describe())
+        )
+        .into());
+    }
     let customer = match wanted.trim().parse::<fourroads::domain::Id>() {
         Ok(id) => store.customer(id)?,
         Err(_) => {

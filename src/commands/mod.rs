@@ -5,6 +5,7 @@
 mod erase;
 mod export;
 mod opening;
+mod people;
 mod roads;
 mod team;
 mod transfer;
@@ -60,6 +61,34 @@ pub(crate) fn run(
         CliCommand::Team {
             what: TeamWhat::Leave,
         } => team::leave(&open_store(store_path)?).map_err(Failure::from),
+        CliCommand::Team {
+            what: TeamWhat::Check { url },
+        } => team::check(&url).map_err(Failure::from),
+        CliCommand::Team {
+            what:
+                TeamWhat::Add {
+                    login,
+                    role,
+                    name,
+                    workstations,
+                    hub,
+                },
+        } => {
+            let url = people::hub_url(hub, store_path)?;
+            people::add(&url, &login, role, &name, &workstations).map_err(Failure::from)
+        }
+        CliCommand::Team {
+            what: TeamWhat::Remove { login, hub },
+        } => {
+            let url = people::hub_url(hub, store_path)?;
+            people::remove(&url, &login).map_err(Failure::from)
+        }
+        CliCommand::Team {
+            what: TeamWhat::Members { hub },
+        } => {
+            let url = people::hub_url(hub, store_path)?;
+            people::members(&url).map_err(Failure::from)
+        }
         CliCommand::Sync => {
             let mut store = open_store(store_path)?;
             team::sync(&store)?;

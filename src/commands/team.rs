@@ -11,11 +11,11 @@ use fourroads::store::SledStore;
 use fourroads::sync::{self, Progress, Report, SyncError};
 
 /// Every error in one line.
-fn one_line(e: impl std::fmt::Display) -> String {
+pub(super) fn one_line(e: impl std::fmt::Display) -> String {
     e.to_string().lines().collect::<Vec<_>>().join(" ")
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -67,14 +67,11 @@ fn summary(report: &Report) -> String {
 /// without its password.
 pub(super) fn init(url: &str) -> Result<(), String> {
     let shown = redact_url(url);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let change = runtime
+    let (change, report) = runtime()?
         .block_on(async {
             let mut hub = fourroads::hub::Hub::connect(url).await?;
-            hub.init().await
+            let change = hub.init().await?;
+            Ok::<_, fourroads::hub::HubError>((change, hub.check().await?))
         })
         .map_err(one_line)?;
     if change.from == change.to {
@@ -93,7 +90,39 @@ pub(super) fn init(url: &str) -> Result<(), String> {
             change.from, change.to
         );
     }
+    print_check(&report)?;
+    if change.from != change.to {
+        println!(
+            "Next: add each person with `fourroads team add LOGIN --role agent|lead --name NAME --hub {shown}`."
+        );
+    }
     Ok(())
+}
+
+/// `team check URL`: whether the hub's protection holds, in words; an error (exit 1) on
+/// any finding.
+pub(super) fn check(url: &str) -> Result<(), String> {
+    let report = runtime()?
+        .block_on(async { fourroads::hub::Hub::connect(url).await?.check().await })
+        .map_err(one_line)?;
+    println!("The hub at {}:", sanitize_line(&redact_url(url)));
+    print_check(&report)
+}
+
+fn print_check(report: &fourroads::hub::CheckReport) -> Result<(), String> {
+    for holds in &report.holds {
+        println!("  ok   {holds}");
+    }
+    for finding in &report.findings {
+        println!("  NOT  {}", sanitize_line(&finding.0));
+    }
+    match report.findings.len() {
+        0 => Ok(()),
+        n => Err(format!(
+            "the hub's protection does not hold ({n} finding{} above)",
+            if n == 1 { "" } else { "s" }
+        )),
+    }
 }
 
 pub(super) fn join(store: &SledStore, url: &str) -> Result<(), String> {
@@ -105,8 +134,16 @@ pub(super) fn join(store: &SledStore, url: &str) -> Result<(), String> {
     end_progress();
     let report = report?;
     let id = store.workstation().map_err(one_line)?;
+    let who = match store.identity().map_err(one_line)? {
+        Some(member) => format!(
+            "{} (login {})",
+            sanitize_line(&member.describe()),
+            member.login
+        ),
+        None => "the hub's owner, bringing this store's history in as it is".into(),
+    };
     println!(
-        "Joined the team hub at {} as workstation {id}: {}.",
+        "Joined the team hub at {} as {who}, workstation {id}: {}.",
         sanitize_line(&shown),
         summary(&report)
     );
@@ -134,6 +171,7 @@ pub(super) fn leave(store: &SledStore) -> Result<(), String> {
         return Err(one_line(SyncError::NotInTeam));
     };
     store.set_hub_url(None).map_err(one_line)?;
+    store.set_identity(None).map_err(one_line)?;
     println!(
         "Left the team hub at {}; this store keeps all its data and works on its own.",
         sanitize_line(&hub)
@@ -142,7 +180,7 @@ pub(super) fn leave(store: &SledStore) -> Result<(), String> {
 }
 
 /// "4 minutes ago", "just now", "2 days ago".
-fn ago(at: jiff::Timestamp, now: jiff::Timestamp) -> String {
+pub(super) fn ago(at: jiff::Timestamp, now: jiff::Timestamp) -> String {
     let seconds = (now.as_second() - at.as_second()).max(0);
     let (n, unit) = match seconds {
         0..=9 => return "just now".into(),
@@ -165,6 +203,14 @@ pub(super) fn status(store: &SledStore) -> Result<(), String> {
         return Ok(());
     };
     println!("Hub: {}", sanitize_line(hub_url));
+    match store.identity().map_err(one_line)? {
+        Some(member) => println!(
+            "You: {}, as the hub records login {}",
+            sanitize_line(&member.describe()),
+            member.login
+        ),
+        None => println!("You: the hub's owner (this store's history goes up as it is)"),
+    }
     println!("This workstation: {}", state.workstation);
     match state.last_sync {
         Some(at) => println!("Last sync: {} ({at})", ago(at, now)),

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod customer;
 pub mod customer_edit;
 pub mod hlc;
+pub mod member;
 pub mod merge;
 pub mod ops;
 pub mod period;

@@ -1,7 +1,13 @@
 //! The hub's schema: migrations kept as SQL files in `migrations/` at the top of the
 //! repository, built into the binary, applied in order in one transaction, each recorded
 //! in `fourroads_schema`. A hub whose schema is newer than this build knows is refused.
+//!
+//! From version 4 the hub enforces who may change what (SPEC §12): `init` makes the hub's
+//! three roles (an owner that owns every object and logs in as nobody, and the groups of
+//! agents and leads every person's login joins) before the migration that hands the
+//! objects to the owner and turns row-level security on.
 
+use super::roles::HubRoles;
 use super::{Hub, HubError};
 
 /// Every migration, in order: (version, SQL).
@@ -9,10 +15,14 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/0001_hub.sql")),
     (2, include_str!("../../migrations/0002_case_field.sql")),
     (3, include_str!("../../migrations/0003_customer_merge.sql")),
+    (4, include_str!("../../migrations/0004_security.sql")),
 ];
 
 /// The schema version this build creates and expects.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The first version whose hub checks every change (and so has roles).
+pub const SECURED_FROM: i32 = 4;
 
 /// Any number will do as long as it is fixed: it keeps two `team init`s from migrating
 /// the same hub at once.
@@ -37,7 +47,8 @@ impl Hub {
                  applied_at timestamptz NOT NULL DEFAULT now()
              )",
         )
-        .await?;
+        .await
+        .map_err(super::init_refused)?;
         let from: i32 = tx
             .query_one(
                 "SELECT coalesce(max(version), 0) FROM fourroads_schema",
@@ -51,13 +62,25 @@ impl Hub {
                 ours: SCHEMA_VERSION,
             });
         }
+        let mut roles = None;
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > from) {
-            tx.batch_execute(sql).await?;
+            let sql = if *version == SECURED_FROM {
+                let made = HubRoles::make(&tx).await?;
+                let sql = made.fill(sql);
+                roles = Some(made);
+                sql
+            } else {
+                sql.to_string()
+            };
+            tx.batch_execute(&sql).await.map_err(super::init_refused)?;
             tx.execute(
                 "INSERT INTO fourroads_schema (version) VALUES ($1)",
                 &[version],
             )
             .await?;
+        }
+        if let Some(roles) = roles {
+            roles.close_the_database(&tx).await?;
         }
         tx.commit().await?;
         Ok(SchemaChange {
@@ -74,7 +97,7 @@ impl Hub {
             .await?
             .get(0);
         if !exists {
-            return Err(HubError::NotInitialised);
+            return Err(self.not_there().await);
         }
         let version: i32 = self
             .client
@@ -93,6 +116,27 @@ impl Hub {
             v => Ok(v),
         }
     }
+
+    /// Why the schema cannot be seen: a hub this login may not enter (it is not a member),
+    /// or none at all.
+    async fn not_there(&self) -> HubError {
+        let hidden = self
+            .client
+            .query_one(
+                "SELECT session_user::text, EXISTS (
+                     SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relname = 'fourroads_schema'
+                       AND NOT has_schema_privilege(n.oid, 'USAGE'))",
+                &[],
+            )
+            .await;
+        match hidden {
+            Ok(row) if row.get::<_, bool>(1) => HubError::NotMember {
+                login: row.get(0),
+            },
+            _ => HubError::NotInitialised,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -105,5 +149,16 @@ mod tests {
             assert_eq!(*version, at as i32 + 1);
             assert!(!sql.trim().is_empty());
         }
+    }
+
+    #[test]
+    fn the_secured_migration_names_every_role_by_placeholder_only() {
+        let (_, sql) = MIGRATIONS[SECURED_FROM as usize - 1];
+        for placeholder in ["@schema@", "@owner@", "@agents@", "@leads@", "@owner_text@"] {
+            assert!(sql.contains(placeholder), "{placeholder}");
+        }
+        let filled = HubRoles::for_test("team").fill(sql);
+        assert!(!filled.contains('@'), "a placeholder is left");
+        assert!(filled.contains("TO \"team_owner\""));
     }
 }

@@ -4,17 +4,23 @@
 //! listens for the notice that something new arrived. The merge of what is pulled is
 //! `domain::merge`; the orchestration with the local store belongs to `sync/`.
 
+mod check;
 mod listen;
+mod members;
 mod migrate;
 mod pull;
 mod push;
+mod roles;
 mod tls;
 mod url;
 
 use tokio_postgres::Client;
 
+pub use check::{Finding, Report as CheckReport};
 pub use listen::Listener;
+pub use members::{Added, MemberRow, Members, Whoami, WorkstationRow, login_url, pgpass_line};
 pub use migrate::{SCHEMA_VERSION, SchemaChange};
+pub use roles::HubRoles;
 pub use pull::{Pulled, Seen, WorkstationSeen};
 pub use push::Pushed;
 pub use tls::{Roots, TlsSettings, Verify};
@@ -35,6 +41,13 @@ pub enum HubError {
     NewerSchema { hub: i32, ours: i32 },
     #[error("the hub has no fourroads schema yet; run `fourroads team init URL` first")]
     NotInitialised,
+    #[error(
+        "{login} is not a member of this team; ask the hub's owner to run `fourroads team add {login}`"
+    )]
+    NotMember { login: String },
+    /// A rule the hub enforces said no (its own words, one line).
+    #[error("the hub refused: {0}")]
+    Refused(String),
     #[error(
         "workstation {workstation} would leave a gap in its log at the hub (has {has}, sent {sent})"
     )]
@@ -59,8 +72,33 @@ impl From<tokio_postgres::Error> for HubError {
         if error.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) {
             return HubError::NotInitialised;
         }
+        if refusal(&error) {
+            return HubError::Refused(describe(&error));
+        }
         HubError::Db(describe(&error))
     }
+}
+
+/// Whether the server refused on a rule of the hub's: a privilege or a row-level policy
+/// (SQLSTATE 42501), or one of the hub's own checks (SQLSTATE class `FR`, raised by the
+/// trigger every pushed change passes).
+fn refusal(error: &tokio_postgres::Error) -> bool {
+    error.code().is_some_and(|code| {
+        *code == tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
+            || code.code().starts_with("FR")
+    })
+}
+
+/// An error while `team init` makes or migrates the hub: a login that may not do it is
+/// told who may.
+pub(crate) fn init_refused(error: tokio_postgres::Error) -> HubError {
+    if error.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+        return HubError::Refused(format!(
+            "{}; run `fourroads team init` as the database's owner (with CREATEROLE) or as a superuser",
+            describe(&error)
+        ));
+    }
+    HubError::from(error)
 }
 
 /// What went wrong in one line: the server's own message, or the cause under the

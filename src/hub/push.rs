@@ -1,13 +1,15 @@
 //! Push: a workstation's operations into the hub, all or nothing, any number of times.
 //!
-//! Each workstation's log is appended in sequence-number order under a lock on its row in
-//! `workstations`, and a push may only add `high_seq + 1`: so whenever `high_seq` says n,
-//! every operation 1..=n of that workstation is committed. That is what lets a pull resume
-//! from a per-workstation position (see `pull.rs`). Operations already there are skipped
-//! (`ON CONFLICT DO NOTHING`), so pushing again after a lost reply is harmless. An erase
-//! removes the payload of every operation about its customer, including ones pushed later;
-//! a workstation that already emptied its own operations that way sends them as `Gone`,
-//! stored as only the id.
+//! Each workstation's log is appended in sequence-number order; the hub's own trigger
+//! (`migrations/0004_security.sql`) keeps each workstation's high sequence under a lock on
+//! its row and takes only `high_seq + 1`: so whenever `high_seq` says n, every operation
+//! 1..=n of that workstation is committed. That is what lets a pull resume from a
+//! per-workstation position (see `pull.rs`). An operation the hub holds already is taken
+//! again only if it is the same change (pushing again after a lost reply is harmless; the
+//! same number with other content is refused). An erase goes through the hub's erase
+//! function, which only a lead may call, and removes the payload of every operation about
+//! its customer, including ones pushed later; a workstation that already emptied its own
+//! operations that way sends them as `Gone`, stored as only the id.
 
 use std::collections::BTreeMap;
 
@@ -42,26 +44,9 @@ const INSERT_OPS: &str = "
          AS r (seq, author, role, hlc_ms, hlc_counter, kind, customer_id, subject_id,
                payload_version, payload)
     LEFT JOIN erased_customers e ON e.customer_id = r.customer_id
-    ON CONFLICT (workstation_id, seq) DO NOTHING
     RETURNING seq";
 
-const ERASE: &str = "
-    UPDATE ops SET kind = 'gone', payload = NULL, subject_id = NULL
-    WHERE customer_id = $1 AND kind NOT IN ('erase', 'gone')";
-
 impl Hub {
-    /// Registers a workstation that joins the team (nothing if it is known already), so
-    /// that the others' `team status` lists it before it has sent anything.
-    pub async fn register(&self, workstation: Id) -> Result<(), HubError> {
-        self.client
-            .execute(
-                "INSERT INTO workstations (workstation_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                &[&workstation],
-            )
-            .await?;
-        Ok(())
-    }
-
     /// Stores `ops` (from one or more workstations) in one transaction, then notifies
     /// the listeners. Sending operations the hub already has adds nothing; sending one
     /// that would leave a gap in a workstation's log stores nothing at all.
@@ -76,19 +61,19 @@ impl Hub {
         for (workstation, mut list) in by_workstation {
             list.sort_by_key(|op| op.seq);
             list.dedup_by_key(|op| op.seq);
-            tx.execute(
-                "INSERT INTO workstations (workstation_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                &[&workstation],
-            )
-            .await?;
-            let row = tx
-                .query_one(
-                    "SELECT high_seq FROM workstations WHERE workstation_id = $1 FOR UPDATE",
+            // The hub checks again under its own lock; this is for a plain message.
+            let Some(row) = tx
+                .query_opt(
+                    "SELECT high_seq FROM workstations WHERE workstation_id = $1",
                     &[&workstation],
                 )
-                .await?;
-            let mut high = row.get::<_, i64>(0) as u64;
-            let before = high;
+                .await?
+            else {
+                return Err(HubError::Refused(format!(
+                    "workstation {workstation} is not registered at the hub; run `fourroads sync`"
+                )));
+            };
+            let high = row.get::<_, i64>(0) as u64;
             // Every operation 1..=high is here: a list may start anywhere up to high + 1
             // and must go on without a gap.
             let mut reach = high;
@@ -109,6 +94,12 @@ impl Hub {
                 reach = reach.max(op.seq);
             }
             for run in list.split_inclusive(|op| matches!(op.payload, Payload::Erase { .. })) {
+                // The erasure first, so that the run's own earlier operations about the
+                // customer are kept as only the id (the hub takes an erased customer's
+                // remains only once it has erased them).
+                if let Some(Payload::Erase { customer }) = run.last().map(|op| &op.payload) {
+                    tx.execute("SELECT fourroads_erase($1)", &[customer]).await?;
+                }
                 let rows = Rows::of(run)?;
                 for row in tx
                     .query(
@@ -129,26 +120,9 @@ impl Hub {
                     )
                     .await?
                 {
-                    high = high.max(row.get::<_, i64>(0) as u64);
+                    let _: i64 = row.get(0);
                     added += 1;
                 }
-                if let Some(Payload::Erase { customer }) = run.last().map(|op| &op.payload) {
-                    tx.execute(
-                        "INSERT INTO erased_customers (customer_id) VALUES ($1)
-                         ON CONFLICT DO NOTHING",
-                        &[customer],
-                    )
-                    .await?;
-                    tx.execute(ERASE, &[customer]).await?;
-                }
-            }
-            if high != before {
-                tx.execute(
-                    "UPDATE workstations SET high_seq = $2, last_push_at = now()
-                     WHERE workstation_id = $1",
-                    &[&workstation, &(high as i64)],
-                )
-                .await?;
             }
         }
         if added > 0 {

@@ -21,7 +21,7 @@ pub use reports::{
     ReviewQuery, ReviewRow, Story, road4_share,
 };
 pub use search::{CallHit, CustomerHit, SearchResults};
-pub use sled_store::{Erased, PulledWriter, SledStore, SyncState};
+pub use sled_store::{Erased, Foreign, PulledWriter, SledStore, SyncState};
 
 /// The schema version this build writes; older stores are migrated on open.
 pub const SCHEMA_VERSION: u32 = 7;

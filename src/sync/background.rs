@@ -36,6 +36,9 @@ pub enum Status {
         unsent: u64,
         reason: String,
     },
+    /// The hub's record of who this workstation is changed (a lead made a lead, a name
+    /// corrected): the app shows and acts as the new one.
+    Member(crate::domain::member::Member),
 }
 
 /// How often the loop looks on its own; the defaults are the constants above.
@@ -79,6 +82,13 @@ pub async fn run_with(
             let mut last = None;
             let outcome = async {
                 let mut hub = connect(&store).await?;
+                if let Ok(super::Identity {
+                    member: Some(member),
+                    changed: true,
+                }) = super::identify(&store, &hub).await
+                {
+                    report(Status::Member(member));
+                }
                 sync_once(&store, &mut hub, &mut |p| {
                     let percent = p.percent();
                     if last != Some(percent) {

@@ -11,7 +11,8 @@
 pub mod background;
 
 use crate::domain::Id;
-use crate::hub::{Hub, HubError, Seen};
+use crate::domain::member::Member;
+use crate::hub::{Hub, HubError, Seen, Whoami};
 use crate::store::{SledStore, StoreError, StoreResult};
 
 /// Operations per push and per pull page: a push is one hub transaction, a pull page one
@@ -79,6 +80,15 @@ pub struct Report {
     pub customers: u64,
 }
 
+/// Who this workstation is at the hub, and whether that changed with this sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// `None`: the hub's owner, bringing history in as it is.
+    pub member: Option<Member>,
+    /// The hub's record differs from what the store held before this sync.
+    pub changed: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("{0}")]
@@ -91,6 +101,16 @@ pub enum SyncError {
         "the hub's schema is version {hub}, older than this fourroads needs ({ours}); run `fourroads team init URL` to update it"
     )]
     OlderHub { hub: i32, ours: i32 },
+    #[error(
+        "this store holds {count} change{s} made before it joined by someone else (such as {example}) that only a lead may send, and you are {you} at the hub: join from a new store, or have the hub's owner bring this one in (`fourroads team join` with the owner's login, then `fourroads team add {login} … --workstation ID`)",
+        s = if *count == 1 { "" } else { "s" }
+    )]
+    LeadWorkOfOthers {
+        count: u64,
+        example: String,
+        you: String,
+        login: String,
+    },
 }
 
 /// One sync of `store` with `hub`; `progress` hears how far it has come. Safe while the
@@ -120,6 +140,9 @@ async fn sync_with(
     alone: bool,
 ) -> Result<Report, SyncError> {
     check_hub(hub).await?;
+    let me = store.workstation()?;
+    identify(store, hub).await?;
+    hub.register(me).await?;
     let mut report = Report::default();
     store.flush_dirty_notes()?;
     store.cover_records(&mut |done, total| {
@@ -147,7 +170,6 @@ async fn sync_with(
         });
     }
 
-    let me = store.workstation()?;
     let mut seen = Seen(store.seen()?);
     // This workstation's own operations are here already.
     let own = store.sent_seq()?;
@@ -205,7 +227,23 @@ async fn sync_with(
     } as u64;
     store.set_last_sync(jiff::Timestamp::now())?;
     crate::store::Store::flush(store)?;
+    hub.synced(me).await?;
     Ok(report)
+}
+
+/// Who this workstation is at the hub: kept in the store, so that its changes carry the
+/// hub's name and role for the login (see `SledStore::identity`).
+pub async fn identify(store: &SledStore, hub: &Hub) -> Result<Identity, SyncError> {
+    let member = match hub.whoami().await? {
+        Whoami::Member(member) => Some(member),
+        Whoami::Owner { .. } => None,
+    };
+    let before = store.identity()?;
+    let changed = before != member;
+    if changed {
+        store.set_identity(member.as_ref())?;
+    }
+    Ok(Identity { member, changed })
 }
 
 /// Waits for a page kept on a blocking thread; a panic there goes on here.
@@ -259,7 +297,23 @@ pub async fn join(
 ) -> Result<Report, SyncError> {
     let mut hub = Hub::connect(url).await?;
     check_hub(&hub).await?;
+    if let Whoami::Member(member) = hub.whoami().await? {
+        // What this store made before it joined goes to the team as the joining person's
+        // work, since the hub takes nothing else from their login; work only a lead may
+        // make cannot go that way from an agent's login.
+        let foreign = store.foreign_unsent(url, &member)?;
+        if foreign.lead_only > 0 {
+            return Err(SyncError::LeadWorkOfOthers {
+                count: foreign.lead_only,
+                example: foreign.example.unwrap_or_else(|| "nobody named".into()),
+                you: member.describe(),
+                login: member.login.clone(),
+            });
+        }
+        store.adopt_unsent(url, &member)?;
+    }
     store.join_hub(&crate::hub::redact_url(url))?;
+    identify(store, &hub).await?;
     hub.register(store.workstation()?).await?;
     sync_alone(store, &mut hub, progress).await
 }

@@ -136,3 +136,5 @@ impl Drop for TestDb {
         }
     }
 }
+
+pub mod cluster;

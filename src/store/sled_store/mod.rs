@@ -7,6 +7,7 @@ mod bulk;
 mod customers;
 mod dashboard;
 mod derived;
+mod identity;
 mod oplog;
 mod postings;
 mod pulled;
@@ -25,6 +26,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::{SCHEMA_VERSION, StoreError, StoreResult};
 pub use backup::Erased;
+pub use identity::Foreign;
 pub use oplog::SyncState;
 pub use pulled::PulledWriter;
 use records::Tx;

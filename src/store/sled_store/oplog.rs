@@ -37,6 +37,8 @@ pub(super) mod meta {
     /// Present while a bulk redo has written records whose index entries and counters
     /// are not rebuilt yet (see `bulk`).
     pub const STALE: &[u8] = b"derived_stale";
+    /// The hub's record of this workstation's person (see `identity`).
+    pub const IDENTITY: &[u8] = b"identity";
     /// Present when an erasure that came from the team removed something from this
     /// store: its files still hold old copies until the store is rewritten (`staging`).
     pub const REWRITE: &[u8] = b"rewrite_owed";
@@ -56,6 +58,28 @@ pub(super) fn by_customer_key(customer: Id, workstation: Id, seq: u64) -> Vec<u8
 
 pub(super) fn read_u64(bytes: &[u8]) -> u64 {
     bytes.try_into().map(u64::from_be_bytes).unwrap_or_default()
+}
+
+/// A hub's address without its login and password: what tells two hubs apart.
+fn hub_key(url: &str) -> String {
+    let url = crate::hub::redact_url(url);
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let rest = match rest.find(['/', '?']).map(|end| rest.split_at(end)) {
+                Some((authority, tail)) => {
+                    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                    format!("{hosts}{tail}")
+                }
+                None => rest.rsplit_once('@').map_or(rest, |(_, h)| h).to_string(),
+            };
+            format!("{scheme}://{rest}")
+        }
+        None => url
+            .split_whitespace()
+            .filter(|w| !w.starts_with("user="))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
 /// A case event nothing follows yet: (operation, is a reopen, stamp).
@@ -104,10 +128,19 @@ impl Tx<'_> {
             None => Hlc::zero(workstation),
         };
         let hlc = HlcClock::resume(last).tick(now_ms());
-        let (author, role) = draft
-            .author
-            .or_else(|| self.actor.borrow().clone())
-            .unwrap_or((String::new(), Role::Agent));
+        // In a team, the hub's record of this workstation's person, whoever the app or a
+        // covered record names: the hub takes nothing else from its login.
+        let member: Option<crate::domain::member::Member> = self
+            .get(T_OPLOG, meta::IDENTITY)?
+            .map(|bytes| decode(&bytes))
+            .transpose()?;
+        let (author, role) = match member {
+            Some(member) => (member.name, member.role),
+            None => draft
+                .author
+                .or_else(|| self.actor.borrow().clone())
+                .unwrap_or((String::new(), Role::Agent)),
+        };
         let id = OpId { workstation, seq };
         let mut payload = draft.payload;
         if let Payload::Acknowledge { call, review, .. } = &mut payload
@@ -301,11 +334,17 @@ impl SledStore {
     /// this store was in knows none of its operations: they are all sent again, and
     /// everything there is read from the start.
     pub fn join_hub(&self, url: &str) -> StoreResult<()> {
-        if self.hub_url()?.as_deref() != Some(url) {
+        if self.joins_another_hub(url)? {
             self.tree(T_OPLOG).insert(meta::SENT, &0u64.to_be_bytes())?;
             self.tree(T_OPLOG).remove(meta::SEEN)?;
         }
         self.set_hub_url(Some(url))
+    }
+
+    /// Whether `url` is another hub than this store's (the same server and database with
+    /// another login is the same hub: a person moving to a login of their own).
+    pub fn joins_another_hub(&self, url: &str) -> StoreResult<bool> {
+        Ok(self.hub_url()?.as_deref().map(hub_key) != Some(hub_key(url)))
     }
 
     /// This workstation's operations up to this number are at the hub.

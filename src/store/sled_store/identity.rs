@@ -1,0 +1,105 @@
+//! Who this workstation is in its team (SPEC §12): the hub's record for the login it
+//! syncs as, kept in the log's meta. While it is set, every operation this store makes
+//! carries that name and role, whatever name or role the app was started with, because
+//! the hub takes nothing else from that login. Work made before the store joined is
+//! taken on by the person who joins with it (`adopt_unsent`), except what their role may
+//! not make.
+
+use super::oplog::{meta, op_key};
+use super::*;
+use crate::domain::member::{Member, lead_only};
+use crate::domain::ops::Op;
+use crate::store::codec::{decode, encode};
+
+/// This store's unsent work that another name or role made (before it joined a team).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Foreign {
+    /// Operations to be sent as the joining person's.
+    pub others: u64,
+    /// Among them, changes only a lead may make (reviews, erasures).
+    pub lead_only: u64,
+    /// A name found on them, for the message.
+    pub example: Option<String>,
+}
+
+impl SledStore {
+    /// The hub's record of this workstation's person, when the store is in a team.
+    pub fn identity(&self) -> StoreResult<Option<Member>> {
+        self.tree(T_OPLOG)
+            .get(meta::IDENTITY)?
+            .map(|bytes| decode(&bytes))
+            .transpose()
+    }
+
+    /// Keeps (or forgets, leaving the team) who this workstation is.
+    pub fn set_identity(&self, member: Option<&Member>) -> StoreResult<()> {
+        let log = self.tree(T_OPLOG);
+        match member {
+            Some(member) => log.insert(meta::IDENTITY, encode(member)?)?,
+            None => log.remove(meta::IDENTITY)?,
+        };
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// This workstation's operations the hub at `url` does not have yet: past what was
+    /// sent, or all of them for another hub than the store's.
+    fn unsent_range(
+        &self,
+        url: &str,
+    ) -> StoreResult<impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> {
+        let workstation = self.workstation()?;
+        let sent = if self.joins_another_hub(url)? {
+            0
+        } else {
+            self.tree(T_OPLOG)
+                .get(meta::SENT)?
+                .map(|b| super::oplog::read_u64(&b))
+                .unwrap_or(0)
+        };
+        Ok(self
+            .tree(T_OPS)
+            .range(op_key(workstation, sent + 1)..op_key(workstation, u64::MAX)))
+    }
+
+    /// What of this store's work the hub at `url` lacks is not `member`'s own.
+    pub fn foreign_unsent(&self, url: &str, member: &Member) -> StoreResult<Foreign> {
+        let mut found = Foreign::default();
+        for item in self.unsent_range(url)? {
+            let op: Op = decode(&item?.1)?;
+            if op.author == member.name && op.role == member.role {
+                continue;
+            }
+            found.others += 1;
+            if lead_only(op.payload.kind()) && member.role != crate::domain::call::Role::Lead {
+                found.lead_only += 1;
+            }
+            if found.example.is_none() && !op.author.is_empty() {
+                found.example = Some(format!("{} ({})", op.author, op.role.as_str()));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Makes this store's unsent work `member`'s: what the hub will take from their login.
+    /// Returns how many operations changed. Their customers are made again from the
+    /// operations once they are sent, as after any push.
+    pub fn adopt_unsent(&self, url: &str, member: &Member) -> StoreResult<u64> {
+        let mut batch = sled::Batch::default();
+        let mut changed = 0;
+        for item in self.unsent_range(url)? {
+            let (key, bytes) = item?;
+            let mut op: Op = decode(&bytes)?;
+            if op.author == member.name && op.role == member.role {
+                continue;
+            }
+            op.author = member.name.clone();
+            op.role = member.role;
+            batch.insert(key, encode(&op)?);
+            changed += 1;
+        }
+        self.tree(T_OPS).apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(changed)
+    }
+}
