@@ -322,9 +322,9 @@ BEGIN
             settings.max_ahead_ms / 60000);
     END IF;
     IF NEW.kind <> 'gone' THEN
-        IF octet_length(NEW.payload) > CASE WHEN NEW.kind = 'call-notes'
-                                             THEN settings.max_notes_bytes
-                                             ELSE settings.max_payload_bytes END THEN
+        IF octet_length(NEW.payload) > (CASE WHEN NEW.kind = 'call-notes'
+                                              THEN settings.max_notes_bytes
+                                              ELSE settings.max_payload_bytes END) THEN
             RAISE EXCEPTION USING ERRCODE = 'FR005', MESSAGE = format(
                 'change %s of workstation %s is too large (%s bytes)',
                 NEW.seq, NEW.workstation_id, octet_length(NEW.payload));

@@ -45,7 +45,7 @@ pub(super) fn identified(state: &mut State, member: crate::domain::member::Membe
     }
     state.agent = member.name.clone();
     state.role = member.role;
-    state.info(&format!(
+    state.info(format!(
         "You are {}, as the hub records login {}.",
         member.describe(),
         member.login

@@ -136,8 +136,9 @@ pub(super) fn join(store: &SledStore, url: &str) -> Result<(), String> {
     let id = store.workstation().map_err(one_line)?;
     let who = match store.identity().map_err(one_line)? {
         Some(member) => format!(
-            "{} (login {})",
-            sanitize_line(&member.describe()),
+            "{} ({}, login {})",
+            sanitize_line(&member.name),
+            member.role.as_str(),
             member.login
         ),
         None => "the hub's owner, bringing this store's history in as it is".into(),

@@ -47,7 +47,10 @@ impl TestDb {
             );
             return None;
         };
-        let name = format!("fourroads_test_{}", uuid::Uuid::now_v7().simple());
+        // Short, and the random end of the id: the hub's role names start with it, and
+        // roles belong to the whole server (see `Drop`).
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let name = format!("frt_{}", &id[id.len() - 12..]);
         let admin = admin(&admin_url).await;
         let (sql, url) = match scope {
             Scope::Schema => (
@@ -75,6 +78,30 @@ impl TestDb {
     /// back.
     pub async fn raw(&self) -> tokio_postgres::Client {
         admin(&self.url).await
+    }
+
+    /// Makes the hub (as the server's superuser, the hub's owner here).
+    pub async fn init_hub(&self) {
+        let mut hub = fourroads::hub::Hub::connect(&self.url)
+            .await
+            .expect("connect as the owner");
+        hub.init().await.expect("team init");
+    }
+
+    /// A person of the team: their own login (`<test>_<who>`, so that it goes with the
+    /// test), made by `team add`; returns the address they sync with. The machine's test
+    /// server trusts local logins, so no password is needed here (the tests of passwords
+    /// use `cluster::Cluster`).
+    pub async fn member(&self, who: &str, name: &str, role: fourroads::domain::call::Role) -> String {
+        let login = format!("{}_{who}", self.name);
+        let mut hub = fourroads::hub::Hub::connect(&self.url)
+            .await
+            .expect("connect as the owner");
+        hub.add_member(&login, name, role, &[])
+            .await
+            .unwrap_or_else(|e| panic!("team add {login}: {e}"));
+        let database = hub.database().await.unwrap();
+        fourroads::hub::login_url(&self.url, &login, &database)
     }
 }
 
@@ -114,10 +141,19 @@ impl Drop for TestDb {
             // A test that failed inside a hub transaction may leave it holding locks that
             // only its own (now blocked) runtime would release: give up rather than hang.
             Scope::Schema => {
-                format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE")
+                format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE;")
             }
-            Scope::Database => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            Scope::Database => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE);"),
         };
+        // The hub's roles and the people's logins belong to the whole server: they go too.
+        let roles = format!(
+            "DO $$ DECLARE r record; BEGIN
+                 FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '{name}\\_%' LOOP
+                     EXECUTE format('DROP OWNED BY %I CASCADE', r.rolname);
+                     EXECUTE format('DROP ROLE %I', r.rolname);
+                 END LOOP;
+             END $$;"
+        );
         // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -127,7 +163,8 @@ impl Drop for TestDb {
             runtime.block_on(async {
                 let (client, connection) = tokio_postgres::connect(&admin_url, NoTls).await.ok()?;
                 tokio::spawn(connection);
-                client.batch_execute(&sql).await.ok()
+                client.batch_execute(&sql).await.ok()?;
+                client.batch_execute(&roles).await.ok()
             })
         })
         .join();
