@@ -486,7 +486,8 @@ GRANT SELECT ON fourroads_schema, hub, members, workstations, ops, erased_custom
 GRANT INSERT ON ops TO @agents@, @leads@;
 GRANT EXECUTE ON FUNCTION fourroads_my_role(), fourroads_my_name(), fourroads_is_owner(),
     fourroads_register(uuid), fourroads_synced(uuid) TO @agents@, @leads@;
-GRANT EXECUTE ON FUNCTION fourroads_erase(uuid) TO @leads@;
+-- Agents may call it to hear, in its own words, that only a lead erases.
+GRANT EXECUTE ON FUNCTION fourroads_erase(uuid) TO @agents@, @leads@;
 
 -- Everything belongs to the owner role (no login): nobody's own login owns the hub.
 ALTER SCHEMA @schema@ OWNER TO @owner@;

@@ -94,16 +94,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     RoleArg::Lead => Role::Lead,
                     RoleArg::Agent => Role::Agent,
                 });
-                let line = fourroads::domain::member::overridden(
-                    &member,
-                    cli.agent.as_deref(),
-                    asked_role,
-                );
-                state.agent = member.name.clone();
-                state.role = member.role;
-                if let Some(line) = line {
-                    state.tell(line);
-                }
+                state.take_identity(&member, cli.agent.as_deref(), asked_role);
             }
             let store = Arc::new(store);
             let team = in_team.then(|| store.clone());

@@ -173,9 +173,19 @@ impl State {
         });
     }
 
-    /// A line for the user from outside the app's own flows (the binary's start).
-    pub fn tell(&mut self, text: impl Into<String>) {
-        self.warn(text);
+    /// In a team, who you are is the hub's record for your login: its name and role
+    /// replace what the flags asked for, and a flag that disagrees gets one line.
+    pub fn take_identity(
+        &mut self,
+        member: &crate::domain::member::Member,
+        asked_name: Option<&str>,
+        asked_role: Option<Role>,
+    ) {
+        self.agent = member.name.clone();
+        self.role = member.role;
+        if let Some(line) = crate::domain::member::overridden(member, asked_name, asked_role) {
+            self.warn(line);
+        }
     }
 
     pub(super) fn warn(&mut self, text: impl Into<String>) {

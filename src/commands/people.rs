@@ -21,9 +21,7 @@ pub(super) fn hub_url(hub: Option<String>, store_path: &Path) -> Result<String, 
     }
     let store = open_store(store_path)?;
     store.hub_url()?.ok_or_else(|| {
-        Failure::from(
-            "this store is not in a team; name the hub with --hub URL (or FOURROADS_HUB)",
-        )
+        Failure::from("this store is not in a team; name the hub with --hub URL (or FOURROADS_HUB)")
     })
 }
 
@@ -47,9 +45,15 @@ pub(super) fn add(
         .map_err(one_line)?;
     let who = format!("{} ({})", sanitize_line(name.trim()), role.as_str());
     if added.again {
-        println!("{login} is {who} in the team at {}.", sanitize_line(&redact_url(url)));
+        println!(
+            "{login} is {who} in the team at {}.",
+            sanitize_line(&redact_url(url))
+        );
     } else {
-        println!("Added {who} to the team at {}, as login {login}.", sanitize_line(&redact_url(url)));
+        println!(
+            "Added {who} to the team at {}, as login {login}.",
+            sanitize_line(&redact_url(url))
+        );
     }
     if added.workstations > 0 {
         println!(
@@ -62,9 +66,14 @@ pub(super) fn add(
     match &added.password {
         Some(password) => {
             println!();
-            println!("Give {login} these two lines; the password is shown only now and kept nowhere.");
+            println!(
+                "Give {login} these two lines; the password is shown only now and kept nowhere."
+            );
             println!("Their line for ~/.pgpass (then: chmod 600 ~/.pgpass):");
-            println!("  {}", pgpass_line(url, login, &database, password).map_err(one_line)?);
+            println!(
+                "  {}",
+                pgpass_line(url, login, &database, password).map_err(one_line)?
+            );
             println!("The command that joins their workstation:");
             println!("  fourroads team join {join}");
         }
@@ -101,7 +110,9 @@ pub(super) fn members(url: &str) -> Result<(), String> {
     };
     let (here, gone): (Vec<_>, Vec<_>) = list.people.iter().partition(|p| p.removed_at.is_none());
     if here.is_empty() {
-        println!("No members yet: add them with `fourroads team add LOGIN --role agent --name NAME`.");
+        println!(
+            "No members yet: add them with `fourroads team add LOGIN --role agent --name NAME`."
+        );
     } else {
         println!("Members ({}):", here.len());
     }
@@ -116,10 +127,19 @@ pub(super) fn members(url: &str) -> Result<(), String> {
             sanitize_line(&person.member.name),
             person.member.role.as_str(),
             person.member.login,
-            if theirs.is_empty() { ", no workstation yet" } else { "" }
+            if theirs.is_empty() {
+                ", no workstation yet"
+            } else {
+                ""
+            }
         );
         for w in theirs {
-            println!("    workstation {}  {}, {} changes", w.id, synced(w.last_sync), w.changes);
+            println!(
+                "    workstation {}  {}, {} changes",
+                w.id,
+                synced(w.last_sync),
+                w.changes
+            );
         }
     }
     if !gone.is_empty() {
@@ -130,11 +150,19 @@ pub(super) fn members(url: &str) -> Result<(), String> {
                 sanitize_line(&person.member.name),
                 person.member.role.as_str(),
                 person.member.login,
-                if person.can_log_in { "  (can still log in!)" } else { "" }
+                if person.can_log_in {
+                    "  (can still log in!)"
+                } else {
+                    ""
+                }
             );
         }
     }
-    let logins: Vec<&str> = list.people.iter().map(|p| p.member.login.as_str()).collect();
+    let logins: Vec<&str> = list
+        .people
+        .iter()
+        .map(|p| p.member.login.as_str())
+        .collect();
     let unheld: Vec<_> = list
         .workstations
         .iter()

@@ -31,8 +31,14 @@ pub fn lead_only(kind: OpKind) -> bool {
 
 /// What a person's flags or config file ask for that the hub's record overrides, in one
 /// line (`None` when they agree or ask for nothing).
-pub fn overridden(member: &Member, asked_name: Option<&str>, asked_role: Option<Role>) -> Option<String> {
-    let name = asked_name.map(str::trim).filter(|n| !n.is_empty() && *n != member.name);
+pub fn overridden(
+    member: &Member,
+    asked_name: Option<&str>,
+    asked_role: Option<Role>,
+) -> Option<String> {
+    let name = asked_name
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && *n != member.name);
     let role = asked_role.filter(|r| *r != member.role);
     if name.is_none() && role.is_none() {
         return None;
@@ -64,7 +70,10 @@ mod tests {
     #[test]
     fn a_flag_that_disagrees_with_the_hub_gets_one_line() {
         assert_eq!(overridden(&priya(), None, None), None);
-        assert_eq!(overridden(&priya(), Some("Priya Shah"), Some(Role::Agent)), None);
+        assert_eq!(
+            overridden(&priya(), Some("Priya Shah"), Some(Role::Agent)),
+            None
+        );
         let line = overridden(&priya(), None, Some(Role::Lead)).unwrap();
         assert_eq!(
             line,

@@ -104,14 +104,15 @@ impl Hub {
             )));
             if version < SECURED_FROM {
                 report.findings.push(Finding(
-                    "the hub enforces nothing yet: any login that can sync may change anything".into(),
+                    "the hub enforces nothing yet: any login that can sync may change anything"
+                        .into(),
                 ));
                 return Ok(report);
             }
         } else {
-            report
-                .holds
-                .push(format!("the schema is version {version}, as this fourroads expects"));
+            report.holds.push(format!(
+                "the schema is version {version}, as this fourroads expects"
+            ));
         }
         let roles = HubRoles::read(&self.client).await?;
         for (sql, holds) in CHECKS {

@@ -101,7 +101,11 @@ pub fn check_name(name: &str) -> Result<String, HubError> {
 }
 
 fn role_of(text: &str) -> Role {
-    if text == "lead" { Role::Lead } else { Role::Agent }
+    if text == "lead" {
+        Role::Lead
+    } else {
+        Role::Agent
+    }
 }
 
 impl Hub {
@@ -118,7 +122,10 @@ impl Hub {
             )
             .await?;
         let login: String = row.get(0);
-        match (row.get::<_, Option<String>>(1), row.get::<_, Option<String>>(2)) {
+        match (
+            row.get::<_, Option<String>>(1),
+            row.get::<_, Option<String>>(2),
+        ) {
             (Some(name), Some(role)) => Ok(Whoami::Member(Member {
                 login,
                 name,
@@ -198,7 +205,10 @@ impl Hub {
             .await?;
         // `Some(true)`: a person who was removed and comes back.
         let was_member: Option<bool> = tx
-            .query_opt("SELECT removed_at IS NOT NULL FROM members WHERE login = $1", &[&login])
+            .query_opt(
+                "SELECT removed_at IS NOT NULL FROM members WHERE login = $1",
+                &[&login],
+            )
             .await?
             .map(|row| row.get(0));
         let mut password = None;
@@ -233,12 +243,8 @@ impl Hub {
                 password = Some(made);
             }
         }
-        tx.batch_execute(&format!(
-            "GRANT {} TO {}",
-            ident(group),
-            ident(login)
-        ))
-        .await?;
+        tx.batch_execute(&format!("GRANT {} TO {}", ident(group), ident(login)))
+            .await?;
         let in_other: bool = tx
             .query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&login, other])
             .await?
@@ -300,7 +306,9 @@ impl Hub {
             )
             .await?;
         if removed == 0 {
-            return Err(HubError::Refused(format!("{login} is not a member of this team")));
+            return Err(HubError::Refused(format!(
+                "{login} is not a member of this team"
+            )));
         }
         tx.batch_execute(&format!("ALTER ROLE {} NOLOGIN", ident(login)))
             .await?;
@@ -408,7 +416,12 @@ pub fn login_url(url: &str, login: &str, database: &str) -> String {
 
 /// The person's line for `~/.pgpass` (`host:port:database:login:password`, with `:` and
 /// `\` escaped).
-pub fn pgpass_line(url: &str, login: &str, database: &str, password: &str) -> Result<String, HubError> {
+pub fn pgpass_line(
+    url: &str,
+    login: &str,
+    database: &str,
+    password: &str,
+) -> Result<String, HubError> {
     let config = super::config_from_url(url)?;
     let host = match config.get_hosts().first() {
         Some(tokio_postgres::config::Host::Tcp(host)) => host.clone(),
@@ -432,7 +445,11 @@ mod tests {
     #[test]
     fn a_persons_address_is_the_owners_with_their_login_and_no_password() {
         assert_eq!(
-            login_url("postgres://admin:secret@db.example:5433/team?sslmode=verify-full", "priya", "team"),
+            login_url(
+                "postgres://admin:secret@db.example:5433/team?sslmode=verify-full",
+                "priya",
+                "team"
+            ),
             "postgres://priya@db.example:5433/team?sslmode=verify-full"
         );
         assert_eq!(
@@ -447,8 +464,13 @@ mod tests {
 
     #[test]
     fn the_password_file_line_escapes_what_it_must() {
-        let line = pgpass_line("postgres://admin@db.example:5433/team", "priya", "team", "a:b\\c")
-            .unwrap();
+        let line = pgpass_line(
+            "postgres://admin@db.example:5433/team",
+            "priya",
+            "team",
+            "a:b\\c",
+        )
+        .unwrap();
         assert_eq!(line, "db.example:5433:team:priya:a\\:b\\\\c");
     }
 

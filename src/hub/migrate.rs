@@ -131,9 +131,7 @@ impl Hub {
             )
             .await;
         match hidden {
-            Ok(row) if row.get::<_, bool>(1) => HubError::NotMember {
-                login: row.get(0),
-            },
+            Ok(row) if row.get::<_, bool>(1) => HubError::NotMember { login: row.get(0) },
             _ => HubError::NotInitialised,
         }
     }

@@ -20,9 +20,9 @@ pub use check::{Finding, Report as CheckReport};
 pub use listen::Listener;
 pub use members::{Added, MemberRow, Members, Whoami, WorkstationRow, login_url, pgpass_line};
 pub use migrate::{SCHEMA_VERSION, SchemaChange};
-pub use roles::HubRoles;
 pub use pull::{Pulled, Seen, WorkstationSeen};
 pub use push::Pushed;
+pub use roles::HubRoles;
 pub use tls::{Roots, TlsSettings, Verify};
 pub use url::{address_from_url, config_from_url, redact_url};
 

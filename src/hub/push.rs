@@ -44,6 +44,8 @@ const INSERT_OPS: &str = "
          AS r (seq, author, role, hlc_ms, hlc_counter, kind, customer_id, subject_id,
                payload_version, payload)
     LEFT JOIN erased_customers e ON e.customer_id = r.customer_id
+    -- In log order: the hub takes each workstation's changes one after another.
+    ORDER BY r.seq
     RETURNING seq";
 
 impl Hub {
@@ -98,7 +100,8 @@ impl Hub {
                 // customer are kept as only the id (the hub takes an erased customer's
                 // remains only once it has erased them).
                 if let Some(Payload::Erase { customer }) = run.last().map(|op| &op.payload) {
-                    tx.execute("SELECT fourroads_erase($1)", &[customer]).await?;
+                    tx.execute("SELECT fourroads_erase($1)", &[customer])
+                        .await?;
                 }
                 let rows = Rows::of(run)?;
                 for row in tx

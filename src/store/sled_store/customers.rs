@@ -220,6 +220,7 @@ impl SledStore {
         owner: &str,
         actor: &Actor,
     ) -> StoreResult<CaseRow> {
+        let actor = &self.acting_as(actor)?;
         let owner = crate::domain::text::sanitize_line(owner.trim()).into_owned();
         self.change_case(
             case_id,

@@ -9,6 +9,7 @@ use super::oplog::{meta, op_key};
 use super::*;
 use crate::domain::member::{Member, lead_only};
 use crate::domain::ops::Op;
+use crate::store::Actor;
 use crate::store::codec::{decode, encode};
 
 /// This store's unsent work that another name or role made (before it joined a team).
@@ -40,6 +41,20 @@ impl SledStore {
         };
         self.db.flush()?;
         Ok(())
+    }
+
+    /// `actor` as the team knows them: in a team, the hub's record of this workstation's
+    /// person, whatever name or role the caller passed (an app started with `--role lead`
+    /// by an agent may not review here, since the hub would never take the review).
+    pub(super) fn acting_as(&self, actor: &Actor) -> StoreResult<Actor> {
+        Ok(match self.identity()? {
+            Some(member) => Actor {
+                who: member.name,
+                role: member.role,
+                ..actor.clone()
+            },
+            None => actor.clone(),
+        })
     }
 
     /// This workstation's operations the hub at `url` does not have yet: past what was

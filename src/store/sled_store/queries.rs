@@ -153,6 +153,7 @@ impl Store for SledStore {
     }
 
     fn update_call(&self, call: &Call, actor: &Actor) -> StoreResult<()> {
+        let actor = &self.acting_as(actor)?;
         self.transaction(|tx| {
             let old: Option<Call> = tx.load(T_CALLS, call.id)?;
             let Some(old) = old else {
@@ -203,6 +204,7 @@ impl Store for SledStore {
     }
 
     fn wrap_up_call(&self, call: &Call, notes: &str, actor: &Actor) -> StoreResult<WrapUpResult> {
+        let actor = &self.acting_as(actor)?;
         let Some(ended_at) = call.ended_at else {
             return Err(StoreError::Rule(
                 "a call is wrapped up with its end time".into(),
@@ -372,7 +374,7 @@ impl Store for SledStore {
         edit: &crate::domain::customer_edit::CustomerEdit,
         actor: &Actor,
     ) -> StoreResult<Customer> {
-        self.edit_customer_impl(customer_id, edit, actor)
+        self.edit_customer_impl(customer_id, edit, &self.acting_as(actor)?)
     }
 
     fn set_do_not_contact(
@@ -381,7 +383,7 @@ impl Store for SledStore {
         reason: Option<&str>,
         actor: &Actor,
     ) -> StoreResult<Customer> {
-        self.set_do_not_contact_impl(customer_id, reason, actor)
+        self.set_do_not_contact_impl(customer_id, reason, &self.acting_as(actor)?)
     }
 
     fn merge_preview(&self, duplicate: Id, keep: Id) -> StoreResult<crate::store::MergePreview> {
@@ -394,7 +396,7 @@ impl Store for SledStore {
         keep: Id,
         actor: &Actor,
     ) -> StoreResult<crate::store::MergeResult> {
-        self.merge_customers_impl(duplicate, keep, actor)
+        self.merge_customers_impl(duplicate, keep, &self.acting_as(actor)?)
     }
 
     fn reassign_case(
@@ -439,7 +441,7 @@ impl Store for SledStore {
     }
 
     fn acknowledge_review(&self, call_id: Id, actor: &Actor) -> StoreResult<Call> {
-        self.acknowledge_impl(call_id, actor)
+        self.acknowledge_impl(call_id, &self.acting_as(actor)?)
     }
 
     fn open_cases(
@@ -456,7 +458,7 @@ impl Store for SledStore {
         due: jiff::civil::Date,
         actor: &Actor,
     ) -> StoreResult<crate::store::CaseRow> {
-        self.set_case_due_impl(case_id, due, actor)
+        self.set_case_due_impl(case_id, due, &self.acting_as(actor)?)
     }
 
     fn close_case(
@@ -465,11 +467,11 @@ impl Store for SledStore {
         note: &str,
         actor: &Actor,
     ) -> StoreResult<crate::store::CaseRow> {
-        self.close_case_impl(case_id, note, actor)
+        self.close_case_impl(case_id, note, &self.acting_as(actor)?)
     }
 
     fn reopen_case(&self, case_id: Id, actor: &Actor) -> StoreResult<crate::store::CaseRow> {
-        self.reopen_case_impl(case_id, actor)
+        self.reopen_case_impl(case_id, &self.acting_as(actor)?)
     }
 
     fn agents(&self) -> StoreResult<Vec<String>> {

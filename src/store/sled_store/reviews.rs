@@ -202,6 +202,7 @@ impl SledStore {
         actor: &Actor,
         blind_pick: bool,
     ) -> StoreResult<Call> {
+        let actor = &self.acting_as(actor)?;
         let comment = comment.trim();
         let call = self.transaction(|tx| {
             let Some(old) = tx.load::<Call>(T_CALLS, call_id)? else {
