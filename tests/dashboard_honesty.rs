@@ -284,3 +284,40 @@ proptest! {
         prop_assert_eq!(math.end() - math.start, math.net() + math.won_back);
     }
 }
+
+/// Colleagues' road mix, road-4 share and agreement are for leads: an agent's dashboard
+/// shows the team's totals and their own row only (README, "What a member can read").
+#[test]
+fn an_agents_dashboard_shows_their_own_row_and_not_their_colleagues() {
+    let mut agent = Harness::with_demo();
+    agent.press("f4");
+    for (width, height) in [(120, 40), (200, 50)] {
+        let screen = agent.render(width, height);
+        assert!(screen.contains("Priya Shah"), "{screen}");
+        for colleague in ["Marco Bellini", "Dana Okafor", "Sam Lindqvist"] {
+            assert!(
+                !screen.contains(colleague),
+                "{colleague} shown to an agent:\n{screen}"
+            );
+        }
+        assert!(
+            screen.contains("Colleagues' figures are for team leads."),
+            "{screen}"
+        );
+    }
+    let mut lead = Harness::with_demo_as("Jordan Reyes", Role::Lead);
+    lead.press("f4");
+    let screen = lead.render(200, 50);
+    for everyone in [
+        "Priya Shah",
+        "Marco Bellini",
+        "Dana Okafor",
+        "Sam Lindqvist",
+    ] {
+        assert!(
+            screen.contains(everyone),
+            "{everyone} missing for the lead:\n{screen}"
+        );
+    }
+    assert!(!screen.contains("Colleagues' figures"));
+}

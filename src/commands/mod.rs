@@ -17,6 +17,20 @@ use fourroads::cli::{CliCommand, EraseWhat, ImportWhat, RoadsWhat, TeamWhat};
 use opening::rewrite_after_erasure;
 pub(crate) use opening::{Failure, open_store};
 
+/// Refuses an address typed with its password on the command line, where every user of
+/// the computer can read it (`ps`, `/proc`) for as long as the command runs. The same
+/// address from the environment (`FOURROADS_HUB`) is the user's own to see.
+fn no_password_on_the_command_line(url: &str) -> Result<(), Failure> {
+    let typed = std::env::args().any(|arg| arg.contains(url.trim()));
+    if typed && fourroads::hub::redact_url(url) != url.trim() {
+        return Err(Failure::from(
+            "the address holds a password, which every user of this computer can read on the \
+             command line: put it in ~/.pgpass (or PGPASSWORD) and give the address without it",
+        ));
+    }
+    Ok(())
+}
+
 /// Runs one subcommand on the store at `store_path`; `agent` is the one the command line
 /// named, if any.
 pub(crate) fn run(
@@ -39,7 +53,10 @@ pub(crate) fn run(
         } => erase::erase_customer(&id, yes, store_path),
         CliCommand::Team {
             what: TeamWhat::Init { url },
-        } => team::init(&url).map_err(Failure::from),
+        } => {
+            no_password_on_the_command_line(&url)?;
+            team::init(&url).map_err(Failure::from)
+        }
         CliCommand::Roads {
             what:
                 RoadsWhat::Evaluate {
@@ -51,6 +68,7 @@ pub(crate) fn run(
         CliCommand::Team {
             what: TeamWhat::Join { url },
         } => {
+            no_password_on_the_command_line(&url)?;
             let mut store = open_store(store_path)?;
             team::join(&store, &url)?;
             rewrite_after_erasure(&mut store)
@@ -63,7 +81,10 @@ pub(crate) fn run(
         } => team::leave(&open_store(store_path)?).map_err(Failure::from),
         CliCommand::Team {
             what: TeamWhat::Check { url },
-        } => team::check(&url).map_err(Failure::from),
+        } => {
+            no_password_on_the_command_line(&url)?;
+            team::check(&url).map_err(Failure::from)
+        }
         CliCommand::Team {
             what:
                 TeamWhat::Add {
@@ -75,18 +96,21 @@ pub(crate) fn run(
                 },
         } => {
             let url = people::hub_url(hub, store_path)?;
+            no_password_on_the_command_line(&url)?;
             people::add(&url, &login, role, &name, &workstations).map_err(Failure::from)
         }
         CliCommand::Team {
             what: TeamWhat::Remove { login, hub },
         } => {
             let url = people::hub_url(hub, store_path)?;
+            no_password_on_the_command_line(&url)?;
             people::remove(&url, &login).map_err(Failure::from)
         }
         CliCommand::Team {
             what: TeamWhat::Members { hub },
         } => {
             let url = people::hub_url(hub, store_path)?;
+            no_password_on_the_command_line(&url)?;
             people::members(&url).map_err(Failure::from)
         }
         CliCommand::Sync => {

@@ -174,9 +174,10 @@ pub(super) fn members(url: &str) -> Result<(), String> {
         );
         for w in unheld {
             println!(
-                "  {}  registered by {}, {} changes, {}",
+                "  {}  registered by {}, changes by {}: {}, {}",
                 w.id,
                 sanitize_line(&w.login),
+                sanitize_line(w.authors.as_deref().unwrap_or("nobody named")),
                 w.changes,
                 w.last_push
                     .map(|at| format!("last sent {}", ago(at, now)))

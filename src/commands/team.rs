@@ -148,9 +148,6 @@ pub(super) fn join(store: &SledStore, url: &str) -> Result<(), String> {
         sanitize_line(&shown),
         summary(&report)
     );
-    if shown != url.trim() {
-        println!("The password is not kept: later syncs take it from PGPASSWORD or ~/.pgpass.");
-    }
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub struct WorkstationRow {
     pub changes: u64,
     pub last_push: Option<Timestamp>,
     pub last_sync: Option<Timestamp>,
+    /// For a workstation no member holds: the names on its latest changes (who it was).
+    pub authors: Option<String>,
 }
 
 /// Everyone, and every workstation.
@@ -352,10 +354,18 @@ impl Hub {
         let workstations = self
             .client
             .query(
-                "SELECT workstation_id, registered_by::text, high_seq,
-                        (extract(epoch FROM last_push_at) * 1000)::bigint,
-                        (extract(epoch FROM last_sync_at) * 1000)::bigint
-                 FROM workstations ORDER BY registered_by, workstation_id",
+                "SELECT w.workstation_id, w.registered_by::text, w.high_seq,
+                        (extract(epoch FROM w.last_push_at) * 1000)::bigint,
+                        (extract(epoch FROM w.last_sync_at) * 1000)::bigint,
+                        CASE WHEN NOT EXISTS (SELECT 1 FROM members m
+                                              WHERE m.login = w.registered_by)
+                        THEN (SELECT string_agg(DISTINCT author, ', ')
+                              FROM (SELECT author FROM ops o
+                                    WHERE o.workstation_id = w.workstation_id
+                                      AND author <> ''
+                                    ORDER BY seq DESC LIMIT 1000) latest)
+                        END
+                 FROM workstations w ORDER BY w.registered_by, w.workstation_id",
                 &[],
             )
             .await?
@@ -366,6 +376,7 @@ impl Hub {
                 changes: row.get::<_, i64>(2) as u64,
                 last_push: millis(row.get(3)),
                 last_sync: millis(row.get(4)),
+                authors: row.get(5),
             })
             .collect();
         Ok(Members {

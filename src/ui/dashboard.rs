@@ -169,8 +169,20 @@ fn agents(figures: &Dashboard, state: &State, theme: &Theme, wide: bool) -> Vec<
             theme.dim,
         ));
     }
+    // Colleagues' road mix, road-4 share and agreement are for leads: an agent sees the
+    // team's totals above and their own row (README, "What a member can read").
+    let agent_view = state.role == crate::domain::call::Role::Agent;
     for agent in &figures.agents {
+        if agent_view && agent.agent != state.agent {
+            continue;
+        }
         lines.push(Line::raw(agent_row(agent, wide)));
+    }
+    if agent_view && figures.agents.iter().any(|a| a.agent != state.agent) {
+        lines.push(Line::styled(
+            "  Colleagues' figures are for team leads.",
+            theme.dim,
+        ));
     }
     if overall.total() > 0 {
         lines.push(Line::styled(
