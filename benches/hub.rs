@@ -8,7 +8,8 @@
 //! `FOURROADS_BENCH_SPEEDUP` (default 10, so each pushes every 6 s on average, at random)
 //! for `FOURROADS_BENCH_SECONDS` (default 60) with `FOURROADS_BENCH_WORKSTATIONS`
 //! (default 50). It needs PostgreSQL at `FOURROADS_TEST_DATABASE_URL` and makes (and
-//! drops) a database of its own.
+//! drops) a database of its own. Each workstation is its own agent's, pushing through
+//! their own login (made by `team add`), as a team's workstations do.
 //!
 //! `FOURROADS_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench hub`
 
@@ -78,10 +79,17 @@ fn wrapped_up_call(id: Id, seq: &mut u64, clock: &mut HlcClock, agent: &str) -> 
         .collect()
 }
 
+/// The name of workstation `number`'s agent.
+fn agent(number: u64) -> String {
+    format!("agent {number}")
+}
+
+/// `url`: the workstation's agent's own login.
 async fn workstation(url: String, number: u64, shared: Arc<Shared>, run: Duration, mean: f64) {
     let id = fourroads::domain::new_id();
-    let agent = format!("agent {number}");
+    let agent = agent(number);
     let mut hub = Hub::connect(&url).await.expect("connect");
+    hub.register(id).await.expect("register the workstation");
     let mut listener = Listener::connect(&url).await.expect("listen");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(number);
     let mut clock = HlcClock::new(id);
@@ -167,17 +175,18 @@ fn main() {
         let workstations = setting("FOURROADS_BENCH_WORKSTATIONS", 50);
         let speedup = setting("FOURROADS_BENCH_SPEEDUP", 10).max(1) as f64;
         let seconds = setting("FOURROADS_BENCH_SECONDS", 60);
-        Hub::connect(&db.url)
-            .await
-            .expect("connect")
-            .init()
-            .await
-            .expect("init");
+        db.init_hub().await;
+        let mut logins = Vec::new();
+        for n in 0..workstations {
+            logins.push(db.member(&format!("a{n}"), &agent(n), Role::Agent).await);
+        }
         let shared = Arc::new(Shared::default());
         let run = Duration::from_secs(seconds);
         let mean = 60.0 / speedup;
-        let tasks: Vec<_> = (0..workstations)
-            .map(|n| tokio::spawn(workstation(db.url.clone(), n, shared.clone(), run, mean)))
+        let tasks: Vec<_> = logins
+            .into_iter()
+            .zip(0..)
+            .map(|(url, n)| tokio::spawn(workstation(url, n, shared.clone(), run, mean)))
             .collect();
         for task in tasks {
             task.await.expect("workstation");

@@ -7,6 +7,8 @@
 //! `FOURROADS_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench
 //! --bench sync_typing`; `FOURROADS_BENCH_SYNC_CALLS` sets the history's size (default
 //! 100,000 calls, a tenth as many customers). It makes and drops a database of its own.
+//! The generated history (many people's work on one store) comes in through the hub's
+//! owner, as such a store does; the typing workstation joins as its agent's own login.
 
 #[path = "../tests/pg/mod.rs"]
 mod pg;
@@ -103,10 +105,7 @@ fn main() {
     };
     generate(&team, &request, &mut |_, _, _| {}).expect("gen");
     let started = Instant::now();
-    let mut hub = runtime
-        .block_on(fourroads::hub::Hub::connect(&db.url))
-        .expect("hub");
-    runtime.block_on(hub.init()).expect("team init");
+    runtime.block_on(db.init_hub());
     let sent = runtime
         .block_on(sync::join(&team, &db.url, &mut |_| {}))
         .expect("upload");
@@ -136,10 +135,11 @@ fn main() {
     line("keystroke → frame", &keys);
     line("notes autosave", &saves);
 
+    // The agent's own login (the app's agent: `common::App`).
+    let url = runtime.block_on(db.member("here", "Bench Agent", Role::Agent));
     let done = Arc::new(AtomicBool::new(false));
     let joining = {
-        let (here, done, runtime, url) =
-            (here.clone(), done.clone(), runtime.clone(), db.url.clone());
+        let (here, done, runtime, url) = (here.clone(), done.clone(), runtime.clone(), url);
         std::thread::spawn(move || {
             let started = Instant::now();
             let report = runtime.block_on(sync::join(here.as_ref(), &url, &mut |_| {}));

@@ -1,5 +1,8 @@
 //! The team hub against a real PostgreSQL (see `pg/mod.rs`): schema, push, pull, erase,
-//! listen, and a push cut off in the middle.
+//! listen, and a push cut off in the middle. Every workstation pushes through its own
+//! person's login (made by `team add`, see `TestDb::member`), registered to it first, as
+//! the hub requires (SPEC §12); the server's superuser, the hub's owner here, only makes
+//! the hub and looks behind its back.
 
 mod pg;
 
@@ -32,6 +35,14 @@ impl Ws {
             author: author.into(),
             role,
         }
+    }
+
+    /// A workstation of the person `hub` is connected as, registered to their login (the
+    /// hub takes a workstation's changes only from the login it is registered to).
+    async fn on(hub: &Hub, author: &str, role: Role) -> Ws {
+        let ws = Ws::new(author, role);
+        hub.register(ws.id).await.expect("register the workstation");
+        ws
     }
 
     fn op(&mut self, payload: Payload) -> Op {
@@ -71,10 +82,16 @@ impl Ws {
     }
 }
 
-async fn hub(db: &TestDb) -> Hub {
-    let mut hub = Hub::connect(&db.url).await.expect("connect");
-    hub.init().await.expect("init");
-    hub
+/// A person of the team (login `<test>_who`, name `who`): their own connection to the hub.
+async fn person(db: &TestDb, who: &str, role: Role) -> Hub {
+    let url = db.member(who, who, role).await;
+    Hub::connect(&url).await.expect("connect as a member")
+}
+
+/// Makes the hub (as its owner) and the first person, connected as themselves.
+async fn hub_with(db: &TestDb, who: &str, role: Role) -> Hub {
+    db.init_hub().await;
+    person(db, who, role).await
 }
 
 async fn count(db: &TestDb, sql: &str) -> i64 {
@@ -100,6 +117,7 @@ async fn init_is_idempotent_and_refuses_a_newer_schema() {
     let Some(db) = TestDb::create("init").await else {
         return;
     };
+    // The hub's owner: before `team init` there is nobody else (no team to add people to).
     let mut hub = Hub::connect(&db.url).await.unwrap();
     assert!(matches!(
         hub.check_schema().await,
@@ -147,8 +165,8 @@ async fn pushing_the_same_changes_twice_stores_them_once() {
     let Some(db) = TestDb::create("push twice").await else {
         return;
     };
-    let mut hub = hub(&db).await;
-    let mut ws = Ws::new("priya", Role::Agent);
+    let mut hub = hub_with(&db, "priya", Role::Agent).await;
+    let mut ws = Ws::on(&hub, "priya", Role::Agent).await;
     let customer = fourroads::domain::new_id();
     let mut ops = vec![ws.create(customer, "Ann")];
     for n in 0..4 {
@@ -163,6 +181,20 @@ async fn pushing_the_same_changes_twice_stores_them_once() {
         count(&db, "SELECT max(high_seq) FROM workstations").await,
         5
     );
+    // New with the hub's own checks: the same number sent again with other content is not
+    // the same change (two stores with one workstation's id), and is refused, not skipped.
+    let mut other = ops[2].clone();
+    other.payload = Payload::CustomerField {
+        customer,
+        change: CustomerField::Name("Someone else".into()),
+    };
+    let refused = hub.push(&[other]).await.unwrap_err();
+    assert!(
+        matches!(&refused, HubError::Refused(why) if why.contains("different change")),
+        "{refused}"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 5);
+    assert_eq!(hub.push(&ops).await.unwrap().added, 0);
 }
 
 #[tokio::test]
@@ -170,10 +202,10 @@ async fn a_third_workstation_pulls_everything_once_and_resumes_where_it_stopped(
     let Some(db) = TestDb::create("pull resumes").await else {
         return;
     };
-    let mut hub_a = hub(&db).await;
-    let mut hub_b = Hub::connect(&db.url).await.unwrap();
-    let mut a = Ws::new("priya", Role::Agent);
-    let mut b = Ws::new("dana", Role::Lead);
+    let mut hub_a = hub_with(&db, "priya", Role::Agent).await;
+    let mut hub_b = person(&db, "dana", Role::Lead).await;
+    let mut a = Ws::on(&hub_a, "priya", Role::Agent).await;
+    let mut b = Ws::on(&hub_b, "dana", Role::Lead).await;
     let (ann, bo) = (fourroads::domain::new_id(), fourroads::domain::new_id());
     let mut pushed = Vec::new();
     for round in 0..4 {
@@ -185,7 +217,8 @@ async fn a_third_workstation_pulls_everything_once_and_resumes_where_it_stopped(
         pushed.extend(from_b);
     }
 
-    let c = Hub::connect(&db.url).await.unwrap();
+    // The third workstation's person only pulls here (it registers nothing).
+    let c = person(&db, "sam", Role::Agent).await;
     let mut seen = Seen::default();
     let mut pulled = pull_all(&c, &mut seen, 3).await;
     assert_eq!(pulled.len(), pushed.len());
@@ -229,8 +262,10 @@ async fn a_push_that_would_leave_a_gap_stores_nothing() {
     let Some(db) = TestDb::create("gap").await else {
         return;
     };
-    let mut hub = hub(&db).await;
-    let mut ws = Ws::new("priya", Role::Agent);
+    db.init_hub().await;
+    let url = db.member("priya", "priya", Role::Agent).await;
+    let mut hub = Hub::connect(&url).await.unwrap();
+    let mut ws = Ws::on(&hub, "priya", Role::Agent).await;
     let customer = fourroads::domain::new_id();
     let ops: Vec<Op> = (0..5)
         .map(|n| ws.rename(customer, &n.to_string()))
@@ -249,7 +284,36 @@ async fn a_push_that_would_leave_a_gap_stores_nothing() {
         "{refused}"
     );
     assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 0);
-    assert_eq!(count(&db, "SELECT count(*) FROM workstations").await, 0);
+    // Changed: the workstation is registered before it pushes (it used to be made by the
+    // push itself, so there was no row at all), and the refused push moved it not at all.
+    assert_eq!(count(&db, "SELECT count(*) FROM workstations").await, 1);
+    assert_eq!(
+        count(&db, "SELECT max(high_seq) FROM workstations").await,
+        0
+    );
+
+    // The hub refuses a gap itself, whatever client sends it: the person's own login
+    // writing straight into the table, past the check `Hub::push` makes first.
+    let (raw, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let gap = raw
+        .execute(
+            "INSERT INTO ops (workstation_id, seq, author, role, hlc_ms, hlc_counter, kind,
+                              customer_id, payload_version, payload)
+             VALUES ($1, 2, 'priya', 'agent', 0, 0, 'customer-field', $2, 1, '\\x80')",
+            &[&ws.id, &customer],
+        )
+        .await
+        .unwrap_err();
+    let refused = HubError::from(gap);
+    assert!(
+        matches!(&refused, HubError::Refused(why) if why.contains("would leave a gap")),
+        "{refused}"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 0);
+
     assert_eq!(hub.push(&ops).await.unwrap().added, 5);
 }
 
@@ -258,8 +322,8 @@ async fn a_hub_missing_changes_it_claims_is_an_error_not_an_endless_pull() {
     let Some(db) = TestDb::create("missing rows").await else {
         return;
     };
-    let mut hub = hub(&db).await;
-    let mut ws = Ws::new("priya", Role::Agent);
+    let mut hub = hub_with(&db, "priya", Role::Agent).await;
+    let mut ws = Ws::on(&hub, "priya", Role::Agent).await;
     let customer = fourroads::domain::new_id();
     let ops: Vec<Op> = (0..4)
         .map(|n| ws.rename(customer, &n.to_string()))
@@ -280,9 +344,13 @@ async fn a_push_cut_off_in_the_middle_leaves_nothing_half_written() {
     let Some(db) = TestDb::create("cut off").await else {
         return;
     };
-    let mut setup = hub(&db).await;
-    let mut first = Ws::new("priya", Role::Agent);
-    let mut second = Ws::new("sam", Role::Agent);
+    db.init_hub().await;
+    let url = db.member("priya", "priya", Role::Agent).await;
+    let mut setup = Hub::connect(&url).await.unwrap();
+    // Two workstations of one person (a desk and a laptop): only a login they are both
+    // registered to may push them in one go.
+    let mut first = Ws::on(&setup, "priya", Role::Agent).await;
+    let mut second = Ws::on(&setup, "priya", Role::Agent).await;
     if second.id < first.id {
         std::mem::swap(&mut first, &mut second);
     }
@@ -306,7 +374,7 @@ async fn a_push_cut_off_in_the_middle_leaves_nothing_half_written() {
         .await
         .unwrap();
 
-    let mut pushing = Hub::connect(&db.url).await.unwrap();
+    let mut pushing = Hub::connect(&url).await.unwrap();
     let pid = pushing.backend_pid().await.unwrap();
     let to_push = ops.clone();
     let push = tokio::spawn(async move { pushing.push(&to_push).await });
@@ -344,7 +412,7 @@ async fn a_push_cut_off_in_the_middle_leaves_nothing_half_written() {
     assert_eq!(count(&db, &sql).await, 0, "nothing half-written");
     assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 1);
     // Sending the same changes again after the failure stores each exactly once.
-    let mut retry = Hub::connect(&db.url).await.unwrap();
+    let mut retry = Hub::connect(&url).await.unwrap();
     assert_eq!(retry.push(&ops).await.unwrap().added, 4);
     assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 5);
 }
@@ -354,10 +422,12 @@ async fn erasing_a_customer_leaves_only_the_id_in_the_hub() {
     let Some(db) = TestDb::create("erase").await else {
         return;
     };
-    let mut hub = hub(&db).await;
-    let mut agent = Ws::new("priya", Role::Agent);
-    let mut lead = Ws::new("dana", Role::Lead);
-    let mut offline = Ws::new("sam", Role::Agent);
+    let mut hub = hub_with(&db, "priya", Role::Agent).await;
+    let mut dana = person(&db, "dana", Role::Lead).await;
+    let mut sam = person(&db, "sam", Role::Agent).await;
+    let mut agent = Ws::on(&hub, "priya", Role::Agent).await;
+    let mut lead = Ws::on(&dana, "dana", Role::Lead).await;
+    let mut offline = Ws::on(&sam, "sam", Role::Agent).await;
     let (ann, bo) = (fourroads::domain::new_id(), fourroads::domain::new_id());
     let mut call = Call::new(ann, "priya", CallReason::Inbound, Timestamp::UNIX_EPOCH);
     call.tags.push("Annsecret".into());
@@ -372,11 +442,11 @@ async fn erasing_a_customer_leaves_only_the_id_in_the_hub() {
         }),
     ];
     hub.push(&before).await.unwrap();
-    hub.push(&[lead.op(Payload::Erase { customer: ann })])
+    dana.push(&[lead.op(Payload::Erase { customer: ann })])
         .await
         .unwrap();
     // A workstation that was offline during the erase sends a change about her later.
-    hub.push(&[offline.rename(ann, "Annsecret again")])
+    sam.push(&[offline.rename(ann, "Annsecret again")])
         .await
         .unwrap();
 
@@ -400,19 +470,46 @@ async fn erasing_a_customer_leaves_only_the_id_in_the_hub() {
         }
     }
     assert_eq!(count(&db, "SELECT count(*) FROM erased_customers").await, 1);
+    // New: the hub keeps who erased: the erasing lead's own login (every push came through
+    // the superuser before, so it could only ever have been that).
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM erased_customers e JOIN members m ON m.login = e.erased_by
+             WHERE m.name = 'dana' AND m.role = 'lead'"
+        )
+        .await,
+        1
+    );
 
     // A workstation that erased a customer itself before pushing sends its emptied
-    // changes (only the id) and then the erase, all in one push.
+    // changes (only the id) and then the erase, all in one push. Changed: only a lead
+    // erases now, so that workstation is the lead's (it was an agent's); the same push
+    // from an agent's workstation is refused by the hub and stores nothing.
     let cy = fourroads::domain::new_id();
-    let mut emptied = vec![
+    let mut refused = vec![
         offline.create(cy, "Cysecret"),
         offline.rename(cy, "Cysecret 2"),
     ];
+    for op in &mut refused {
+        op.payload = Payload::Gone { customer: cy };
+    }
+    refused.push(offline.op(Payload::Erase { customer: cy }));
+    let refusal = sam.push(&refused).await.unwrap_err();
+    assert!(matches!(refusal, HubError::Refused(_)), "{refusal}");
+    assert_eq!(count(&db, "SELECT count(*) FROM erased_customers").await, 1);
+    let about_cy = format!("SELECT count(*) FROM ops WHERE customer_id = '{cy}'");
+    assert_eq!(
+        count(&db, &about_cy).await,
+        0,
+        "nothing of the refused push"
+    );
+    let mut emptied = vec![lead.create(cy, "Cysecret"), lead.rename(cy, "Cysecret 2")];
     for op in &mut emptied {
         op.payload = Payload::Gone { customer: cy };
     }
-    emptied.push(offline.op(Payload::Erase { customer: cy }));
-    assert_eq!(hub.push(&emptied).await.unwrap().added, 3);
+    emptied.push(lead.op(Payload::Erase { customer: cy }));
+    assert_eq!(dana.push(&emptied).await.unwrap().added, 3);
 
     let mut seen = Seen::default();
     let pulled = pull_all(&hub, &mut seen, 100).await;
@@ -435,10 +532,14 @@ async fn a_listener_wakes_up_after_a_push() {
     let Some(db) = TestDb::create_database("listen").await else {
         return;
     };
-    let mut hub = hub(&db).await;
-    let mut listener = Listener::connect(&db.url).await.unwrap();
+    db.init_hub().await;
+    let url = db.member("priya", "priya", Role::Agent).await;
+    let mut hub = Hub::connect(&url).await.unwrap();
+    // Another person listens, as their workstation would.
+    let listening = db.member("sam", "sam", Role::Agent).await;
+    let mut listener = Listener::connect(&listening).await.unwrap();
     assert!(!listener.drain());
-    let mut ws = Ws::new("priya", Role::Agent);
+    let mut ws = Ws::on(&hub, "priya", Role::Agent).await;
     let op = ws.create(fourroads::domain::new_id(), "Ann");
     hub.push(std::slice::from_ref(&op)).await.unwrap();
     // A generous bound only so that a broken build cannot hang the suite.
@@ -457,15 +558,18 @@ async fn pulling_while_others_push_at_once_misses_nothing() {
     let Some(db) = TestDb::create("concurrent").await else {
         return;
     };
-    drop(hub(&db).await);
+    db.init_hub().await;
     let customer = fourroads::domain::new_id();
-    let mut logs = Vec::new();
+    // Each workstation is its own person's, pushed only through their login.
+    let (mut logs, mut urls) = (Vec::new(), Vec::new());
     for name in ["priya", "sam", "dana"] {
-        let mut ws = Ws::new(name, Role::Agent);
+        let url = db.member(name, name, Role::Agent).await;
+        let mut ws = Ws::on(&Hub::connect(&url).await.unwrap(), name, Role::Agent).await;
         let log: Vec<Op> = (0..24)
             .map(|n| ws.rename(customer, &format!("{name} {n}")))
             .collect();
         logs.push(log);
+        urls.push(url);
     }
     let mut pushers = Vec::new();
     for (at, log) in logs.iter().enumerate() {
@@ -474,7 +578,7 @@ async fn pulling_while_others_push_at_once_misses_nothing() {
         let connections = if at == 0 { 2 } else { 1 };
         for _ in 0..connections {
             let log = log.clone();
-            let url = db.url.clone();
+            let url = urls[at].clone();
             pushers.push(tokio::spawn(async move {
                 let mut hub = Hub::connect(&url).await.unwrap();
                 for end in (3..=log.len()).step_by(3) {
@@ -489,7 +593,7 @@ async fn pulling_while_others_push_at_once_misses_nothing() {
             }));
         }
     }
-    let puller = Hub::connect(&db.url).await.unwrap();
+    let puller = person(&db, "lee", Role::Agent).await;
     let mut seen = Seen::default();
     let mut pulled: Vec<Op> = Vec::new();
     loop {

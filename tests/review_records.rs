@@ -11,7 +11,6 @@ mod team;
 use fourroads::domain::call::Role;
 use fourroads::domain::review::LeadReview;
 use fourroads::domain::{Call, Outcome, Road};
-use fourroads::hub::Hub;
 use fourroads::store::{Actor, SledStore, Store};
 use fourroads::sync;
 use fourroads::transfer::backup::{backup, restore};
@@ -66,11 +65,16 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
     let Some(db) = TestDb::create(test).await else {
         return;
     };
-    Hub::connect(&db.url).await.unwrap().init().await.unwrap();
+    // Each workstation is its own person's and syncs as their login, whose name and role
+    // the hub holds (and stamps on everything the store makes from then on).
+    db.init_hub().await;
+    let sam_url = db.member("sam", "Sam", Role::Agent).await;
+    let dana_url = db.member("dana", "Dana", Role::Lead).await;
+    let lee_url = db.member("lee", "Lee", Role::Lead).await;
     let dir = tempfile::tempdir().unwrap();
     let (sam, dana, lee) = (open(&dir, "sam"), open(&dir, "dana"), open(&dir, "lee"));
-    for store in [&sam, &dana, &lee] {
-        sync::join(store, &db.url, &mut |_| {}).await.unwrap();
+    for (store, url) in [(&sam, &sam_url), (&dana, &dana_url), (&lee, &lee_url)] {
+        sync::join(store, url, &mut |_| {}).await.unwrap();
     }
     let ann = customer("Ann Reviewed");
     sam.put_customer(&ann).unwrap();
@@ -171,8 +175,12 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
     assert_same(&[&dana, &restored], &dir);
 
     // It joins the team again as a new workstation: its records become operations of its
-    // own, and every store still holds both reviews with the same one shown.
-    sync::join(&restored, &db.url, &mut |_| {}).await.unwrap();
+    // own, and every store still holds both reviews with the same one shown. It holds
+    // several people's work (Sam's call and acknowledgement, both leads' reviews), which
+    // through one person's login would all go as that person's (Lee's review as Dana's):
+    // the hub's owner brings it in as it is and hands the workstation to Dana, whose
+    // backup it was (`team::bring_in`, as `fourroads team add … --workstation` does).
+    team::bring_in(&restored, &db.url, &dana_url, &mut |_| {}).await;
     for _ in 0..2 {
         for store in [&restored, &sam, &dana, &lee] {
             sync(store).await;
@@ -183,7 +191,8 @@ async fn two_leads_offline(test: &str, lee_syncs_first: bool) {
     }
     // A new workstation joins and makes its records in bulk: the same reviews.
     let newcomer = open(&dir, "newcomer");
-    sync::join(&newcomer, &db.url, &mut |_| {}).await.unwrap();
+    let kim_url = db.member("kim", "Kim", Role::Agent).await;
+    sync::join(&newcomer, &kim_url, &mut |_| {}).await.unwrap();
     assert_eq!(summary(&newcomer, &call), after);
     assert_same(&[&sam, &dana, &lee, &restored, &newcomer], &dir);
 }

@@ -2,11 +2,14 @@
 //! temporary stores, offline edits everywhere, syncs in random orders; then every store's
 //! backup is identical apart from the header, each conflict ended as SPEC §12 says, the
 //! lead reviews the agents' calls, an erasure reaches every store and the hub, and a push
-//! cut off midway then retried duplicates nothing.
+//! cut off midway then retried duplicates nothing. Every workstation syncs as its own
+//! person's login (`TestDb::member`); a store holding the demo (other people's calls, a
+//! lead's reviews) comes in through the hub's owner first (`team::bring_in`).
 
 mod pg;
 mod team;
 
+use fourroads::domain::call::Role;
 use fourroads::domain::ops::Payload;
 use fourroads::domain::{CaseStatus, Clock, Outcome, Road};
 use fourroads::hub::Hub;
@@ -15,10 +18,20 @@ use fourroads::sync::{self, Stage};
 use pg::TestDb;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
-use team::{assert_same, at, customer, fixed_now, lead, open, take_call};
+use team::{assert_same, at, bring_in, customer, fixed_now, lead, open, take_call};
 
 async fn init(db: &TestDb) {
-    Hub::connect(&db.url).await.unwrap().init().await.unwrap();
+    db.init_hub().await;
+}
+
+/// The team's people as the hub records them: two agents and the lead, named as their
+/// calls and reviews name them. Returns the addresses Priya, Sam and Dana sync with.
+async fn people(db: &TestDb) -> (String, String, String) {
+    (
+        db.member("priya", "Priya", Role::Agent).await,
+        db.member("sam", "Sam", Role::Agent).await,
+        db.member("dana", "Dana", Role::Lead).await,
+    )
 }
 
 async fn sync(store: &SledStore, _db: &TestDb) -> sync::Report {
@@ -36,6 +49,7 @@ async fn two_agents_and_a_lead_converge_whatever_the_order_of_their_syncs() {
         return;
     };
     init(&db).await;
+    let (priya_url, sam_url, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, sam, dana) = (open(&dir, "priya"), open(&dir, "sam"), open(&dir, "dana"));
     // Priya worked alone before the team existed: the demo, plus a customer of her own.
@@ -43,14 +57,23 @@ async fn two_agents_and_a_lead_converge_whatever_the_order_of_their_syncs() {
     let ann = customer("Ann Conflict");
     priya.put_customer(&ann).unwrap();
     let first = take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
-    let mut stages = Vec::new();
-    let report = sync::join(&priya, &db.url, &mut |p| stages.push(p.stage))
+    // The demo holds a lead's reviews: Priya's own (agent's) login may not send them, so
+    // her store's history comes in through the hub's owner, who then hands her the
+    // workstation.
+    let refused = sync::join(&priya, &priya_url, &mut |_| {})
         .await
-        .unwrap();
+        .unwrap_err();
+    assert!(
+        matches!(refused, sync::SyncError::LeadWorkOfOthers { .. }),
+        "{refused}"
+    );
+    assert_eq!(priya.hub_url().unwrap(), None, "not joined");
+    let mut stages = Vec::new();
+    let report = bring_in(&priya, &db.url, &priya_url, &mut |p| stages.push(p.stage)).await;
     assert!(report.sent > 170, "the history went up: {report:?}");
     assert!(stages.contains(&Stage::Sending));
-    sync::join(&sam, &db.url, &mut |_| {}).await.unwrap();
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&sam, &sam_url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     assert_eq!(dana.counters().unwrap().customers, 45);
     let case = sam
         .cases_of(ann.id)
@@ -135,6 +158,7 @@ async fn an_erasure_on_the_leads_store_reaches_every_store_and_the_hub() {
         return;
     };
     init(&db).await;
+    let (priya_url, _, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, dana) = (open(&dir, "priya"), open(&dir, "dana"));
     let ann = customer("Ann Forgettable");
@@ -143,8 +167,8 @@ async fn an_erasure_on_the_leads_store_reaches_every_store_and_the_hub() {
     priya.put_customer(&kept).unwrap();
     take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
     take_call(&priya, kept.id, "Priya", 10, Outcome::Resolved);
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     assert!(dana.customer(ann.id).unwrap().is_some());
     // Priya, offline, adds to Ann's history while the lead erases her.
     take_call(&priya, ann.id, "Priya", 20, Outcome::Resolved);
@@ -187,17 +211,29 @@ async fn a_push_cut_off_midway_then_retried_duplicates_nothing() {
         return;
     };
     init(&db).await;
+    let (priya_url, _, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, dana) = (open(&dir, "priya"), open(&dir, "dana"));
-    demo::load(&priya, &Clock::fixed(fixed_now())).unwrap();
-    priya.join_hub(&db.url).unwrap();
-    priya.cover_records(&mut |_, _| {}).unwrap();
+    // Priya joins, then works offline: a few hundred changes of her own, pushed as her
+    // own login. (A push of the demo's history would be the hub owner's: it holds a
+    // lead's reviews, which her login may not send.)
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
+    for n in 0..40 {
+        let someone = customer(&format!("Offline Customer {n}"));
+        priya.put_customer(&someone).unwrap();
+        take_call(&priya, someone.id, "Priya", n, Outcome::FollowUp);
+    }
     // The first half reaches the hub but the reply is lost: the store never hears.
     let ops = priya.unsent_ops(usize::MAX).unwrap();
-    let mut hub = Hub::connect(&db.url).await.unwrap();
+    assert!(ops.len() > 150, "{} operations", ops.len());
+    assert!(
+        ops.iter()
+            .all(|op| op.author == "Priya" && op.role == Role::Agent)
+    );
+    let mut hub = Hub::connect(&priya_url).await.unwrap();
     hub.push(&ops[..ops.len() / 2]).await.unwrap();
     // Then the connection is cut in the middle of the next attempt.
-    let mut doomed = Hub::connect(&db.url).await.unwrap();
+    let mut doomed = Hub::connect(&priya_url).await.unwrap();
     let pid = doomed.backend_pid().await.unwrap();
     db.raw()
         .await
@@ -217,7 +253,7 @@ async fn a_push_cut_off_midway_then_retried_duplicates_nothing() {
         count(&db, "SELECT count(*) FROM ops").await,
         ops.len() as i64
     );
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     assert_eq!(dana.counters().unwrap(), priya.counters().unwrap());
     assert_same(&[&priya, &dana], &dir);
 }
@@ -228,6 +264,7 @@ async fn notes_typed_during_a_sync_are_kept_and_travel_at_the_next() {
         return;
     };
     init(&db).await;
+    let (priya_url, _, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, dana) = (open(&dir, "priya"), open(&dir, "dana"));
     let ann = customer("Ann Typing");
@@ -240,8 +277,8 @@ async fn notes_typed_during_a_sync_are_kept_and_travel_at_the_next() {
     );
     priya.start_call(&call).unwrap();
     priya.save_notes(call.id, "typing").unwrap();
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     assert_eq!(dana.notes(call.id).unwrap(), "typing");
     // Autosaves between a sync's start and its end: a sync run while typing goes on.
     let mut hub = sync::connect(&priya).await.unwrap();
@@ -286,11 +323,12 @@ async fn the_background_sync_wakes_on_a_push_elsewhere_and_says_offline_without_
         return;
     };
     init(&db).await;
+    let (priya_url, _, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let priya = open(&dir, "priya");
     let dana = Arc::new(open(&dir, "dana"));
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
     let task = tokio::spawn(run(
         dana.clone(),
@@ -348,9 +386,10 @@ async fn a_change_made_here_wakes_the_background_sync_to_send_it() {
         return;
     };
     init(&db).await;
+    let priya_url = db.member("priya", "Priya", Role::Agent).await;
     let dir = tempfile::tempdir().unwrap();
     let priya = Arc::new(open(&dir, "priya"));
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
     let (tx, mut statuses) = tokio::sync::mpsc::unbounded_channel();
     let hour = std::time::Duration::from_secs(3_600);
     let task = tokio::spawn(run_with(
@@ -389,6 +428,7 @@ async fn a_hub_of_an_older_schema_is_refused_with_what_to_do() {
         return;
     };
     init(&db).await;
+    let priya_url = db.member("priya", "Priya", Role::Agent).await;
     db.raw()
         .await
         .batch_execute("DELETE FROM fourroads_schema WHERE version > 1")
@@ -396,7 +436,9 @@ async fn a_hub_of_an_older_schema_is_refused_with_what_to_do() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir, "store");
-    let error = sync::join(&store, &db.url, &mut |_| {}).await.unwrap_err();
+    let error = sync::join(&store, &priya_url, &mut |_| {})
+        .await
+        .unwrap_err();
     assert!(
         error
             .to_string()
@@ -412,19 +454,20 @@ async fn a_new_store_joins_in_bulk_and_an_erased_customer_stays_erased() {
         return;
     };
     init(&db).await;
+    let (priya_url, sam_url, dana_url) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, dana, sam) = (open(&dir, "priya"), open(&dir, "dana"), open(&dir, "sam"));
     demo::load(&priya, &Clock::fixed(fixed_now())).unwrap();
     let ann = customer("Ann Forgettable");
     priya.put_customer(&ann).unwrap();
     take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
-    sync::join(&dana, &db.url, &mut |_| {}).await.unwrap();
+    bring_in(&priya, &db.url, &priya_url, &mut |_| {}).await;
+    sync::join(&dana, &dana_url, &mut |_| {}).await.unwrap();
     dana.erase_customer(ann.id).unwrap().unwrap();
     sync(&dana, &db).await;
     sync(&priya, &db).await;
     // Sam's store is empty: the hub's customers are written in bulk, the erased one not.
-    let report = sync::join(&sam, &db.url, &mut |_| {}).await.unwrap();
+    let report = sync::join(&sam, &sam_url, &mut |_| {}).await.unwrap();
     assert!(report.customers > 40, "{report:?}");
     assert_eq!(sam.customer(ann.id).unwrap(), None);
     assert!(sam.search("Forgettable", 5).unwrap().customers.is_empty());
@@ -439,14 +482,15 @@ async fn a_bulk_join_cut_off_midway_is_finished_when_the_store_opens_again() {
         return;
     };
     init(&db).await;
+    let (priya_url, sam_url, _) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let priya = open(&dir, "priya");
     demo::load(&priya, &Clock::fixed(fixed_now())).unwrap();
-    sync::join(&priya, &db.url, &mut |_| {}).await.unwrap();
+    bring_in(&priya, &db.url, &priya_url, &mut |_| {}).await;
     // Sam's join dies as soon as the first customers' records are written in bulk (the
     // indexes are not rebuilt yet); the unwinding closes the store as a kill would.
     let path = dir.path().join("sam");
-    let url = db.url.clone();
+    let url = sam_url.clone();
     let died = tokio::spawn(async move {
         let sam = SledStore::open_in_zone(&path, jiff::tz::TimeZone::UTC).unwrap();
         sync::join(&sam, &url, &mut |p| {
@@ -475,6 +519,7 @@ async fn a_join_of_many_pages_keeps_every_page_while_pulling_the_next() {
         return;
     };
     init(&db).await;
+    let (priya_url, sam_url, _) = people(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let (priya, sam) = (open(&dir, "priya"), open(&dir, "sam"));
     let request = fourroads::transfer::generate::GenRequest {
@@ -484,11 +529,14 @@ async fn a_join_of_many_pages_keeps_every_page_while_pulling_the_next() {
         agents: 3,
     };
     fourroads::transfer::generate::generate(&priya, &request, &mut |_, _, _| {}).unwrap();
-    let sent = sync::join(&priya, &db.url, &mut |_| {}).await.unwrap().sent;
+    // Generated data is several agents' calls and a lead's reviews: the owner brings it in.
+    let sent = bring_in(&priya, &db.url, &priya_url, &mut |_| {})
+        .await
+        .sent;
     // More than two pages: each is kept on another thread while the next is pulled.
     assert!(sent > 2 * sync::PULL_PAGE as u64, "{sent} operations");
     let mut pages = 0;
-    let report = sync::join(&sam, &db.url, &mut |p| {
+    let report = sync::join(&sam, &sam_url, &mut |p| {
         if p.stage == Stage::Receiving {
             pages += 1;
         }

@@ -1,12 +1,13 @@
 //! Case closes and reopens through a real team hub (PostgreSQL, see `pg/mod.rs`): after
 //! changes that did not see each other, the next close or reopen settles every one of them
-//! it saw, on every store, whatever the order of the syncs.
+//! it saw, on every store, whatever the order of the syncs. Each workstation syncs as its
+//! own person's login.
 
 mod pg;
 mod team;
 
+use fourroads::domain::call::Role;
 use fourroads::domain::{CaseStatus, Id, Outcome};
-use fourroads::hub::Hub;
 use fourroads::store::{Actor, SledStore, Store};
 use fourroads::sync;
 use pg::TestDb;
@@ -29,14 +30,19 @@ async fn a_close_after_two_reopens_that_did_not_see_each_other_closes_the_case()
     let Some(db) = TestDb::create("sync case heads").await else {
         return;
     };
-    Hub::connect(&db.url).await.unwrap().init().await.unwrap();
+    db.init_hub().await;
+    let urls = [
+        db.member("priya", "Priya", Role::Agent).await,
+        db.member("sam", "Sam", Role::Agent).await,
+        db.member("dana", "Dana", Role::Lead).await,
+    ];
     let dir = tempfile::tempdir().unwrap();
     let (priya, sam, dana) = (open(&dir, "priya"), open(&dir, "sam"), open(&dir, "dana"));
     let ann = customer("Ann Heads");
     priya.put_customer(&ann).unwrap();
     take_call(&priya, ann.id, "Priya", 0, Outcome::FollowUp);
-    for store in [&priya, &sam, &dana] {
-        sync::join(store, &db.url, &mut |_| {}).await.unwrap();
+    for (store, url) in [&priya, &sam, &dana].into_iter().zip(&urls) {
+        sync::join(store, url, &mut |_| {}).await.unwrap();
     }
     let case = priya.cases_of(ann.id).unwrap().pop().unwrap().id;
     dana.close_case(case, "sorted", &lead(at(10))).unwrap();

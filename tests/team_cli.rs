@@ -1,7 +1,9 @@
 //! `fourroads team init URL` as a user runs it (SPEC §12): creates, then finds up to date,
-//! refuses a newer hub, and never shows a password.
+//! refuses a newer hub, and never shows a password; then the hub's owner adds the people
+//! (`team add`), and each workstation joins as its own person's login.
 
 mod pg;
+mod team;
 
 use std::process::{Command, Output};
 
@@ -160,7 +162,10 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (agent, lead) = (store_arg(&dir, "agent"), store_arg(&dir, "lead"));
+    // The hub's owner's address: `team init` and `team add` run as the owner.
     let url = db.url.clone();
+    let prefix = team::login_prefix(&url).await;
+    let (agent_login, lead_login) = (format!("{prefix}_tess"), format!("{prefix}_lena"));
     let run = |args: Vec<String>| {
         tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -170,24 +175,86 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let init = run(args(&["team", "init", &url])).await.unwrap();
     assert!(init.status.success(), "{}", text(&init.stderr));
+    // The owner adds the agent and the lead; each is told the command that joins them.
+    let tess = team::add_args(&agent_login, "agent", "Tess Tester", &url);
+    let added = run(args(&tess)).await.unwrap();
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let agent_url = team::join_url_in(&text(&added.stdout));
+    let lena = team::add_args(&lead_login, "lead", "Lena Lead", &url);
+    let added = run(args(&lena)).await.unwrap();
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let lead_url = team::join_url_in(&text(&added.stdout));
     let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
     assert!(demo.status.success(), "{}", text(&demo.stderr));
 
+    // The demo holds a lead's reviews, which the agent's own login may not send: the join
+    // says what to do in one line and leaves the store out of the team.
+    let refused = run(args(&["team", "join", &agent_url, "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("only a lead may send") && stderr.contains("fourroads team add"),
+        "{stderr}"
+    );
+    let status = run(args(&["team", "status", "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(
+        text(&status.stdout).starts_with("Not in a team"),
+        "{}",
+        text(&status.stdout)
+    );
+    // So the hub's owner brings the store's history in as it is...
     let joined = run(args(&["team", "join", &url, "--store", &agent]))
         .await
         .unwrap();
     assert!(joined.status.success(), "{}", text(&joined.stderr));
     let stdout = text(&joined.stdout);
     assert!(stdout.starts_with("Joined the team hub at "), "{stdout}");
+    assert!(stdout.contains("as the hub's owner"), "{stdout}");
     assert!(
         !text(&joined.stderr).contains('\r'),
         "no progress without a terminal"
     );
-
-    let joined = run(args(&["team", "join", &url, "--store", &lead]))
+    // ... hands the workstation to the agent, who joins with their own login.
+    let status = run(args(&["team", "status", "--store", &agent]))
+        .await
+        .unwrap();
+    let workstation = team::workstation_in(&text(&status.stdout));
+    let handed = run(args(
+        &[&tess[..], &["--workstation", &workstation]].concat(),
+    ))
+    .await
+    .unwrap();
+    assert!(handed.status.success(), "{}", text(&handed.stderr));
+    assert!(
+        text(&handed.stdout).contains("Handed 1 workstation"),
+        "{}",
+        text(&handed.stdout)
+    );
+    let joined = run(args(&["team", "join", &agent_url, "--store", &agent]))
         .await
         .unwrap();
     assert!(joined.status.success(), "{}", text(&joined.stderr));
+    let stdout = text(&joined.stdout);
+    assert!(
+        stdout.contains(&format!("as Tess Tester (agent, login {agent_login})"))
+            && stdout.contains("sent 0 changes"),
+        "{stdout}"
+    );
+
+    let joined = run(args(&["team", "join", &lead_url, "--store", &lead]))
+        .await
+        .unwrap();
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    assert!(
+        text(&joined.stdout).contains(&format!("as Lena Lead (lead, login {lead_login})")),
+        "{}",
+        text(&joined.stdout)
+    );
     {
         let store = fourroads::store::SledStore::open(std::path::Path::new(&lead)).unwrap();
         use fourroads::store::Store;
@@ -212,6 +279,7 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let stdout = text(&status.stdout);
     for wanted in [
         "Hub: ",
+        "You: Lena Lead (lead), as the hub records login ",
         "This workstation: ",
         "Last sync: just now",
         "Changes not yet sent: 0",

@@ -12,7 +12,7 @@ mod team;
 use std::process::Command;
 
 use fourroads::domain::Outcome;
-use fourroads::hub::Hub;
+use fourroads::domain::call::Role;
 use fourroads::store::{SledStore, Store};
 use fourroads::sync;
 use pg::TestDb;
@@ -44,7 +44,13 @@ async fn an_erasure_from_the_team_is_rewritten_out_of_every_workstations_files()
     let Some(db) = TestDb::create("team erase files").await else {
         return;
     };
-    Hub::connect(&db.url).await.unwrap().init().await.unwrap();
+    db.init_hub().await;
+    // Each workstation syncs as its own person's login.
+    let urls = [
+        db.member("priya", "Priya", Role::Agent).await,
+        db.member("sam", "Sam", Role::Agent).await,
+        db.member("dana", "Dana", Role::Lead).await,
+    ];
     let dir = tempfile::tempdir().unwrap();
     let (priya, sam, dana) = (open(&dir, "priya"), open(&dir, "sam"), open(&dir, "dana"));
     let zeb = customer("Zebulon Quixotewright");
@@ -57,8 +63,8 @@ async fn an_erasure_from_the_team_is_rewritten_out_of_every_workstations_files()
         10,
         Outcome::Resolved,
     );
-    for store in [&priya, &sam, &dana] {
-        sync::join(store, &db.url, &mut |_| {}).await.unwrap();
+    for (store, url) in [&priya, &sam, &dana].into_iter().zip(&urls) {
+        sync::join(store, url, &mut |_| {}).await.unwrap();
         store.flush().unwrap();
     }
     for name in ["priya", "sam", "dana"] {

@@ -2,6 +2,12 @@
 //! `fourroads sync` again: nothing lost, nothing sent twice. The store's indexes and
 //! counters equal a recount, the hub holds each of its operations once with no gap, and a
 //! store that joins cleanly afterwards holds exactly the same records.
+//!
+//! Generated data is several agents' calls and a lead's reviews, so it comes into the team
+//! the way such a store must: through the hub owner's login, which may bring others' work
+//! in as it is (a person's own login is refused others' reviews). That upload is the one
+//! killed. Then the workstation is handed to its person, and both workstations sync as
+//! their own people's logins.
 
 #![cfg(unix)]
 
@@ -64,7 +70,14 @@ fn a_join_killed_mid_push_resumes_with_sync_and_nothing_is_lost_or_sent_twice() 
             .build()
             .unwrap();
         let count = |sql: &str| hub_count(&runtime, &url, sql);
+        // `url` is the hub owner's address.
         succeed(first, &["team", "init", &url]);
+        let prefix = runtime.block_on(team::login_prefix(&url));
+        let (agent_login, lead_login) = (format!("{prefix}_tess"), format!("{prefix}_lena"));
+        let tess = team::add_args(&agent_login, "agent", "Tess Tester", &url);
+        let agent_url = team::join_url_in(&succeed(first, &tess));
+        let lena = team::add_args(&lead_login, "lead", "Lena Lead", &url);
+        let lead_url = team::join_url_in(&succeed(first, &lena));
         // Tens of thousands of operations: about twenty pushes of a thousand.
         succeed(
             first,
@@ -152,10 +165,28 @@ fn a_join_killed_mid_push_resumes_with_sync_and_nothing_is_lost_or_sent_twice() 
             "only this workstation's"
         );
 
-        // A store that joins cleanly now holds the very same records; both agree with a
-        // recount of their indexes and counters.
+        // The owner hands the workstation to its person, whose own login finds nothing
+        // left to send.
+        drop(store);
+        let id = id.to_string();
+        let handed = succeed(first, &[&tess[..], &["--workstation", &id]].concat());
+        assert!(handed.contains("Handed 1 workstation"), "{handed}");
+        let joined = succeed(first, &["team", "join", &agent_url]);
+        assert!(
+            joined.contains("as Tess Tester (agent") && joined.contains("sent 0 changes"),
+            "{joined}"
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM ops"),
+            sent,
+            "nothing sent twice"
+        );
+        let store = SledStore::open(&first.store()).expect("the store opens again");
+
+        // A store that joins cleanly now (the lead's) holds the very same records; both
+        // agree with a recount of their indexes and counters.
         let second = first.another();
-        succeed(&second, &["team", "join", &url]);
+        succeed(&second, &["team", "join", &lead_url]);
         let other = SledStore::open(&second.store()).expect("the second store opens");
         let dir = tempfile::tempdir().unwrap();
         team::assert_same(&[&store, &other], &dir);

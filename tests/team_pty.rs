@@ -8,6 +8,7 @@
 #![cfg(unix)]
 
 mod pg;
+mod team;
 mod terminal;
 
 use std::time::{Duration, Instant};
@@ -71,17 +72,42 @@ fn an_agents_wrapped_up_call_reaches_the_leads_review_and_the_review_comes_back(
     let Some(hub) = hub_database("team_pty") else {
         return;
     };
+    // The hub owner's address.
     let url = hub.url.clone();
+    let prefix = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(team::login_prefix(&url));
     with_deadline(Duration::from_secs(240), move |agent_ws| {
         let lead_ws = agent_ws.another();
+        let (agent_login, lead_login) = (format!("{prefix}_tess"), format!("{prefix}_lena"));
 
-        // The hub, the agent's workstation (which had the demo data before the team
-        // existed, so joining uploads it) and the lead's, which joins empty.
+        // The hub, and its owner adds the two people, each with their own login.
         succeed(agent_ws, &["team", "init", &url]);
+        let tess = team::add_args(&agent_login, "agent", "Tess Tester", &url);
+        let agent_url = team::join_url_in(&succeed(agent_ws, &tess));
+        let lena = team::add_args(&lead_login, "lead", "Lena Lead", &url);
+        let lead_url = team::join_url_in(&succeed(&lead_ws, &lena));
+        // The agent's workstation had the demo data before the team existed: other
+        // people's calls and a lead's reviews, which the agent's own login may not send.
+        // The owner brings it in as it is (joining uploads it) and hands the workstation
+        // to the agent, who joins with their own login.
         agent_ws.load_demo();
         let joined = succeed(agent_ws, &["team", "join", &url]);
         assert!(joined.starts_with("Joined the team hub"), "{joined}");
-        let joined = succeed(&lead_ws, &["team", "join", &url]);
+        let workstation = team::workstation_in(&succeed(agent_ws, &["team", "status"]));
+        succeed(
+            agent_ws,
+            &[&tess[..], &["--workstation", &workstation]].concat(),
+        );
+        let joined = succeed(agent_ws, &["team", "join", &agent_url]);
+        assert!(
+            joined.starts_with("Joined the team hub") && joined.contains("as Tess Tester (agent"),
+            "{joined}"
+        );
+        // The lead's workstation joins empty, with the lead's own login.
+        let joined = succeed(&lead_ws, &["team", "join", &lead_url]);
         assert!(
             joined.starts_with("Joined the team hub") && !joined.contains("received 0"),
             "the lead's empty store received nothing: {joined}"

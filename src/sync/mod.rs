@@ -145,6 +145,12 @@ async fn sync_with(
     hub.register(me).await?;
     let mut report = Report::default();
     store.flush_dirty_notes()?;
+    // A store whose records are not all operations yet (it worked alone, or was restored
+    // from a backup) first takes what the hub has: covering then makes operations only for
+    // what the team does not hold already, and none for calls other workstations took.
+    if !store.covered()? {
+        report.received += receive(store, hub, me, progress).await?;
+    }
     store.cover_records(&mut |done, total| {
         progress(Progress {
             stage: Stage::Covering,
@@ -170,6 +176,34 @@ async fn sync_with(
         });
     }
 
+    report.received += receive(store, hub, me, progress).await?;
+
+    let mut applying = |done, total| {
+        progress(Progress {
+            stage: Stage::Applying,
+            done,
+            total,
+        })
+    };
+    report.customers = if alone {
+        store.redo_pending_alone(&mut applying)?
+    } else {
+        store.redo_pending(&mut applying)?
+    } as u64;
+    store.set_last_sync(jiff::Timestamp::now())?;
+    crate::store::Store::flush(store)?;
+    hub.synced(me).await?;
+    Ok(report)
+}
+
+/// Pulls everything the hub has past this store's position and keeps it (the customers
+/// it touches wait to be made again). Returns how many operations were new here.
+async fn receive(
+    store: &SledStore,
+    hub: &mut Hub,
+    me: Id,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<u64, SyncError> {
     let mut seen = Seen(store.seen()?);
     // This workstation's own operations are here already.
     let own = store.sent_seq()?;
@@ -178,6 +212,7 @@ async fn sync_with(
     }
     let to_receive = waiting(hub, &seen, me).await?;
     let mut received = 0;
+    let mut kept_total = 0;
     // Each page is kept on a blocking thread while the next one is pulled, so the hub's
     // round trips and the decoding overlap the store's writes. One page at most is in
     // flight, and pages are kept in order: a cut-off sync resumes after the last one kept.
@@ -186,7 +221,7 @@ async fn sync_with(
     loop {
         let page = hub.pull(&seen, PULL_PAGE).await;
         if let Some(kept) = keeping.take() {
-            report.received += finish(kept).await? as u64;
+            kept_total += finish(kept).await? as u64;
         }
         let page = page?;
         let foreign: Vec<_> = page
@@ -210,25 +245,9 @@ async fn sync_with(
         }
     }
     if let Some(kept) = keeping.take() {
-        report.received += finish(kept).await? as u64;
+        kept_total += finish(kept).await? as u64;
     }
-
-    let mut applying = |done, total| {
-        progress(Progress {
-            stage: Stage::Applying,
-            done,
-            total,
-        })
-    };
-    report.customers = if alone {
-        store.redo_pending_alone(&mut applying)?
-    } else {
-        store.redo_pending(&mut applying)?
-    } as u64;
-    store.set_last_sync(jiff::Timestamp::now())?;
-    crate::store::Store::flush(store)?;
-    hub.synced(me).await?;
-    Ok(report)
+    Ok(kept_total)
 }
 
 /// Who this workstation is at the hub: kept in the store, so that its changes carry the
@@ -297,12 +316,34 @@ pub async fn join(
 ) -> Result<Report, SyncError> {
     let mut hub = Hub::connect(url).await?;
     check_hub(&hub).await?;
-    if let Whoami::Member(member) = hub.whoami().await? {
+    let who = hub.whoami().await?;
+    let me = store.workstation()?;
+    hub.register(me).await?;
+    let shown = crate::hub::redact_url(url);
+    let another = store.joins_another_hub(&shown)?;
+    store.join_hub(&shown)?;
+    // What the team holds first, so that covering this store's records makes operations
+    // only for what is this store's own (named as the records name their authors).
+    let mut received = 0;
+    if !store.covered()? {
+        received = receive(store, &mut hub, me, progress).await?;
+        store.cover_records(&mut |done, total| {
+            progress(Progress {
+                stage: Stage::Covering,
+                done,
+                total,
+            })
+        })?;
+    }
+    if let Whoami::Member(member) = who {
         // What this store made before it joined goes to the team as the joining person's
         // work, since the hub takes nothing else from their login; work only a lead may
         // make cannot go that way from an agent's login.
-        let foreign = store.foreign_unsent(url, &member)?;
+        let foreign = store.foreign_unsent(&shown, &member)?;
         if foreign.lead_only > 0 {
+            if another {
+                store.set_hub_url(None)?;
+            }
             return Err(SyncError::LeadWorkOfOthers {
                 count: foreign.lead_only,
                 example: foreign.example.unwrap_or_else(|| "nobody named".into()),
@@ -310,10 +351,9 @@ pub async fn join(
                 login: member.login.clone(),
             });
         }
-        store.adopt_unsent(url, &member)?;
+        store.adopt_unsent(&shown, &member)?;
     }
-    store.join_hub(&crate::hub::redact_url(url))?;
-    identify(store, &hub).await?;
-    hub.register(store.workstation()?).await?;
-    sync_alone(store, &mut hub, progress).await
+    let mut report = sync_alone(store, &mut hub, progress).await?;
+    report.received += received;
+    Ok(report)
 }

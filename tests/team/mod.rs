@@ -1,12 +1,18 @@
 //! Workstations for the team tests: temporary stores, a customer, a call taken and
 //! wrapped up, a lead, and the check that every store holds the same records (backups
-//! identical apart from the header, indexes and counters equal to a recount).
+//! identical apart from the header, indexes and counters equal to a recount). Each
+//! workstation joins as its own person's login (SPEC §12); a store holding several
+//! people's work (the demo, generated data) comes in through the hub's owner and is then
+//! handed to its person (`bring_in`).
 
 #![allow(dead_code)]
 
 use fourroads::domain::call::Role;
+use fourroads::domain::member::Member;
 use fourroads::domain::{Call, CallReason, Customer, Id, NewCustomer, Outcome, Road};
+use fourroads::hub::{Hub, Whoami};
 use fourroads::store::{Actor, SledStore, Store};
+use fourroads::sync::{self, Progress, Report};
 use fourroads::transfer::backup::backup;
 use jiff::{SignedDuration, Timestamp};
 
@@ -95,4 +101,103 @@ pub fn assert_same(stores: &[&SledStore], dir: &tempfile::TempDir) {
             differing.first()
         );
     }
+}
+
+/// The hub's record of the login that `url` connects as (a person of the team).
+pub async fn whoami(url: &str) -> Member {
+    match Hub::connect(url).await.unwrap().whoami().await.unwrap() {
+        Whoami::Member(member) => member,
+        Whoami::Owner { login } => panic!("{login} is the hub's owner, not a person of the team"),
+    }
+}
+
+/// The hub's owner hands `store`'s workstation to the person `member_url` logs in as (what
+/// `fourroads team add LOGIN … --workstation ID` does).
+pub async fn hand_over(store: &SledStore, owner_url: &str, member_url: &str) {
+    let member = whoami(member_url).await;
+    let workstation = store.workstation().unwrap();
+    let added = Hub::connect(owner_url)
+        .await
+        .unwrap()
+        .add_member(&member.login, &member.name, member.role, &[workstation])
+        .await
+        .unwrap();
+    assert_eq!(added.workstations, 1);
+}
+
+/// A store holding several people's work from before the team (the demo, generated data:
+/// other agents' calls, a lead's reviews) comes in as it is through the hub's owner (a
+/// person's login is refused others' reviews, and would take the rest on as theirs); the
+/// owner hands the workstation to its person, who joins with their own login and syncs
+/// it from then on. Returns the owner's upload.
+pub async fn bring_in(
+    store: &SledStore,
+    owner_url: &str,
+    member_url: &str,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Report {
+    let report = sync::join(store, owner_url, progress).await.unwrap();
+    assert_eq!(
+        store.identity().unwrap(),
+        None,
+        "the owner brings it in as it is"
+    );
+    hand_over(store, owner_url, member_url).await;
+    let again = sync::join(store, member_url, &mut |_| {}).await.unwrap();
+    assert_eq!(again.sent, 0, "the owner sent everything: {again:?}");
+    assert_eq!(
+        store.identity().unwrap(),
+        Some(whoami(member_url).await),
+        "the store is its person's from now on"
+    );
+    report
+}
+
+/// The start of every login of the test hub at `url` (the test's schema, or its database
+/// for a hub in `public`): a login named with it goes when the test's hub does.
+pub async fn login_prefix(url: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    let base: String = client
+        .query_one(
+            "SELECT CASE WHEN current_schema() = 'public' THEN current_database()::text
+                         ELSE current_schema()::text END",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    drop(client);
+    let _ = connection.await;
+    base
+}
+
+/// The arguments of `fourroads team add` for a person (`role` is `agent` or `lead`), run as
+/// the owner of the hub at `hub`.
+pub fn add_args<'a>(login: &'a str, role: &'a str, name: &'a str, hub: &'a str) -> Vec<&'a str> {
+    vec![
+        "team", "add", login, "--role", role, "--name", name, "--hub", hub,
+    ]
+}
+
+/// The address `fourroads team add` printed for the new person to join with.
+pub fn join_url_in(added: &str) -> String {
+    added
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("fourroads team join "))
+        .unwrap_or_else(|| panic!("no join command in: {added}"))
+        .trim()
+        .to_string()
+}
+
+/// The workstation id `fourroads team status` printed.
+pub fn workstation_in(status: &str) -> String {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("This workstation: "))
+        .unwrap_or_else(|| panic!("no workstation in: {status}"))
+        .trim()
+        .to_string()
 }

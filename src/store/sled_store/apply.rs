@@ -210,6 +210,11 @@ impl SledStore {
         Ok(())
     }
 
+    /// Whether every record is covered by operations.
+    pub fn covered(&self) -> StoreResult<bool> {
+        Ok(self.tree(T_OPLOG).get(meta::COVERED)?.is_some())
+    }
+
     /// Emits the operations that make this store's records from what its operations say
     /// already (nothing for a store whose records are all covered). Returns how many
     /// customers needed some; `progress` hears (done, total).
@@ -241,6 +246,10 @@ impl SledStore {
         let (_, ops) = self.group_ops(customer)?;
         let records = materialise(&ops);
         let local = self.local(customer, &records)?;
+        // A call another workstation took is theirs to change (the hub refuses anything
+        // else): a restored store's copy of it makes no operation.
+        let own = own_calls(&ops, self.workstation()?);
+        let theirs = |id: &Id| records.calls.contains_key(id) && !own.contains(id);
         self.transaction(|tx| {
             let before = tx.get(T_OPLOG, meta::SEQ)?;
             let Some(record) = tx.load::<Customer>(T_CUSTOMERS, customer)? else {
@@ -256,6 +265,10 @@ impl SledStore {
                 let Some(call) = tx.load::<Call>(T_CALLS, *id)? else {
                     continue;
                 };
+                if theirs(id) {
+                    tx.cover_reviews(&call, &records)?;
+                    continue;
+                }
                 tx.act_as_name(&call.agent, Role::Agent);
                 // The call's own part here; every lead's review in `cover_reviews`.
                 let own = |c: &Call| Call {
