@@ -88,9 +88,11 @@ AS $$ SELECT pg_has_role(session_user, owner_role, 'MEMBER') FROM hub $$;
 -- MessagePack, read just far enough to tell what a payload says it is: its kind, the
 -- customer it is about and the record it changes (see `domain::ops::Payload`). A payload
 -- that is not MessagePack raises an error (get_byte past the end, or a byte never used).
+-- These helpers run as their caller (no member may call them) and set no search_path of
+-- their own: a function that sets one pays for it on every call, and the trigger that
+-- calls them has its own pinned.
 CREATE FUNCTION fourroads_mp_uint(p bytea, pos integer, width integer) RETURNS bigint
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     n bigint := 0;
@@ -104,7 +106,6 @@ END $$;
 -- The position after the value that starts at `pos`.
 CREATE FUNCTION fourroads_mp_skip(p bytea, pos integer) RETURNS integer
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, @schema@, pg_temp
 AS $$
 DECLARE
     todo bigint := 1;
@@ -151,7 +152,6 @@ END $$;
 -- A map's size at `pos`, or NULL when the value there is not a map.
 CREATE FUNCTION fourroads_mp_map(p bytea, pos integer, OUT entries bigint, OUT next integer)
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, @schema@, pg_temp
 AS $$
 DECLARE
     b integer := get_byte(p, pos);
@@ -165,7 +165,6 @@ END $$;
 -- A string at `pos` (NULL when the value there is not a string) and the position after.
 CREATE FUNCTION fourroads_mp_text(p bytea, pos integer, OUT value text, OUT next integer)
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, @schema@, pg_temp
 AS $$
 DECLARE
     b integer := get_byte(p, pos);
@@ -190,7 +189,6 @@ END $$;
 -- An id (16 bytes of binary) at `pos` (NULL when the value there is not one).
 CREATE FUNCTION fourroads_mp_uuid(p bytea, pos integer) RETURNS uuid
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF get_byte(p, pos) = 196 AND get_byte(p, pos + 1) = 16 THEN
@@ -201,19 +199,23 @@ END $$;
 
 -- The kind, customer and subject a payload names. The subject is the call, case, audit
 -- entry or kept customer the change is to (as `Payload::subject`); a call put carries them
--- inside its call.
+-- inside its call. Keys are compared as bytes, and the walk stops as soon as all three are
+-- known (fourroads writes them first): one pushed change costs a few steps, not a walk
+-- over its notes. A payload with a key twice is refused by every workstation's decoder.
 CREATE FUNCTION fourroads_payload_head(p bytea, OUT kind text, OUT customer uuid,
                                        OUT subject uuid)
 LANGUAGE plpgsql IMMUTABLE STRICT
-SET search_path = pg_catalog, @schema@, pg_temp
 AS $$
 DECLARE
     top record;
+    value record;
     inner_map record;
-    key record;
-    inner_key record;
     pos integer;
     at integer;
+    b integer;
+    key bytea;
+    inner_key bytea;
+    want_subject boolean := true;
 BEGIN
     top := fourroads_mp_map(p, 0);
     IF top.entries IS NULL THEN
@@ -221,47 +223,58 @@ BEGIN
     END IF;
     pos := top.next;
     FOR i IN 1 .. top.entries LOOP
-        key := fourroads_mp_text(p, pos);
-        pos := key.next;
-        IF key.value = 'kind' THEN
-            key := fourroads_mp_text(p, pos);
-            kind := key.value;
-            pos := key.next;
+        b := get_byte(p, pos);
+        IF b BETWEEN 160 AND 191 THEN
+            key := substring(p FROM pos + 2 FOR b - 160);
+            pos := pos + 1 + (b - 160);
+        ELSE
+            -- Not a short string: no key fourroads reads.
+            key := NULL;
+            pos := fourroads_mp_skip(p, pos);
+        END IF;
+        IF key = '\x6b696e64'::bytea THEN -- kind
+            value := fourroads_mp_text(p, pos);
+            kind := value.value;
+            want_subject := kind NOT IN ('customer-create', 'customer-field',
+                                         'customer-status', 'erase');
+            pos := value.next;
             CONTINUE;
-        ELSIF key.value = 'customer' THEN
+        ELSIF key = '\x637573746f6d6572'::bytea THEN -- customer
             customer := fourroads_mp_uuid(p, pos);
-        ELSIF key.value IN ('call', 'case', 'into') THEN
+        ELSIF key IN ('\x63616c6c'::bytea, '\x63617365'::bytea, '\x696e746f'::bytea,
+                      '\x656e747279'::bytea) THEN -- call, case, into, entry
             inner_map := fourroads_mp_map(p, pos);
             IF inner_map.entries IS NULL THEN
                 subject := fourroads_mp_uuid(p, pos);
             ELSE
-                -- A call put: the call's own id and customer.
+                -- A call put's call (its id and customer) or an audit entry (its id).
                 at := inner_map.next;
                 FOR j IN 1 .. inner_map.entries LOOP
-                    inner_key := fourroads_mp_text(p, at);
-                    at := inner_key.next;
-                    IF inner_key.value = 'id' THEN
+                    b := get_byte(p, at);
+                    IF b BETWEEN 160 AND 191 THEN
+                        inner_key := substring(p FROM at + 2 FOR b - 160);
+                        at := at + 1 + (b - 160);
+                    ELSE
+                        inner_key := NULL;
+                        at := fourroads_mp_skip(p, at);
+                    END IF;
+                    IF inner_key = '\x6964'::bytea THEN -- id
                         subject := fourroads_mp_uuid(p, at);
-                    ELSIF inner_key.value = 'customer_id' THEN
+                    ELSIF inner_key = '\x637573746f6d65725f6964'::bytea THEN -- customer_id
                         customer := fourroads_mp_uuid(p, at);
                     END IF;
+                    EXIT WHEN subject IS NOT NULL
+                              AND (key <> '\x63616c6c'::bytea OR customer IS NOT NULL);
                     at := fourroads_mp_skip(p, at);
                 END LOOP;
             END IF;
-        ELSIF key.value = 'entry' THEN
-            -- An audit entry: its own id.
-            inner_map := fourroads_mp_map(p, pos);
-            IF inner_map.entries IS NOT NULL THEN
-                at := inner_map.next;
-                FOR j IN 1 .. inner_map.entries LOOP
-                    inner_key := fourroads_mp_text(p, at);
-                    at := inner_key.next;
-                    IF inner_key.value = 'id' THEN
-                        subject := fourroads_mp_uuid(p, at);
-                    END IF;
-                    at := fourroads_mp_skip(p, at);
-                END LOOP;
+        END IF;
+        IF kind IS NOT NULL AND customer IS NOT NULL
+           AND (subject IS NOT NULL OR NOT want_subject) THEN
+            IF NOT want_subject THEN
+                subject := NULL;
             END IF;
+            RETURN;
         END IF;
         pos := fourroads_mp_skip(p, pos);
     END LOOP;

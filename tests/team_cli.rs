@@ -12,6 +12,15 @@ use pg::TestDb;
 const BIN: &str = env!("CARGO_BIN_EXE_fourroads");
 
 fn fourroads(args: &[&str]) -> Output {
+    fourroads_with(args, &[])
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `fourroads ARGS` with `env` added to the test's environment.
+fn fourroads_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = tempfile::tempdir().unwrap();
     let dir = |name: &str| home.path().join(name).display().to_string();
     Command::new(BIN)
@@ -22,36 +31,71 @@ fn fourroads(args: &[&str]) -> Output {
         .env("XDG_DATA_HOME", dir("data"))
         .env("USER", "tester")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[test]
-fn an_unreachable_hub_is_one_line_without_the_password() {
-    // Port 1 on loopback: nothing listens there.
-    let out = fourroads(&["team", "init", "postgres://ann:s3cret@127.0.0.1:1/team"]);
+/// An address typed with its password is refused before anything else, in one line that
+/// does not repeat the password: every user of the computer can read a command line.
+fn assert_password_refused(out: &Output) {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("cannot reach the hub at postgres://ann@127.0.0.1:1/team"),
+        stderr.contains("the address holds a password") && stderr.contains("~/.pgpass"),
         "{stderr}"
     );
     assert!(!stderr.contains("s3cret") && !text(&out.stdout).contains("s3cret"));
 }
 
 #[test]
+fn an_unreachable_hub_is_one_line_without_the_password() {
+    // Port 1 on loopback: nothing listens there. A password typed on the command line is
+    // refused now (before, the hub was tried and the message left the password out).
+    let out = fourroads(&["team", "init", "postgres://ann:s3cret@127.0.0.1:1/team"]);
+    assert_password_refused(&out);
+    // The password from PGPASSWORD, or in an address from the environment: the hub is
+    // tried, and the one line names it without the password.
+    for out in [
+        fourroads_with(
+            &["team", "init", "postgres://ann@127.0.0.1:1/team"],
+            &[("PGPASSWORD", "s3cret")],
+        ),
+        fourroads_with(
+            &["team", "members"],
+            &[("FOURROADS_HUB", "postgres://ann:s3cret@127.0.0.1:1/team")],
+        ),
+    ] {
+        assert!(!out.status.success());
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("cannot reach the hub at postgres://ann@127.0.0.1:1/team"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("s3cret") && !text(&out.stdout).contains("s3cret"));
+    }
+}
+
+#[test]
 fn a_malformed_address_is_refused_in_one_line() {
+    // Typed with a password, it is refused for that first (see above).
     let out = fourroads(&["team", "init", "postgres://ann:s3cret@host:port/team"]);
-    assert!(!out.status.success());
-    let stderr = text(&out.stderr);
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("is not a PostgreSQL address"), "{stderr}");
-    assert!(!stderr.contains("s3cret"), "{stderr}");
+    assert_password_refused(&out);
+    for out in [
+        fourroads(&["team", "init", "postgres://ann@host:port/team"]),
+        fourroads_with(
+            &["team", "members"],
+            &[("FOURROADS_HUB", "postgres://ann:s3cret@host:port/team")],
+        ),
+    ] {
+        assert!(!out.status.success());
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("is not a PostgreSQL address"), "{stderr}");
+        assert!(!stderr.contains("s3cret"), "{stderr}");
+    }
 }
 
 #[tokio::test]
@@ -187,27 +231,9 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
     assert!(demo.status.success(), "{}", text(&demo.stderr));
 
-    // The demo holds a lead's reviews, which the agent's own login may not send: the join
-    // says what to do in one line and leaves the store out of the team.
-    let refused = run(args(&["team", "join", &agent_url, "--store", &agent]))
-        .await
-        .unwrap();
-    assert!(!refused.status.success());
-    let stderr = text(&refused.stderr);
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("only a lead may send") && stderr.contains("fourroads team add"),
-        "{stderr}"
-    );
-    let status = run(args(&["team", "status", "--store", &agent]))
-        .await
-        .unwrap();
-    assert!(
-        text(&status.stdout).starts_with("Not in a team"),
-        "{}",
-        text(&status.stdout)
-    );
-    // So the hub's owner brings the store's history in as it is...
+    // The demo holds a lead's reviews, which the agent's own login may not send (see
+    // `a_store_with_others_reviews_is_refused_to_an_agent_and_brought_in_by_the_owner`):
+    // the hub's owner brings the store's history in as it is...
     let joined = run(args(&["team", "join", &url, "--store", &agent]))
         .await
         .unwrap();
@@ -302,4 +328,78 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let store = fourroads::store::SledStore::open(std::path::Path::new(&lead)).unwrap();
     use fourroads::store::Store;
     assert_eq!(store.counters().unwrap().customers, 44, "the data stays");
+}
+
+/// A store holding others' reviews (the demo's lead) cannot go to the team from an agent's
+/// own login: the join says what to do and leaves the store out of the team; the hub's
+/// owner then brings it in as it is and hands the workstation to the agent, whose own
+/// login syncs it from then on.
+#[tokio::test]
+async fn a_store_with_others_reviews_is_refused_to_an_agent_and_brought_in_by_the_owner() {
+    let Some(db) = TestDb::create("team join refused").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let agent = store_arg(&dir, "agent");
+    let url = db.url.clone();
+    let login = format!("{}_tess", team::login_prefix(&url).await);
+    let run = |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            fourroads(&args)
+        })
+    };
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let init = run(args(&["team", "init", &url])).await.unwrap();
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let tess = team::add_args(&login, "agent", "Tess Tester", &url);
+    let added = run(args(&tess)).await.unwrap();
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let agent_url = team::join_url_in(&text(&added.stdout));
+    let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+
+    let refused = run(args(&["team", "join", &agent_url, "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("only a lead may send") && stderr.contains("fourroads team add"),
+        "{stderr}"
+    );
+    let status = run(args(&["team", "status", "--store", &agent]))
+        .await
+        .unwrap();
+    let stdout = text(&status.stdout);
+    assert!(stdout.starts_with("Not in a team"), "{stdout}");
+    let workstation = team::workstation_in(&stdout);
+
+    // What the message says to do: the owner joins with this store, then hands it over.
+    let joined = run(args(&["team", "join", &url, "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    assert!(
+        text(&joined.stdout).contains("as the hub's owner"),
+        "{}",
+        text(&joined.stdout)
+    );
+    let handed = run(args(
+        &[&tess[..], &["--workstation", &workstation]].concat(),
+    ))
+    .await
+    .unwrap();
+    assert!(handed.status.success(), "{}", text(&handed.stderr));
+    let joined = run(args(&["team", "join", &agent_url, "--store", &agent]))
+        .await
+        .unwrap();
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    let stdout = text(&joined.stdout);
+    assert!(
+        stdout.contains(&format!("as Tess Tester (agent, login {login})"))
+            && stdout.contains("sent 0 changes"),
+        "{stdout}"
+    );
 }
