@@ -11,6 +11,10 @@
 //! drops) a database of its own. Each workstation is its own agent's, pushing through
 //! their own login (made by `team add`), as a team's workstations do.
 //!
+//! `FOURROADS_BENCH_PROTECTION=off` takes the hub's protection away first (row-level
+//! security off, the trigger that checks every change replaced by one that only keeps the
+//! high sequence), to compare with it on.
+//!
 //! `FOURROADS_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench hub`
 
 #[path = "../tests/pg/mod.rs"]
@@ -176,6 +180,10 @@ fn main() {
         let speedup = setting("FOURROADS_BENCH_SPEEDUP", 10).max(1) as f64;
         let seconds = setting("FOURROADS_BENCH_SECONDS", 60);
         db.init_hub().await;
+        let protection = std::env::var("FOURROADS_BENCH_PROTECTION").unwrap_or("on".into());
+        if protection == "off" {
+            db.strip_protection().await;
+        }
         let mut logins = Vec::new();
         for n in 0..workstations {
             logins.push(db.member(&format!("a{n}"), &agent(n), Role::Agent).await);
@@ -197,7 +205,7 @@ fn main() {
         pushes.sort();
         println!(
             "hub propagation: {workstations} workstations, one wrap-up per {mean:.1} s each \
-             ({speedup}x real pace), {seconds} s"
+             ({speedup}x real pace), {seconds} s, the hub's protection {protection}"
         );
         println!(
             "  pushes {:>6}   p50 {:>9}  p99 {:>9}  max {:>9}",

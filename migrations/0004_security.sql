@@ -394,10 +394,18 @@ BEGIN
         INSERT INTO workstations (workstation_id, registered_by)
         VALUES (workstation, session_user);
     ELSIF holder <> session_user THEN
+        -- The owner may take a workstation that never sent anything (bringing in a store
+        -- whose person's own join was refused); nobody takes one that has.
+        IF fourroads_is_owner()
+           AND (SELECT high_seq FROM workstations WHERE workstation_id = workstation) = 0 THEN
+            UPDATE workstations SET registered_by = session_user
+            WHERE workstation_id = workstation;
+            RETURN;
+        END IF;
         RAISE EXCEPTION USING ERRCODE = 'FR008', MESSAGE = format(
-            'workstation %s belongs to %s at the hub; the hub''s owner can hand it over '
-            '(fourroads team add %s … --workstation %s)',
-            workstation, holder, session_user, workstation);
+            'workstation %s belongs to %s at the hub; the hub''s owner hands a workstation '
+            'to its person with `fourroads team add LOGIN … --workstation %s`',
+            workstation, holder, workstation);
     END IF;
 END $$;
 

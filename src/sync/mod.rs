@@ -318,7 +318,6 @@ pub async fn join(
     check_hub(&hub).await?;
     let who = hub.whoami().await?;
     let me = store.workstation()?;
-    hub.register(me).await?;
     let shown = crate::hub::redact_url(url);
     let another = store.joins_another_hub(&shown)?;
     store.join_hub(&shown)?;
@@ -353,6 +352,9 @@ pub async fn join(
         }
         store.adopt_unsent(&shown, &member)?;
     }
+    // Only now, once the store may join as this login: a refused join leaves the
+    // workstation free for whoever brings it in.
+    hub.register(me).await?;
     let mut report = sync_alone(store, &mut hub, progress).await?;
     report.received += received;
     Ok(report)

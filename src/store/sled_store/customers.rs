@@ -151,7 +151,13 @@ impl SledStore {
                     customer_id: keep,
                     ..call.clone()
                 };
-                tx.put_call(Some(&call), &moved, actor)?;
+                // Re-filed here without an operation: the merge's own operation re-files
+                // it on every workstation, and a put of a call another workstation took
+                // would be refused by the hub (only the call's own workstation changes it).
+                tx.set_replay(true);
+                let put = tx.put_call(Some(&call), &moved, actor);
+                tx.set_replay(false);
+                put?;
                 result.calls += 1;
             }
             for id in &case_ids {
