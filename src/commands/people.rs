@@ -78,8 +78,16 @@ pub(super) fn add(
             println!("  fourroads team join {join}");
         }
         None if !added.again => {
-            println!("{login} already had a login on this server: its password is unchanged.");
-            println!("They join with: fourroads team join {join}");
+            println!(
+                "{login} already had a login on this server: its password is unchanged, and \
+                 their ~/.pgpass line must name this database (or *):"
+            );
+            println!(
+                "  {}",
+                pgpass_line(url, login, &database, "THEIR-PASSWORD").map_err(one_line)?
+            );
+            println!("The command that joins their workstation:");
+            println!("  fourroads team join {join}");
         }
         None => {}
     }

@@ -6,6 +6,7 @@
 
 mod check;
 mod listen;
+mod logins;
 mod members;
 mod migrate;
 mod pull;
@@ -18,7 +19,8 @@ use tokio_postgres::Client;
 
 pub use check::{Finding, Report as CheckReport};
 pub use listen::Listener;
-pub use members::{Added, MemberRow, Members, Whoami, WorkstationRow, login_url, pgpass_line};
+pub use logins::{login_url, pgpass_line};
+pub use members::{Added, MemberRow, Members, Whoami, WorkstationRow};
 pub use migrate::{SCHEMA_VERSION, SchemaChange};
 pub use pull::{Pulled, Seen, WorkstationSeen};
 pub use push::Pushed;
