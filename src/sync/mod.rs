@@ -148,16 +148,7 @@ async fn sync_with(
     // A store whose records are not all operations yet (it worked alone, or was restored
     // from a backup) first takes what the hub has: covering then makes operations only for
     // what the team does not hold already, and none for calls other workstations took.
-    if !store.covered()? {
-        report.received += receive(store, hub, me, progress).await?;
-    }
-    store.cover_records(&mut |done, total| {
-        progress(Progress {
-            stage: Stage::Covering,
-            done,
-            total,
-        })
-    })?;
+    report.received += receive_and_cover(store, hub, me, progress).await?;
 
     let to_send = store.sync_state()?.unsent;
     let mut sent = 0;
@@ -194,6 +185,28 @@ async fn sync_with(
     crate::store::Store::flush(store)?;
     hub.synced(me).await?;
     Ok(report)
+}
+
+/// For a store whose records are not all operations yet: what the hub has first, then
+/// operations for the rest. Returns how many operations were new here.
+async fn receive_and_cover(
+    store: &SledStore,
+    hub: &mut Hub,
+    me: Id,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<u64, SyncError> {
+    if store.covered()? {
+        return Ok(0);
+    }
+    let received = receive(store, hub, me, progress).await?;
+    store.cover_records(&mut |done, total| {
+        progress(Progress {
+            stage: Stage::Covering,
+            done,
+            total,
+        })
+    })?;
+    Ok(received)
 }
 
 /// Pulls everything the hub has past this store's position and keeps it (the customers
@@ -323,17 +336,7 @@ pub async fn join(
     store.join_hub(&shown)?;
     // What the team holds first, so that covering this store's records makes operations
     // only for what is this store's own (named as the records name their authors).
-    let mut received = 0;
-    if !store.covered()? {
-        received = receive(store, &mut hub, me, progress).await?;
-        store.cover_records(&mut |done, total| {
-            progress(Progress {
-                stage: Stage::Covering,
-                done,
-                total,
-            })
-        })?;
-    }
+    let received = receive_and_cover(store, &mut hub, me, progress).await?;
     if let Whoami::Member(member) = who {
         // What this store made before it joined goes to the team as the joining person's
         // work, since the hub takes nothing else from their login; work only a lead may
