@@ -8,9 +8,19 @@ use super::{Effect, State, View};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TeamSync {
-    Synced { at: Timestamp },
-    Syncing { percent: u8 },
-    Offline { unsent: u64 },
+    Synced {
+        at: Timestamp,
+    },
+    Syncing {
+        percent: u8,
+    },
+    Offline {
+        unsent: u64,
+    },
+    /// A sync has heard nothing from the hub for a few seconds (it goes on waiting).
+    NotAnswering {
+        unsent: u64,
+    },
 }
 
 impl TeamSync {
@@ -20,6 +30,10 @@ impl TeamSync {
             TeamSync::Syncing { percent } => format!("syncing {percent}%"),
             TeamSync::Offline { unsent: 0 } => "offline".into(),
             TeamSync::Offline { unsent } => format!("offline · {unsent} to send"),
+            TeamSync::NotAnswering { unsent: 0 } => "hub not answering".into(),
+            TeamSync::NotAnswering { unsent } => {
+                format!("hub not answering · {unsent} to send")
+            }
             TeamSync::Synced { at } => {
                 let seconds = (now.as_second() - at.as_second()).max(0);
                 match seconds {

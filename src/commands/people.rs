@@ -109,7 +109,10 @@ pub(super) fn remove(url: &str, login: &str) -> Result<(), String> {
 
 pub(super) fn members(url: &str) -> Result<(), String> {
     let list = runtime()?
-        .block_on(async { Hub::connect(url).await?.members().await })
+        .block_on(async {
+            let hub = Hub::connect(url).await?;
+            hub.within("listing the members", hub.members()).await
+        })
         .map_err(one_line)?;
     let now = jiff::Timestamp::now();
     let synced = |at: Option<jiff::Timestamp>| {

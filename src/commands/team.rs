@@ -103,7 +103,10 @@ pub(super) fn init(url: &str) -> Result<(), String> {
 /// any finding.
 pub(super) fn check(url: &str) -> Result<(), String> {
     let report = runtime()?
-        .block_on(async { fourroads::hub::Hub::connect(url).await?.check().await })
+        .block_on(async {
+            let hub = fourroads::hub::Hub::connect(url).await?;
+            hub.within("checking its protection", hub.check()).await
+        })
         .map_err(one_line)?;
     println!("The hub at {}:", sanitize_line(&redact_url(url)));
     print_check(&report)
@@ -217,7 +220,9 @@ pub(super) fn status(store: &SledStore) -> Result<(), String> {
     println!("Changes not yet sent: {}", state.unsent);
     let others = runtime()?.block_on(async {
         let hub = sync::connect(store).await?;
-        hub.workstations().await.map_err(SyncError::from)
+        hub.within("listing the workstations", hub.workstations())
+            .await
+            .map_err(SyncError::from)
     });
     match others {
         Ok(list) => {

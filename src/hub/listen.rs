@@ -18,14 +18,17 @@ impl Listener {
     /// Opens its own connection and starts listening.
     pub async fn connect(url: &str) -> Result<Listener, HubError> {
         let (config, tls) = super::address_from_url(url)?;
-        let (client, mut connection) =
+        let connector = super::tls::connector(&tls)?;
+        let (client, mut connection) = super::within(url, "connecting", async {
             config
-                .connect(super::tls::connector(&tls)?)
+                .connect(connector)
                 .await
                 .map_err(|error| HubError::Connect {
                     url: redact_url(url),
                     reason: super::describe(&error),
-                })?;
+                })
+        })
+        .await?;
         let (sender, notices) = mpsc::unbounded_channel();
         // The connection must be polled for notices to arrive, also while LISTEN runs.
         tokio::spawn(async move {
@@ -45,7 +48,10 @@ impl Listener {
                 }
             }
         });
-        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        super::within(url, "listening", async {
+            Ok(client.batch_execute(&format!("LISTEN {CHANNEL}")).await?)
+        })
+        .await?;
         Ok(Listener {
             notices,
             _client: client,

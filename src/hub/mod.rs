@@ -15,6 +15,8 @@ mod roles;
 mod tls;
 mod url;
 
+use std::time::Duration;
+
 use tokio_postgres::Client;
 
 pub use check::{Finding, Report as CheckReport};
@@ -31,12 +33,52 @@ pub use url::{address_from_url, config_from_url, redact_url};
 /// The channel a push notifies and every workstation listens on.
 pub const CHANNEL: &str = "fourroads";
 
+/// How long the hub may take over one step (connecting, or one query, push or pull page)
+/// before the step fails with one line. A network that accepts and then forwards nothing
+/// (a stalled proxy) is only found out this way: TCP's own timers see the proxy answer.
+/// `FOURROADS_HUB_TIMEOUT` (seconds) sets another.
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(30);
+
+/// The deadline in force: `FOURROADS_HUB_TIMEOUT` or [`ANSWER_WITHIN`].
+pub fn answer_within() -> Duration {
+    std::env::var("FOURROADS_HUB_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map_or(ANSWER_WITHIN, Duration::from_secs)
+}
+
+/// `step` within the deadline, or `HubError::NotAnswering` naming `what` and the hub.
+pub async fn within<T>(
+    url: &str,
+    what: &str,
+    step: impl std::future::Future<Output = Result<T, HubError>>,
+) -> Result<T, HubError> {
+    let deadline = answer_within();
+    match tokio::time::timeout(deadline, step).await {
+        Ok(done) => done,
+        Err(_) => Err(HubError::NotAnswering {
+            url: redact_url(url),
+            what: what.to_string(),
+            seconds: deadline.as_secs(),
+        }),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error("{url} is not a PostgreSQL address (postgres://user@host:port/database)")]
     BadUrl { url: String },
     #[error("cannot reach the hub at {url}: {reason}")]
     Connect { url: String, reason: String },
+    #[error(
+        "the hub at {url} did not answer ({what}) within {seconds} s; the network or the hub is stalled"
+    )]
+    NotAnswering {
+        url: String,
+        what: String,
+        seconds: u64,
+    },
     #[error(
         "the hub's schema is version {hub}, newer than this fourroads knows ({ours}); update fourroads"
     )]
@@ -117,6 +159,8 @@ pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
 /// One connection to the hub.
 pub struct Hub {
     client: Client,
+    /// The address it was reached at, without a password (for messages).
+    url: String,
 }
 
 impl Hub {
@@ -124,21 +168,41 @@ impl Hub {
     /// `PGPASSWORD` or the password file). Errors show the address without its password.
     pub async fn connect(url: &str) -> Result<Hub, HubError> {
         let (config, tls) = address_from_url(url)?;
-        let (client, connection) =
+        let connector = tls::connector(&tls)?;
+        let (client, connection) = within(url, "connecting", async {
             config
-                .connect(tls::connector(&tls)?)
+                .connect(connector)
                 .await
                 .map_err(|error| HubError::Connect {
                     url: redact_url(url),
                     reason: describe(&error),
-                })?;
+                })
+        })
+        .await?;
         // The connection runs as its own task until the client is dropped.
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::warn!("the hub connection ended: {error}");
             }
         });
-        Ok(Hub { client })
+        Ok(Hub {
+            client,
+            url: redact_url(url),
+        })
+    }
+
+    /// The address this connection reached, without a password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// `step` within the deadline (see [`answer_within`]).
+    pub async fn within<T>(
+        &self,
+        what: &str,
+        step: impl std::future::Future<Output = Result<T, HubError>>,
+    ) -> Result<T, HubError> {
+        within(&self.url, what, step).await
     }
 
     /// Whether this connection is encrypted (for `team status` and the tests).

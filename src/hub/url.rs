@@ -27,6 +27,13 @@ pub fn address_from_url(url: &str) -> Result<(Config, TlsSettings), HubError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
+    // A hub that went away without a word (a cable out, a laptop asleep) is found out by
+    // TCP itself: keepalives while idle, and unacknowledged data given up after a while.
+    config.keepalives(true);
+    config.keepalives_idle(std::time::Duration::from_secs(30));
+    config.keepalives_interval(std::time::Duration::from_secs(10));
+    config.keepalives_retries(3);
+    config.tcp_user_timeout(std::time::Duration::from_secs(30));
     if config.get_password().is_none() {
         if let Some(password) = std::env::var_os("PGPASSWORD") {
             config.password(password.into_encoded_bytes());

@@ -271,6 +271,7 @@ fn team_action(status: crate::sync::background::Status) -> Action {
             received > 0,
         ),
         Status::Offline { unsent, .. } => (TeamSync::Offline { unsent }, false),
+        Status::NotAnswering { unsent } => (TeamSync::NotAnswering { unsent }, false),
         Status::Member(member) => return Action::Identity(member),
     };
     Action::TeamSync { sync, changed }

@@ -20,6 +20,9 @@ pub const LOCAL_EVERY: Duration = Duration::from_secs(2);
 pub const PULL_EVERY: Duration = Duration::from_secs(30);
 /// After a failed sync, the next try waits this long.
 pub const RETRY_AFTER: Duration = Duration::from_secs(10);
+/// A sync that hears nothing from the hub for this long says so in the header (it goes on
+/// until the hub's deadline, `hub::answer_within`).
+pub const QUIET_AFTER: Duration = Duration::from_secs(5);
 
 /// What the header shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +33,10 @@ pub enum Status {
     /// Done; `received` changes came from others (the screens reload when any did).
     Synced {
         received: u64,
+    },
+    /// A sync under way has heard nothing from the hub for [`QUIET_AFTER`].
+    NotAnswering {
+        unsent: u64,
     },
     /// The hub cannot be reached; `unsent` changes wait here.
     Offline {
@@ -80,8 +87,16 @@ pub async fn run_with(
             && (now >= next_pull || store.sync_state().map(|s| s.unsent > 0).unwrap_or(false));
         if due {
             let mut last = None;
-            let outcome = async {
+            // When the hub last answered, in milliseconds into this sync.
+            let began = tokio::time::Instant::now();
+            let heard = std::sync::atomic::AtomicU64::new(0);
+            let hear = || {
+                let at = began.elapsed().as_millis() as u64;
+                heard.store(at, std::sync::atomic::Ordering::Relaxed);
+            };
+            let sync = async {
                 let mut hub = connect(&store).await?;
+                hear();
                 if let Ok(super::Identity {
                     member: Some(member),
                     changed: true,
@@ -89,7 +104,9 @@ pub async fn run_with(
                 {
                     report(Status::Member(member));
                 }
+                hear();
                 sync_once(&store, &mut hub, &mut |p| {
+                    hear();
                     let percent = p.percent();
                     if last != Some(percent) {
                         last = Some(percent);
@@ -97,8 +114,23 @@ pub async fn run_with(
                     }
                 })
                 .await
-            }
-            .await;
+            };
+            tokio::pin!(sync);
+            let mut said = false;
+            let outcome = loop {
+                tokio::select! {
+                    done = &mut sync => break done,
+                    _ = tokio::time::sleep(QUIET_AFTER / 5) => {
+                        let at = began.elapsed().as_millis() as u64;
+                        let quiet = at.saturating_sub(heard.load(std::sync::atomic::Ordering::Relaxed));
+                        if !said && quiet >= QUIET_AFTER.as_millis() as u64 {
+                            said = true;
+                            let unsent = store.sync_state().map(|s| s.unsent).unwrap_or(0);
+                            report(Status::NotAnswering { unsent });
+                        }
+                    }
+                }
+            };
             match outcome {
                 Ok(done) => report(Status::Synced {
                     received: done.received,

@@ -12,7 +12,7 @@ pub mod background;
 
 use crate::domain::Id;
 use crate::domain::member::Member;
-use crate::hub::{Hub, HubError, Seen, Whoami};
+use crate::hub::{Hub, HubError, Seen, Whoami, within};
 use crate::store::{SledStore, StoreError, StoreResult};
 
 /// Operations per push and per pull page: a push is one hub transaction, a pull page one
@@ -142,7 +142,8 @@ async fn sync_with(
     check_hub(hub).await?;
     let me = store.workstation()?;
     identify(store, hub).await?;
-    hub.register(me).await?;
+    hub.within("registering this workstation", hub.register(me))
+        .await?;
     let mut report = Report::default();
     store.flush_dirty_notes()?;
     // A store whose records are not all operations yet (it worked alone, or was restored
@@ -157,7 +158,10 @@ async fn sync_with(
         if ops.is_empty() {
             break;
         }
-        report.sent += hub.push(&ops).await?.added;
+        let url = hub.url().to_string();
+        report.sent += within(&url, "taking this workstation's changes", hub.push(&ops))
+            .await?
+            .added;
         store.mark_sent(&ops)?;
         sent += ops.len() as u64;
         progress(Progress {
@@ -183,7 +187,7 @@ async fn sync_with(
     } as u64;
     store.set_last_sync(jiff::Timestamp::now())?;
     crate::store::Store::flush(store)?;
-    hub.synced(me).await?;
+    hub.within("noting the sync", hub.synced(me)).await?;
     Ok(report)
 }
 
@@ -232,7 +236,9 @@ async fn receive(
     let writer = store.pulled_writer();
     let mut keeping: Option<tokio::task::JoinHandle<StoreResult<usize>>> = None;
     loop {
-        let page = hub.pull(&seen, PULL_PAGE).await;
+        let page = hub
+            .within("sending the team's changes", hub.pull(&seen, PULL_PAGE))
+            .await;
         if let Some(kept) = keeping.take() {
             kept_total += finish(kept).await? as u64;
         }
@@ -266,7 +272,7 @@ async fn receive(
 /// Who this workstation is at the hub: kept in the store, so that its changes carry the
 /// hub's name and role for the login (see `SledStore::identity`).
 pub async fn identify(store: &SledStore, hub: &Hub) -> Result<Identity, SyncError> {
-    let member = match hub.whoami().await? {
+    let member = match hub.within("saying who you are", hub.whoami()).await? {
         Whoami::Member(member) => Some(member),
         Whoami::Owner { .. } => None,
     };
@@ -291,7 +297,7 @@ async fn finish(kept: tokio::task::JoinHandle<StoreResult<usize>>) -> Result<usi
 
 /// Refuses a hub without our schema, or with an older or newer one.
 async fn check_hub(hub: &Hub) -> Result<(), SyncError> {
-    let version = hub.check_schema().await?;
+    let version = hub.within("reading its schema", hub.check_schema()).await?;
     if version < crate::hub::SCHEMA_VERSION {
         return Err(SyncError::OlderHub {
             hub: version,
@@ -304,7 +310,7 @@ async fn check_hub(hub: &Hub) -> Result<(), SyncError> {
 /// How many operations of other workstations the hub holds past `seen`.
 async fn waiting(hub: &Hub, seen: &Seen, me: Id) -> Result<u64, HubError> {
     Ok(hub
-        .workstations()
+        .within("listing the workstations", hub.workstations())
         .await?
         .iter()
         .filter(|w| w.id != me)
@@ -329,7 +335,7 @@ pub async fn join(
 ) -> Result<Report, SyncError> {
     let mut hub = Hub::connect(url).await?;
     check_hub(&hub).await?;
-    let who = hub.whoami().await?;
+    let who = hub.within("saying who you are", hub.whoami()).await?;
     let me = store.workstation()?;
     let shown = crate::hub::redact_url(url);
     let another = store.joins_another_hub(&shown)?;
@@ -357,7 +363,8 @@ pub async fn join(
     }
     // Only now, once the store may join as this login: a refused join leaves the
     // workstation free for whoever brings it in.
-    hub.register(me).await?;
+    hub.within("registering this workstation", hub.register(me))
+        .await?;
     let mut report = sync_alone(store, &mut hub, progress).await?;
     report.received += received;
     Ok(report)
