@@ -14,6 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Id;
 
+/// How far ahead of this workstation's own clock another's stamp may be and still move
+/// it: 10 minutes, the same bound the hub holds every pushed change to. A stamp further
+/// ahead (a computer with its clock years out, or a hostile row) is kept and ordered by,
+/// but never drags this clock after it, so this workstation's own changes stay stamped
+/// near the real time and the hub keeps taking them.
+pub const MAX_AHEAD_MS: u64 = 10 * 60 * 1000;
+
 /// One stamp: compares by `millis`, then `counter`, then `node`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Hlc {
@@ -71,6 +78,17 @@ impl HlcClock {
         HlcClock { last }
     }
 
+    /// As `resume`, at wall-clock time `now_ms`: a kept stamp further ahead than
+    /// [`MAX_AHEAD_MS`] (a clock dragged into the future before stamps were bounded) is
+    /// let go, so that the next stamps are near the real time again and the hub takes them.
+    /// Changes made since then are ordered before the ones stamped in the future.
+    pub fn resume_at(last: Hlc, now_ms: u64) -> HlcClock {
+        if last.millis > now_ms.saturating_add(MAX_AHEAD_MS) {
+            return HlcClock::new(last.node);
+        }
+        HlcClock { last }
+    }
+
     pub fn last(&self) -> Hlc {
         self.last
     }
@@ -97,7 +115,12 @@ impl HlcClock {
 
     /// Takes in a stamp from another workstation at wall-clock time `now_ms`, and returns
     /// the stamp of this receipt: later than both the remote stamp and everything before.
+    /// A remote stamp more than [`MAX_AHEAD_MS`] ahead of `now_ms` does not move the clock:
+    /// the receipt is stamped as a local tick.
     pub fn observe(&mut self, remote: Hlc, now_ms: u64) -> Hlc {
+        if remote.millis > now_ms.saturating_add(MAX_AHEAD_MS) {
+            return self.tick(now_ms);
+        }
         let node = self.last.node;
         let local = self.last;
         let millis = local.millis.max(remote.millis).max(now_ms);
@@ -125,6 +148,59 @@ mod tests {
 
     fn node(n: u8) -> Id {
         uuid::Uuid::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn a_stamp_far_ahead_never_drags_the_clock_after_it() {
+        let now = 1_765_000_000_000;
+        let mut clock = HlcClock::new(node(1));
+        let far = Hlc {
+            millis: u64::MAX,
+            counter: u32::MAX,
+            node: node(2),
+        };
+        let got = clock.observe(far, now);
+        assert_eq!((got.millis, got.counter), (now, 0));
+        // Within the bound, a colleague's clock a little ahead moves this one.
+        let ahead = Hlc {
+            millis: now + MAX_AHEAD_MS - 1,
+            counter: 3,
+            node: node(2),
+        };
+        assert_eq!(clock.observe(ahead, now).millis, now + MAX_AHEAD_MS - 1);
+        // A clock dragged into the future before the bound comes back to the real time.
+        let pinned = Hlc {
+            millis: 4_102_444_800_000, // 2100-01-01
+            counter: 7,
+            node: node(1),
+        };
+        let mut resumed = HlcClock::resume_at(pinned, now);
+        assert_eq!(resumed.tick(now).millis, now);
+        let mut near = HlcClock::resume_at(ahead, now);
+        assert!(
+            near.tick(now) > ahead,
+            "a stamp within the bound is still resumed"
+        );
+    }
+
+    proptest! {
+        /// Whatever stamps arrive, the clock never panics, never goes backwards, and
+        /// never ends further ahead of the wall clock than the bound.
+        #[test]
+        fn no_stamp_can_overflow_or_pin_the_clock(
+            remotes in proptest::collection::vec((any::<u64>(), any::<u32>()), 1..20),
+            start in 0u64..4_000_000_000_000,
+        ) {
+            let mut clock = HlcClock::new(node(1));
+            let mut before = clock.last();
+            for (at, (millis, counter)) in remotes.into_iter().enumerate() {
+                let now = start + at as u64;
+                let got = clock.observe(Hlc { millis, counter, node: node(2) }, now);
+                prop_assert!(got > before);
+                prop_assert!(got.millis <= now + MAX_AHEAD_MS + 1);
+                before = got;
+            }
+        }
     }
 
     #[test]

@@ -127,7 +127,8 @@ impl Tx<'_> {
             Some(bytes) => decode(&bytes)?,
             None => Hlc::zero(workstation),
         };
-        let hlc = HlcClock::resume(last).tick(now_ms());
+        let now = now_ms();
+        let hlc = HlcClock::resume_at(last, now).tick(now);
         // In a team, the hub's record of this workstation's person, whoever the app or a
         // covered record names: the hub takes nothing else from its login.
         let member: Option<crate::domain::member::Member> = self

@@ -47,7 +47,9 @@ impl PulledWriter {
         let result = trees.transaction(|(t_ops, t_by_customer, t_redo, t_oplog)| {
             let mut added = 0;
             let mut clock = match t_oplog.get(meta::HLC)? {
-                Some(bytes) => crate::domain::hlc::HlcClock::resume(decode(&bytes).map_err(fail)?),
+                Some(bytes) => {
+                    crate::domain::hlc::HlcClock::resume_at(decode(&bytes).map_err(fail)?, now)
+                }
                 None => crate::domain::hlc::HlcClock::new(
                     t_oplog
                         .get(meta::WORKSTATION)?
