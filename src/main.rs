@@ -73,7 +73,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         |d| d.join("snippets.toml"),
     );
     match cli.command {
-        Some(command) => commands::run(command, cli.agent, templates_dir.as_deref(), &store_path),
+        Some(command) => {
+            quiet_on_a_closed_pipe();
+            commands::run(command, cli.agent, templates_dir.as_deref(), &store_path)
+        }
         None => {
             let snippets = fourroads::config::load_snippets(&snippets_path)?;
             let store = open_store(&store_path)?;
@@ -104,6 +107,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// A command whose reader went away (`fourroads team status | head -1`) stops quietly, as
+/// other command-line tools do, rather than with a panic's message: `println!` panics on a
+/// closed pipe, and Rust ignores SIGPIPE, so the panic is where it is seen.
+fn quiet_on_a_closed_pipe() {
+    let earlier = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let said = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if said.contains("failed printing to stdout") && said.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        earlier(info);
+    }));
 }
 
 /// Logs go to an owner-only file in the (owner-only) data directory, never to the screen.

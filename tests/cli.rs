@@ -150,3 +150,40 @@ fn a_mistake_in_the_snippets_file_stops_the_app_with_one_line() {
     assert!(text.contains("colour") && text.contains("line 4"), "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
 }
+
+/// `fourroads … | head -1`: a reader that goes away ends the command quietly, with no
+/// panic's message on the terminal.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let made = Command::new(env!("CARGO_BIN_EXE_fourroads"))
+        .arg("--store")
+        .arg(&store)
+        .args(["gen", "--customers", "200", "--calls", "2000"])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    // Far more than a pipe holds, so the command must write into the closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fourroads"))
+        .arg("--store")
+        .arg(&store)
+        .args([
+            "export",
+            "summary",
+            "--from",
+            "2025-01-01",
+            "--calls",
+            "--no-redact",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+}
