@@ -13,23 +13,21 @@ use fourroads::sync;
 use jiff::Timestamp;
 use pg::TestDb;
 
-/// Puts a customer-create row straight into the hub, past its trigger, from a workstation
-/// of nobody's.
-async fn smuggle(db: &TestDb, hlc_ms: i64, hlc_counter: i64) {
+/// A row as the hub's columns hold it.
+struct Row {
+    role: &'static str,
+    kind: &'static str,
+    customer: uuid::Uuid,
+    version: i16,
+    payload: Vec<u8>,
+    hlc_ms: i64,
+    hlc_counter: i64,
+}
+
+/// Puts `row` straight into the hub, past its trigger, from a workstation of nobody's.
+async fn smuggle_row(db: &TestDb, row: Row) {
     let raw = db.raw().await;
     let ws = new_id();
-    let payload = Payload::CustomerCreate {
-        customer: new_id(),
-        created_at: Timestamp::now(),
-        name: "From the future".into(),
-        phone: None,
-        email: None,
-        segment: None,
-        external_id: None,
-        status: CustomerStatus::Active,
-        do_not_contact: false,
-        history: None,
-    };
     raw.batch_execute("ALTER TABLE ops DISABLE TRIGGER ops_checked")
         .await
         .unwrap();
@@ -42,13 +40,16 @@ async fn smuggle(db: &TestDb, hlc_ms: i64, hlc_counter: i64) {
     raw.execute(
         "INSERT INTO ops (workstation_id, seq, author, role, hlc_ms, hlc_counter, kind,
                           customer_id, payload_version, payload)
-         VALUES ($1, 1, 'Mallory', 'agent', $2, $3, 'customer-create', $4, 2, $5)",
+         VALUES ($1, 1, 'Mallory', $2, $3, $4, $5, $6, $7, $8)",
         &[
             &ws,
-            &hlc_ms,
-            &hlc_counter,
-            &payload.customer(),
-            &payload.encode().unwrap(),
+            &row.role,
+            &row.hlc_ms,
+            &row.hlc_counter,
+            &row.kind,
+            &row.customer,
+            &row.version,
+            &row.payload,
         ],
     )
     .await
@@ -56,6 +57,39 @@ async fn smuggle(db: &TestDb, hlc_ms: i64, hlc_counter: i64) {
     raw.batch_execute("ALTER TABLE ops ENABLE TRIGGER ops_checked")
         .await
         .unwrap();
+}
+
+fn future_customer() -> Payload {
+    Payload::CustomerCreate {
+        customer: new_id(),
+        created_at: Timestamp::now(),
+        name: "From the future".into(),
+        phone: None,
+        email: None,
+        segment: None,
+        external_id: None,
+        status: CustomerStatus::Active,
+        do_not_contact: false,
+        history: None,
+    }
+}
+
+/// A customer-create row stamped `hlc_ms`/`hlc_counter`.
+async fn smuggle(db: &TestDb, hlc_ms: i64, hlc_counter: i64) {
+    let payload = future_customer();
+    smuggle_row(
+        db,
+        Row {
+            role: "agent",
+            kind: "customer-create",
+            customer: payload.customer(),
+            version: 2,
+            payload: payload.encode().unwrap(),
+            hlc_ms,
+            hlc_counter,
+        },
+    )
+    .await;
 }
 
 fn add_customer(store: &SledStore, name: &str) {
@@ -127,4 +161,141 @@ async fn stamps_far_in_the_future_leave_every_workstation_able_to_push() {
             assert!(op.hlc.millis <= now + 60_000, "{op:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn unreadable_and_rule_breaking_rows_are_set_aside_and_the_rest_arrives() {
+    let Some(db) = TestDb::create("rows_set_aside").await else {
+        return;
+    };
+    db.init_hub().await;
+    let priya_url = db.member("priya", "Priya", Role::Agent).await;
+    let sam_url = db.member("sam", "Sam", Role::Agent).await;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |name: &str| {
+        SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
+    };
+    let (priya, sam) = (open("priya"), open("sam"));
+    sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
+    sync::join(&sam, &sam_url, &mut |_| {}).await.unwrap();
+
+    let now = Timestamp::now().as_millisecond();
+    let good = future_customer();
+    let review = Payload::Review {
+        customer: new_id(),
+        call: new_id(),
+        road: fourroads::domain::Road::GoAway,
+        comment: "forged".into(),
+        at: Timestamp::now(),
+    };
+    let row = |role, kind, customer, version, payload: Vec<u8>| Row {
+        role,
+        kind,
+        customer,
+        version,
+        payload,
+        hlc_ms: now,
+        hlc_counter: 0,
+    };
+    for bad in [
+        row(
+            "agent",
+            "customer-create",
+            new_id(),
+            2,
+            vec![0xc1, 0x00, 0xff],
+        ),
+        row(
+            "agent",
+            "customer-create",
+            new_id(),
+            2,
+            b"\xff\xfe not utf-8".to_vec(),
+        ),
+        row(
+            "agent",
+            "customer-create",
+            good.customer(),
+            9,
+            good.encode().unwrap(),
+        ),
+        row(
+            "agent",
+            "review",
+            review.customer(),
+            2,
+            review.encode().unwrap(),
+        ),
+        row(
+            "lead",
+            "customer-field",
+            good.customer(),
+            2,
+            good.encode().unwrap(),
+        ),
+        row(
+            "agent",
+            "customer-create",
+            new_id(),
+            2,
+            good.encode().unwrap(),
+        ),
+    ] {
+        smuggle_row(&db, bad).await;
+    }
+
+    // Sam's change after the bad rows reaches Priya, and her sync says how many it set
+    // aside instead of stopping.
+    add_customer(&sam, "Bob");
+    let mut sams = Hub::connect(&sam_url).await.unwrap();
+    sync::sync_once(&sam, &mut sams, &mut |_| {}).await.unwrap();
+    let mut hub = Hub::connect(&priya_url).await.unwrap();
+    let got = sync::sync_once(&priya, &mut hub, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(got.set_aside, 6, "{got:?}");
+    let names: Vec<String> = priya
+        .all_customers()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Bob".to_string()],
+        "only the good change is taken in"
+    );
+    let reasons: Vec<String> = priya
+        .set_aside(10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.reason)
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("update fourroads")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("not a lead")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("cannot be read")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("but it is")),
+        "{reasons:?}"
+    );
+
+    // Again: nothing new, nothing counted twice, and Priya still sends her own work.
+    add_customer(&priya, "Ann");
+    let again = sync::sync_once(&priya, &mut hub, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((again.set_aside, again.received), (6, 0));
+    assert!(again.sent >= 1);
+    sync::sync_once(&sam, &mut sams, &mut |_| {}).await.unwrap();
+    assert_eq!(sam.all_customers().unwrap().len(), 2, "Ann reached Sam");
+    assert_eq!(sam.set_aside_count(), 6);
 }

@@ -101,6 +101,8 @@ pub enum Action {
         revision: u64,
         reason: String,
     },
+    /// How many changes from the hub this store holds set aside (not taken in).
+    SetAside(u64),
     /// The hub's record of who this workstation's person is changed.
     Identity(crate::domain::member::Member),
     /// The background team sync's state; `changed`: other workstations' changes arrived.

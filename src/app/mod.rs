@@ -94,6 +94,10 @@ fn route(state: &mut State, action: Action, now: Timestamp) -> Vec<Effect> {
         Action::Tick => Vec::new(),
         Action::TeamSync { sync, changed } => team_sync::reported(state, sync, changed),
         Action::Identity(member) => team_sync::identified(state, member),
+        Action::SetAside(count) => {
+            state.team_set_aside = count;
+            Vec::new()
+        }
         Action::AutosaveDue => call::autosave(state),
         Action::NotesSaved { call_id, revision } => saving::saved(state, call_id, revision),
         Action::NotesNotSaved {

@@ -92,6 +92,8 @@ pub struct State {
     pub road_hint: road_hint::RoadHint,
     /// The team sync's state, when this store is in a team (SPEC §12).
     pub team_sync: Option<team_sync::TeamSync>,
+    /// Changes from the hub set aside here (the header counts them).
+    pub team_set_aside: u64,
 }
 
 impl State {
@@ -124,6 +126,7 @@ impl State {
             snippets: snippets::defaults(),
             road_hint: road_hint::RoadHint::default(),
             team_sync: None,
+            team_set_aside: 0,
         }
     }
 

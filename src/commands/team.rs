@@ -60,7 +60,10 @@ fn summary(report: &Report) -> String {
         report.received,
         report.customers,
         if report.customers == 1 { "" } else { "s" }
-    )
+    ) + &match report.set_aside {
+        0 => String::new(),
+        n => format!(", {n} set aside (see `fourroads team status`)"),
+    }
 }
 
 /// `team init URL`: creates or migrates the hub's schema. The address is only ever shown
@@ -218,6 +221,16 @@ pub(super) fn status(store: &SledStore) -> Result<(), String> {
         None => println!("Last sync: never"),
     }
     println!("Changes not yet sent: {}", state.unsent);
+    let aside = store.set_aside_count();
+    if aside > 0 {
+        println!("Changes from the hub set aside, not taken in: {aside}");
+        for row in store.set_aside(5).map_err(one_line)? {
+            println!("  {}", sanitize_line(&row.to_string()));
+        }
+        if aside > 5 {
+            println!("  … and {} more (the log has each)", aside - 5);
+        }
+    }
     let others = runtime()?.block_on(async {
         let hub = sync::connect(store).await?;
         hub.within("listing the workstations", hub.workstations())

@@ -14,6 +14,7 @@ use super::hlc::Hlc;
 
 pub mod diff;
 mod fields;
+pub mod intake;
 mod kind;
 mod payload;
 

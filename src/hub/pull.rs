@@ -9,13 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::call::Role;
-use crate::domain::hlc::Hlc;
-use crate::domain::ops::{OpKind, PAYLOAD_VERSION};
-use crate::domain::{
-    Id,
-    ops::{Op, Payload},
-};
+use crate::domain::Id;
+use crate::domain::ops::Op;
+use crate::domain::ops::intake::{RawOp, SetAside, take_in};
 
 use super::{Hub, HubError};
 
@@ -30,9 +26,14 @@ impl Seen {
 
     /// Moves past an operation; only the next one in its workstation's log counts.
     pub fn advance(&mut self, op: &Op) -> bool {
-        let last = self.get(op.workstation);
-        if op.seq == last + 1 {
-            self.0.insert(op.workstation, op.seq);
+        self.advance_to(op.workstation, op.seq)
+    }
+
+    /// Moves past `seq` of `workstation` (read or set aside); only the next one counts.
+    pub fn advance_to(&mut self, workstation: Id, seq: u64) -> bool {
+        let last = self.get(workstation);
+        if seq == last + 1 {
+            self.0.insert(workstation, seq);
             true
         } else {
             false
@@ -55,6 +56,8 @@ pub struct WorkstationSeen {
 pub struct Pulled {
     /// In each workstation's log order.
     pub ops: Vec<Op>,
+    /// Rows that could not be taken in (see `domain::ops::intake`): the pull goes past them.
+    pub set_aside: Vec<SetAside>,
     /// Where the next pull starts.
     pub seen: Seen,
     /// Whether the hub has more than this page.
@@ -104,6 +107,7 @@ impl Hub {
         let select = self.client.prepare(SELECT_OPS).await?;
         let mut next = seen.clone();
         let mut ops = Vec::new();
+        let mut set_aside = Vec::new();
         let mut more = false;
         for head in heads {
             let workstation: Id = head.get(0);
@@ -126,15 +130,21 @@ impl Hub {
                 .await?;
             let short = rows.len() < room;
             for row in rows {
-                let op = op_from_row(workstation, &row)?;
-                if !next.advance(&op) {
+                let raw = raw_from_row(workstation, &row)?;
+                if !next.advance_to(workstation, raw.seq) {
                     return Err(HubError::Corrupt(format!(
                         "workstation {workstation} skips from {} to {}",
                         next.get(workstation),
-                        op.seq
+                        raw.seq
                     )));
                 }
-                ops.push(op);
+                match take_in(raw) {
+                    Ok(op) => ops.push(op),
+                    Err(aside) => {
+                        tracing::warn!("set aside from the hub: {aside}");
+                        set_aside.push(aside);
+                    }
+                }
             }
             if next.get(workstation) < high {
                 if short {
@@ -151,42 +161,26 @@ impl Hub {
         }
         Ok(Pulled {
             ops,
+            set_aside,
             seen: next,
             more,
         })
     }
 }
 
-fn op_from_row(workstation: Id, row: &tokio_postgres::Row) -> Result<Op, HubError> {
-    let seq: i64 = row.try_get(0)?;
-    let role = match row.try_get::<_, &str>(2)? {
-        "lead" => Role::Lead,
-        "agent" => Role::Agent,
-        other => return Err(HubError::Corrupt(format!("unknown role {other:?}"))),
-    };
-    let counter: i64 = row.try_get(4)?;
-    let kind: &str = row.try_get(5)?;
-    let customer: Id = row.try_get(6)?;
-    let version: i16 = row.try_get(7)?;
-    let bytes: Option<&[u8]> = row.try_get(8)?;
-    let payload = match (OpKind::parse(kind), bytes) {
-        (Some(OpKind::Gone), _) | (_, None) => Payload::Gone { customer },
-        (_, Some(_)) if version > PAYLOAD_VERSION as i16 => {
-            return Err(HubError::NewerPayload { version });
-        }
-        (_, Some(bytes)) => Payload::decode(bytes).map_err(|e| HubError::Corrupt(e.to_string()))?,
-    };
-    Ok(Op {
+/// A row as it is, for `take_in` to read; fails only on a row of other column types than
+/// the hub's schema gives (then the hub itself is not what it should be).
+fn raw_from_row(workstation: Id, row: &tokio_postgres::Row) -> Result<RawOp, HubError> {
+    Ok(RawOp {
         workstation,
-        seq: seq as u64,
+        seq: row.try_get::<_, i64>(0)? as u64,
         author: row.try_get(1)?,
-        role,
-        hlc: Hlc {
-            millis: row.try_get::<_, i64>(3)? as u64,
-            counter: u32::try_from(counter).map_err(|e| HubError::Corrupt(e.to_string()))?,
-            node: workstation,
-        },
-        payload_version: version as u16,
-        payload,
+        role: row.try_get(2)?,
+        hlc_ms: row.try_get(3)?,
+        hlc_counter: row.try_get(4)?,
+        kind: row.try_get(5)?,
+        customer: row.try_get(6)?,
+        payload_version: row.try_get(7)?,
+        payload: row.try_get(8)?,
     })
 }

@@ -273,6 +273,7 @@ fn team_action(status: crate::sync::background::Status) -> Action {
         Status::Offline { unsent, .. } => (TeamSync::Offline { unsent }, false),
         Status::NotAnswering { unsent } => (TeamSync::NotAnswering { unsent }, false),
         Status::Member(member) => return Action::Identity(member),
+        Status::SetAside(count) => return Action::SetAside(count),
     };
     Action::TeamSync { sync, changed }
 }

@@ -34,6 +34,8 @@ pub enum Status {
     Synced {
         received: u64,
     },
+    /// How many changes from the hub this store holds set aside (reported when it changes).
+    SetAside(u64),
     /// A sync under way has heard nothing from the hub for [`QUIET_AFTER`].
     NotAnswering {
         unsent: u64,
@@ -78,6 +80,7 @@ pub async fn run_with(
     timing: Timing,
 ) {
     let mut listener: Option<Listener> = None;
+    let mut set_aside = 0;
     let mut next_pull = tokio::time::Instant::now();
     // After a failure, not again before this (the header says offline meanwhile).
     let mut retry_at = tokio::time::Instant::now();
@@ -132,9 +135,15 @@ pub async fn run_with(
                 }
             };
             match outcome {
-                Ok(done) => report(Status::Synced {
-                    received: done.received,
-                }),
+                Ok(done) => {
+                    if done.set_aside != set_aside {
+                        set_aside = done.set_aside;
+                        report(Status::SetAside(set_aside));
+                    }
+                    report(Status::Synced {
+                        received: done.received,
+                    })
+                }
                 Err(e) => {
                     tracing::warn!("background sync: {e}");
                     let unsent = store.sync_state().map(|s| s.unsent).unwrap_or(0);

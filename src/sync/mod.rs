@@ -78,6 +78,8 @@ pub struct Report {
     pub received: u64,
     /// Customers whose records were made again.
     pub customers: u64,
+    /// Rows from the hub this store holds set aside (not taken in), after this sync.
+    pub set_aside: u64,
 }
 
 /// Who this workstation is at the hub, and whether that changed with this sync.
@@ -188,6 +190,7 @@ async fn sync_with(
     store.set_last_sync(jiff::Timestamp::now())?;
     crate::store::Store::flush(store)?;
     hub.within("noting the sync", hub.synced(me)).await?;
+    report.set_aside = store.set_aside_count();
     Ok(report)
 }
 
@@ -230,10 +233,15 @@ async fn receive(
     let to_receive = waiting(hub, &seen, me).await?;
     let mut received = 0;
     let mut kept_total = 0;
+    let writer = store.pulled_writer();
+    // What an older fourroads set aside and this one can read.
+    let retaken = store.retake_set_aside()?;
+    if !retaken.is_empty() {
+        kept_total += writer.store(&retaken, &seen.0)? as u64;
+    }
     // Each page is kept on a blocking thread while the next one is pulled, so the hub's
     // round trips and the decoding overlap the store's writes. One page at most is in
     // flight, and pages are kept in order: a cut-off sync resumes after the last one kept.
-    let writer = store.pulled_writer();
     let mut keeping: Option<tokio::task::JoinHandle<StoreResult<usize>>> = None;
     loop {
         let page = hub
@@ -243,6 +251,9 @@ async fn receive(
             kept_total += finish(kept).await? as u64;
         }
         let page = page?;
+        // Before the page's position is saved with its operations: a cut-off sync pulls
+        // the page again and sets the same rows aside again, once.
+        store.keep_set_aside(&page.set_aside)?;
         let foreign: Vec<_> = page
             .ops
             .into_iter()

@@ -115,7 +115,10 @@ fn render_title(frame: &mut Frame, area: Rect, state: &State, theme: &Theme, key
     // The team sync's words go before the name; on a narrow screen the role gives way.
     let who = match &state.team_sync {
         Some(sync) => {
-            let label = sync.label(state.clock.now);
+            let mut label = sync.label(state.clock.now);
+            if state.team_set_aside > 0 {
+                label.push_str(&format!(" · {} set aside", state.team_set_aside));
+            }
             let full = format!(" {label} ·{who}");
             if due.is_some() || used + full.chars().count() <= usize::from(area.width) {
                 full

@@ -9,6 +9,7 @@ use super::oplog::{meta, op_key};
 use super::*;
 use crate::domain::member::{Member, lead_only};
 use crate::domain::ops::Op;
+use crate::domain::ops::intake::SetAside;
 use crate::store::Actor;
 use crate::store::codec::{decode, encode};
 
@@ -24,6 +25,53 @@ pub struct Foreign {
 }
 
 impl SledStore {
+    /// Keeps rows from the hub that could not be taken in, with why (kept once each).
+    pub fn keep_set_aside(&self, rows: &[SetAside]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for row in rows {
+            batch.insert(op_key(row.raw.workstation, row.raw.seq), encode(row)?);
+        }
+        self.tree(T_SET_ASIDE).apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// How many rows from the hub are set aside here.
+    pub fn set_aside_count(&self) -> u64 {
+        self.tree(T_SET_ASIDE).len() as u64
+    }
+
+    /// Up to `limit` rows set aside, oldest workstation first.
+    pub fn set_aside(&self, limit: usize) -> StoreResult<Vec<SetAside>> {
+        self.tree(T_SET_ASIDE)
+            .iter()
+            .take(limit)
+            .map(|item| decode(&item?.1))
+            .collect()
+    }
+
+    /// Reads the rows set aside again (this fourroads may read what an older one could
+    /// not): returns those it takes in now, and forgets them as set aside.
+    pub fn retake_set_aside(&self) -> StoreResult<Vec<Op>> {
+        let mut taken = Vec::new();
+        let mut batch = sled::Batch::default();
+        for item in self.tree(T_SET_ASIDE).iter() {
+            let (key, bytes) = item?;
+            let row: SetAside = decode(&bytes)?;
+            if let Ok(op) = crate::domain::ops::intake::take_in(row.raw) {
+                taken.push(op);
+                batch.remove(key);
+            }
+        }
+        if !taken.is_empty() {
+            self.tree(T_SET_ASIDE).apply_batch(batch)?;
+        }
+        Ok(taken)
+    }
+
     /// The hub's record of this workstation's person, when the store is in a team.
     pub fn identity(&self) -> StoreResult<Option<Member>> {
         self.tree(T_OPLOG)

@@ -32,7 +32,7 @@ pub use pulled::PulledWriter;
 use records::Tx;
 
 /// Every tree, in the order of the `T_*` indexes below.
-const TREE_NAMES: [&str; 30] = [
+const TREE_NAMES: [&str; 31] = [
     "customers",
     "calls",
     "notes",
@@ -63,6 +63,7 @@ const TREE_NAMES: [&str; 30] = [
     "case_heads",
     "customers_to_redo",
     "reviews",
+    "set_aside",
 ];
 const T_CUSTOMERS: usize = 0;
 const T_CALLS: usize = 1;
@@ -112,6 +113,9 @@ const T_REDO: usize = 28;
 /// call id → every lead's review of the call (`domain::review::LeadReview`, by lead); see
 /// `reviews`.
 const T_REVIEWS: usize = 29;
+/// Operations from the hub that could not be taken in (workstation id, sequence number →
+/// `domain::ops::intake::SetAside`); see `identity`.
+const T_SET_ASIDE: usize = 30;
 
 /// Trees derived from the records, rebuilt by a migration.
 const DERIVED_TREES: [usize; 15] = [
