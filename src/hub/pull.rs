@@ -142,7 +142,7 @@ impl Hub {
                     Ok(op) => ops.push(op),
                     Err(aside) => {
                         tracing::warn!("set aside from the hub: {aside}");
-                        set_aside.push(aside);
+                        set_aside.push(*aside);
                     }
                 }
             }

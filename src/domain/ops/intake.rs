@@ -54,10 +54,10 @@ impl std::fmt::Display for SetAside {
 }
 
 /// Reads and checks one row: the operation, or why it is set aside.
-pub fn take_in(raw: RawOp) -> Result<Op, SetAside> {
+pub fn take_in(raw: RawOp) -> Result<Op, Box<SetAside>> {
     match read(&raw) {
         Ok(op) => Ok(op),
-        Err((reason, newer)) => Err(SetAside { raw, reason, newer }),
+        Err((reason, newer)) => Err(Box::new(SetAside { raw, reason, newer })),
     }
 }
 
