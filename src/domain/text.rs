@@ -14,11 +14,23 @@ pub fn sanitize_line(text: &str) -> Cow<'_, str> {
 }
 
 fn needs_placeholder(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_hidden_format(c)
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+/// Characters that change how the text around them reads without showing themselves:
+/// bidirectional overrides and marks (a name that reads backwards), and zero-width ones
+/// (two names that look the same and are not).
+pub fn is_hidden_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
 }
 
 fn placeholder(c: char) -> char {

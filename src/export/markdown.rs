@@ -3,7 +3,7 @@
 //! breaks become spaces, control characters go; and redaction of emails, phone numbers
 //! and card-like numbers.
 
-use crate::domain::text::mask_card_numbers;
+use crate::domain::text::{is_hidden_format, mask_card_numbers};
 
 /// Characters with a meaning anywhere in a line of CommonMark (or a GFM table).
 const ALWAYS: &str = "\\`*_[]<>#|~&!";
@@ -25,6 +25,14 @@ pub fn escape(text: &str) -> String {
             continue;
         }
         if c.is_control() || (c == ' ' && out.is_empty()) {
+            continue;
+        }
+        // As on screen: a right-to-left override or a zero-width character shows as what
+        // it is (a replacement mark) instead of turning the text around or hiding.
+        if is_hidden_format(c) {
+            out.push('\u{FFFD}');
+            last_space = false;
+            leading_digits = false;
             continue;
         }
         let at_start = out.is_empty();
@@ -118,6 +126,15 @@ fn redact_phones(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bidirectional_overrides_and_zero_width_characters_are_shown_not_obeyed() {
+        let out = super::escape("Ann\u{202E}gnp.exe Zero\u{200B}Width\u{FEFF}");
+        assert!(
+            !out.contains('\u{202E}') && !out.contains('\u{200B}') && !out.contains('\u{FEFF}')
+        );
+        assert_eq!(out.matches('\u{FFFD}').count(), 3, "{out}");
+    }
+
     use super::*;
 
     #[test]
