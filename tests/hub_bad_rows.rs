@@ -299,3 +299,82 @@ async fn unreadable_and_rule_breaking_rows_are_set_aside_and_the_rest_arrives() 
     assert_eq!(sam.all_customers().unwrap().len(), 2, "Ann reached Sam");
     assert_eq!(sam.set_aside_count(), 6);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `cp -a` of a store folder to set up a second machine: both copies have one identity
+/// until the hub shows they differ; then the copy becomes a workstation of its own and
+/// its changes reach the team all the same, and so do the original's.
+#[tokio::test]
+async fn a_copied_store_becomes_its_own_workstation_and_loses_nothing() {
+    let Some(db) = TestDb::create("copied_store").await else {
+        return;
+    };
+    db.init_hub().await;
+    let url = db.member("priya", "Priya", Role::Agent).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first"), dir.path().join("copy"));
+    {
+        let store = SledStore::open_in_zone(&first, jiff::tz::TimeZone::UTC).unwrap();
+        sync::join(&store, &url, &mut |_| {}).await.unwrap();
+        add_customer(&store, "Before the copy");
+        let mut hub = Hub::connect(&url).await.unwrap();
+        sync::sync_once(&store, &mut hub, &mut |_| {})
+            .await
+            .unwrap();
+    }
+    copy_dir(&first, &second);
+    let original = SledStore::open_in_zone(&first, jiff::tz::TimeZone::UTC).unwrap();
+    let copy = SledStore::open_in_zone(&second, jiff::tz::TimeZone::UTC).unwrap();
+    assert_eq!(original.workstation().unwrap(), copy.workstation().unwrap());
+
+    add_customer(&original, "Ann on the original");
+    add_customer(&copy, "Bob on the copy");
+    let mut hub = Hub::connect(&url).await.unwrap();
+    sync::sync_once(&original, &mut hub, &mut |_| {})
+        .await
+        .unwrap();
+    let report = sync::sync_once(&copy, &mut hub, &mut |_| {}).await.unwrap();
+    let new = report
+        .new_workstation
+        .expect("the copy found out and said so");
+    assert_ne!(new, original.workstation().unwrap());
+    assert_eq!(copy.workstation().unwrap(), new);
+    assert!(report.sent >= 1, "{report:?}");
+    sync::sync_once(&original, &mut hub, &mut |_| {})
+        .await
+        .unwrap();
+    for store in [&original, &copy] {
+        let mut names: Vec<String> = store
+            .all_customers()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec!["Ann on the original", "Before the copy", "Bob on the copy"],
+            "nothing is lost on either"
+        );
+    }
+    // Both go on syncing as two workstations.
+    add_customer(&copy, "Cleo later");
+    let later = sync::sync_once(&copy, &mut hub, &mut |_| {}).await.unwrap();
+    assert_eq!(later.new_workstation, None);
+    sync::sync_once(&original, &mut hub, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(original.all_customers().unwrap().len(), 4);
+}

@@ -63,6 +63,12 @@ fn summary(report: &Report) -> String {
     ) + &match report.set_aside {
         0 => String::new(),
         n => format!(", {n} set aside (see `fourroads team status`)"),
+    } + &match report.new_workstation {
+        None => String::new(),
+        Some(id) => format!(
+            "; this store was a copy of another workstation's, so it became workstation {id} \
+             and sent its own changes again"
+        ),
     }
 }
 

@@ -89,6 +89,10 @@ pub enum HubError {
         "{login} is not a member of this team; ask the hub's owner to run `fourroads team add {login}`"
     )]
     NotMember { login: String },
+    /// The hub holds other changes under numbers this workstation sent: two stores share
+    /// its identity (a copied store folder).
+    #[error("the hub: {0}")]
+    Copied(String),
     /// A rule the hub enforces said no (its own words, one line).
     #[error("the hub refused: {0}")]
     Refused(String),
@@ -115,6 +119,9 @@ impl From<tokio_postgres::Error> for HubError {
         // A missing table means nobody ran `team init` on this database.
         if error.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE) {
             return HubError::NotInitialised;
+        }
+        if error.code().is_some_and(|code| code.code() == "FR002") {
+            return HubError::Copied(describe(&error));
         }
         if refusal(&error) {
             return HubError::Refused(describe(&error));

@@ -80,6 +80,8 @@ pub struct Report {
     pub customers: u64,
     /// Rows from the hub this store holds set aside (not taken in), after this sync.
     pub set_aside: u64,
+    /// This store found itself a copy of another workstation's and became this one.
+    pub new_workstation: Option<Id>,
 }
 
 /// Who this workstation is at the hub, and whether that changed with this sync.
@@ -122,7 +124,28 @@ pub async fn sync_once(
     hub: &mut Hub,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
-    sync_with(store, hub, progress, false).await
+    once_as_itself(store, hub, progress, false).await
+}
+
+/// A sync; a store that finds itself a copy of another workstation's (see
+/// `SledStore::become_a_workstation_of_its_own`) becomes a workstation of its own and
+/// syncs again, so that its own changes still reach the team.
+async fn once_as_itself(
+    store: &SledStore,
+    hub: &mut Hub,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    alone: bool,
+) -> Result<Report, SyncError> {
+    match sync_with(store, hub, progress, alone).await {
+        Err(SyncError::Hub(HubError::Copied(why))) => {
+            tracing::warn!("{why}");
+            let new = store.become_a_workstation_of_its_own()?;
+            let mut report = sync_with(store, hub, progress, alone).await?;
+            report.new_workstation = Some(new);
+            Ok(report)
+        }
+        done => done,
+    }
 }
 
 /// As `sync_once`, for a process that holds the store alone (a `team` command): a store
@@ -132,7 +155,7 @@ pub async fn sync_alone(
     hub: &mut Hub,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SyncError> {
-    sync_with(store, hub, progress, true).await
+    once_as_itself(store, hub, progress, true).await
 }
 
 async fn sync_with(

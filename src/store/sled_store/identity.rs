@@ -72,6 +72,54 @@ impl SledStore {
         Ok(taken)
     }
 
+    /// This store turns out to be a copy of another workstation's (the hub holds other
+    /// changes under numbers this store believes it sent): it becomes a workstation of
+    /// its own. Its changes the hub never took are let go as operations (they are still
+    /// in its records) and the records are covered again at the next sync, which first
+    /// takes in the other copy's changes: so each of this store's own changes goes to the
+    /// team again, under the new identity. Returns the new workstation id.
+    pub fn become_a_workstation_of_its_own(&self) -> StoreResult<crate::domain::Id> {
+        let old = self.workstation()?;
+        let sent = self
+            .tree(T_OPLOG)
+            .get(meta::SENT)?
+            .map(|b| super::oplog::read_u64(&b))
+            .unwrap_or(0);
+        let mut ops = sled::Batch::default();
+        let mut by_customer = sled::Batch::default();
+        for item in self
+            .tree(T_OPS)
+            .range(op_key(old, sent + 1)..op_key(old, u64::MAX))
+        {
+            let (key, bytes) = item?;
+            let op: Op = decode(&bytes)?;
+            for customer in op.payload.customers() {
+                by_customer.remove(super::oplog::by_customer_key(customer, old, op.seq));
+            }
+            ops.remove(key);
+        }
+        self.tree(T_OPS).apply_batch(ops)?;
+        self.tree(T_OPS_BY_CUSTOMER).apply_batch(by_customer)?;
+        let new = crate::domain::new_id();
+        let log = self.tree(T_OPLOG);
+        log.insert(meta::WORKSTATION, &crate::store::keys::id(new))?;
+        log.insert(meta::SEQ, &0u64.to_be_bytes())?;
+        log.insert(meta::SENT, &0u64.to_be_bytes())?;
+        log.remove(meta::HLC)?;
+        // The old identity's changes are another workstation's now: read from the start.
+        let mut seen: std::collections::BTreeMap<crate::domain::Id, u64> =
+            match log.get(meta::SEEN)? {
+                Some(bytes) => decode(&bytes)?,
+                None => Default::default(),
+            };
+        seen.remove(&old);
+        log.insert(meta::SEEN, encode(&seen)?)?;
+        log.remove(meta::COVERED)?;
+        self.db.flush()?;
+        tracing::warn!("this store was a copy of workstation {old}'s; it is now workstation {new}");
+        Ok(new)
+    }
+
     /// The hub's record of this workstation's person, when the store is in a team.
     pub fn identity(&self) -> StoreResult<Option<Member>> {
         self.tree(T_OPLOG)
