@@ -104,7 +104,7 @@ impl TestDb {
                      END LOOP;
                  END $$;
                  DROP TRIGGER ops_checked ON ops;
-                 CREATE FUNCTION bench_high_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+                 CREATE FUNCTION bench_high_seq() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
                  BEGIN
                      UPDATE workstations SET high_seq = greatest(high_seq, NEW.seq),
                                              last_push_at = now()
