@@ -189,6 +189,10 @@ fn optional(text: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
+/// The longest name or segment a customer may have: what a form, an import and a sync
+/// all take (a name is a name, not a document).
+pub const MAX_FIELD_CHARS: usize = 200;
+
 impl NewCustomer {
     /// Checks every field and returns the customer, or every problem found.
     pub fn validate(&self, at: Timestamp, by: &str) -> Result<Customer, Vec<FieldError>> {
@@ -203,6 +207,21 @@ impl NewCustomer {
             errors.push(FieldError {
                 field: "name",
                 message: "the name contains control characters".into(),
+            });
+        } else if name.chars().count() > MAX_FIELD_CHARS {
+            errors.push(FieldError {
+                field: "name",
+                message: format!("a name is at most {MAX_FIELD_CHARS} characters"),
+            });
+        }
+        if self.segment.trim().chars().count() > MAX_FIELD_CHARS
+            || self.segment.chars().any(char::is_control)
+        {
+            errors.push(FieldError {
+                field: "segment",
+                message: format!(
+                    "a segment is at most {MAX_FIELD_CHARS} characters, with no control characters"
+                ),
             });
         }
         let phone = optional(&self.phone);

@@ -114,6 +114,9 @@ fn read(raw: &RawOp) -> Result<Op, (String, bool)> {
             payload.customer()
         ));
     }
+    if let Some(why) = field_refusal(&payload) {
+        return refuse(why);
+    }
     if lead_only(kind) && role != Role::Lead {
         return refuse(format!("{} by someone who is not a lead", raw.kind));
     }
@@ -133,6 +136,57 @@ fn read(raw: &RawOp) -> Result<Op, (String, bool)> {
         payload_version: raw.payload_version as u16,
         payload,
     })
+}
+
+/// A customer's fields as the forms and the import check them: what a form would refuse
+/// is refused from the hub too.
+fn field_refusal(payload: &Payload) -> Option<String> {
+    use super::CustomerField;
+    use crate::domain::NewCustomer;
+    let named = |name: &str| NewCustomer {
+        name: name.to_string(),
+        ..NewCustomer::default()
+    };
+    let draft = match payload {
+        Payload::CustomerCreate {
+            name,
+            phone,
+            email,
+            segment,
+            ..
+        } => NewCustomer {
+            name: name.clone(),
+            phone: phone.clone().unwrap_or_default(),
+            email: email.clone().unwrap_or_default(),
+            segment: segment.clone().unwrap_or_default(),
+            status: String::new(),
+        },
+        Payload::CustomerField { change, .. } => match change {
+            CustomerField::Name(name) => named(name),
+            CustomerField::Phone(Some(phone)) => NewCustomer {
+                phone: phone.clone(),
+                ..named("x")
+            },
+            CustomerField::Email(Some(email)) => NewCustomer {
+                email: email.clone(),
+                ..named("x")
+            },
+            CustomerField::Segment(Some(segment)) => NewCustomer {
+                segment: segment.clone(),
+                ..named("x")
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let errors = draft.validate(jiff::Timestamp::UNIX_EPOCH, "").err()?;
+    Some(
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 #[cfg(test)]
