@@ -190,7 +190,7 @@ async fn pushing_the_same_changes_twice_stores_them_once() {
     };
     let refused = hub.push(&[other]).await.unwrap_err();
     assert!(
-        matches!(&refused, HubError::Refused(why) if why.contains("different change")),
+        matches!(&refused, HubError::Copied(why) if why.contains("different change")),
         "{refused}"
     );
     assert_eq!(count(&db, "SELECT count(*) FROM ops").await, 5);

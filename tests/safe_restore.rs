@@ -155,3 +155,101 @@ fn a_backup_is_owner_only() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "{mode:o}");
 }
+
+/// `text`'s records with `edit` applied to them, and the checksum made again to match, as
+/// someone who knows the format could.
+fn edited(text: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
+    use sha2::Digest;
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.pop(); // the checksum
+    let lines = edit(lines);
+    let mut hasher = sha2::Sha256::new();
+    for line in &lines {
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+    }
+    let mut out = lines.join("\n");
+    out.push_str(&format!(
+        "\n{{\"type\":\"checksum\",\"sha256\":\"{:x}\",\"lines\":{}}}\n",
+        hasher.finalize(),
+        lines.len()
+    ));
+    out
+}
+
+/// A checksum can be made again by anyone who edits the file: a restore also checks that
+/// the records hold together, and restores nothing when they do not.
+#[test]
+fn records_that_do_not_hold_together_restore_nothing_even_with_a_good_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = demo_backup(dir.path());
+    let first_customer = |lines: &Vec<String>| {
+        lines
+            .iter()
+            .position(|l| l.starts_with("{\"type\":\"customer\""))
+            .unwrap()
+    };
+    let first_call = |lines: &Vec<String>| {
+        lines
+            .iter()
+            .position(|l| l.starts_with("{\"type\":\"call\""))
+            .unwrap()
+    };
+    // Unchanged but for the checksum made again: it restores (the edit helper is fair).
+    let same = edited(&text, |lines| lines);
+    let file = dir.path().join("same.jsonl");
+    std::fs::write(&file, same).unwrap();
+    let mut fine = open(&dir.path().join("fine"));
+    restore(&mut fine, &file, false).expect("an honest file restores");
+
+    let cases: Vec<(&str, Box<dyn Fn(Vec<String>) -> Vec<String>>)> = vec![
+        (
+            "appears twice",
+            Box::new(move |mut lines: Vec<String>| {
+                let at = first_customer(&lines);
+                lines.insert(at, lines[at].clone());
+                lines
+            }),
+        ),
+        (
+            "whom the file does not hold",
+            Box::new(move |mut lines: Vec<String>| {
+                let at = first_call(&lines);
+                let customer =
+                    lines[at].split("\"customer_id\":\"").nth(1).unwrap()[..36].to_string();
+                lines[at] = lines[at].replace(&customer, "01a252f5-0000-7000-8000-000000000000");
+                lines
+            }),
+        ),
+        (
+            "no name a form would take",
+            Box::new(move |mut lines: Vec<String>| {
+                let at = first_customer(&lines);
+                let name = lines[at].split("\"name\":\"").nth(1).unwrap();
+                let name = name[..name.find('"').unwrap()].to_string();
+                lines[at] =
+                    lines[at].replace(&format!("\"name\":\"{name}\""), "\"name\":\"\\u0000\"");
+                lines
+            }),
+        ),
+    ];
+    for (why, edit) in cases {
+        let file = dir.path().join("edited.jsonl");
+        std::fs::write(&file, edited(&text, edit)).unwrap();
+        let mut store = busy_store(&dir.path().join(format!("store {why}")));
+        let error = restore(&mut store, &file, true).unwrap_err().to_string();
+        assert!(error.contains(why), "{why}: {error}");
+        assert!(error.contains("Nothing was restored"), "{error}");
+        let names: Vec<String> = store
+            .all_customers()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            names,
+            vec!["Only Here".to_string()],
+            "the old store is as it was"
+        );
+    }
+}

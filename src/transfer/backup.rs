@@ -206,8 +206,82 @@ pub fn restore(store: &mut SledStore, file: &Path, force: bool) -> Result<Tally,
 /// How every failed restore ends: the old store is untouched.
 const UNCHANGED: &str = "Nothing was restored; the store is as it was.";
 
+/// What a restore checks of the records beside the checksum (a checksum can be made
+/// again by anyone who edits the file): every id once, every reference to a record the
+/// file holds, and a customer's name as a form would take it.
+#[derive(Default)]
+struct Integrity {
+    customers: std::collections::HashSet<crate::domain::Id>,
+    calls: std::collections::HashSet<crate::domain::Id>,
+    cases: std::collections::HashSet<crate::domain::Id>,
+    /// (line, what refers, the customer it names), checked once every customer is read.
+    to_customers: Vec<(u64, &'static str, crate::domain::Id)>,
+    /// (line, the call a record names).
+    to_calls: Vec<(u64, crate::domain::Id)>,
+}
+
+impl Integrity {
+    fn check(&mut self, number: u64, record: &BackupRecord) -> Result<(), String> {
+        use crate::domain::customer::MAX_FIELD_CHARS;
+        let twice =
+            |what: &str, id: crate::domain::Id| format!("{number}: {what} {id} appears twice");
+        match record {
+            BackupRecord::Customer { record } => {
+                if !self.customers.insert(record.id) {
+                    return Err(twice("customer", record.id));
+                }
+                let name = record.name.trim();
+                if name.is_empty()
+                    || name.chars().any(char::is_control)
+                    || name.chars().count() > MAX_FIELD_CHARS
+                {
+                    return Err(format!(
+                        "{number}: customer {} has no name a form would take (1 to {MAX_FIELD_CHARS} characters, no control characters)",
+                        record.id
+                    ));
+                }
+            }
+            BackupRecord::Call { record } => {
+                if !self.calls.insert(record.id) {
+                    return Err(twice("call", record.id));
+                }
+                self.to_customers.push((number, "call", record.customer_id));
+            }
+            BackupRecord::Case { record } => {
+                if !self.cases.insert(record.id) {
+                    return Err(twice("case", record.id));
+                }
+                self.to_customers.push((number, "case", record.customer_id));
+            }
+            BackupRecord::Notes { call_id, .. } => self.to_calls.push((number, *call_id)),
+            BackupRecord::Review { record } => self.to_calls.push((number, record.call)),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn references(&self) -> Result<(), String> {
+        for (number, what, customer) in &self.to_customers {
+            if !self.customers.contains(customer) {
+                return Err(format!(
+                    "{number}: a {what} of customer {customer}, whom the file does not hold"
+                ));
+            }
+        }
+        for (number, call) in &self.to_calls {
+            if !self.calls.contains(call) {
+                return Err(format!(
+                    "{number}: notes or a review of call {call}, which the file does not hold"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The single pass of a restore: every line parses, the header comes first, the checksum
-/// last and matches; records go to `fresh` in bounded batches as they are read.
+/// last and matches, the records hold together; records go to `fresh` in bounded batches
+/// as they are read.
 fn read_into(
     fresh: &mut SledStore,
     file: &Path,
@@ -221,6 +295,7 @@ fn read_into(
     let mut batch = Vec::with_capacity(RESTORE_BATCH);
     let mut line = Vec::new();
     let mut number = 0u64;
+    let mut integrity = Integrity::default();
     loop {
         let more = read_line(reader, &mut line).map_err(io_error(file))?;
         match more {
@@ -276,6 +351,9 @@ fn read_into(
                 continue;
             }
             other => {
+                integrity.check(number, other).map_err(|why| {
+                    BackupError::Invalid(format!("{label}:{why}; the file was edited. {unchanged}"))
+                })?;
                 tally.count(other);
                 batch.push(record);
                 if batch.len() >= RESTORE_BATCH {
@@ -296,6 +374,9 @@ fn read_into(
             "{label}: the checksum does not match; the file is damaged or was edited. {unchanged}"
         )));
     }
+    integrity.references().map_err(|why| {
+        BackupError::Invalid(format!("{label}:{why}; the file was edited. {unchanged}"))
+    })?;
     fresh.restore_records(&batch)?;
     fresh.finish_restore()?;
     Ok(tally)
