@@ -156,6 +156,9 @@ fn a_backup_is_owner_only() {
     assert_eq!(mode, 0o600, "{mode:o}");
 }
 
+/// An edit of a backup's lines.
+type Edit = Box<dyn Fn(Vec<String>) -> Vec<String>>;
+
 /// `text`'s records with `edit` applied to them, and the checksum made again to match, as
 /// someone who knows the format could.
 fn edited(text: &str, edit: impl Fn(Vec<String>) -> Vec<String>) -> String {
@@ -202,7 +205,7 @@ fn records_that_do_not_hold_together_restore_nothing_even_with_a_good_checksum()
     let mut fine = open(&dir.path().join("fine"));
     restore(&mut fine, &file, false).expect("an honest file restores");
 
-    let cases: Vec<(&str, Box<dyn Fn(Vec<String>) -> Vec<String>>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "appears twice",
             Box::new(move |mut lines: Vec<String>| {
