@@ -48,10 +48,10 @@ pub fn overridden(
         (Some(n), None) => n.to_string(),
         (None, r) => format!("the {} role", r.unwrap_or(member.role).as_str()),
     };
+    // Short enough for the message line of an 80-column terminal.
     Some(format!(
-        "In the team you are {}, as the hub records login {}; {asked} is not used.",
-        member.describe(),
-        member.login
+        "The hub says you are {}; {asked} is not used.",
+        member.describe()
     ))
 }
 
@@ -77,8 +77,7 @@ mod tests {
         let line = overridden(&priya(), None, Some(Role::Lead)).unwrap();
         assert_eq!(
             line,
-            "In the team you are Priya Shah (agent), as the hub records login priya; \
-             the lead role is not used."
+            "The hub says you are Priya Shah (agent); the lead role is not used."
         );
         let line = overridden(&priya(), Some("Dana"), Some(Role::Lead)).unwrap();
         assert!(line.ends_with("Dana (lead) is not used."), "{line}");
