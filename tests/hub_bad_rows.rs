@@ -103,19 +103,27 @@ fn add_customer(store: &SledStore, name: &str) {
     store.put_customer(&customer).unwrap();
 }
 
+/// The hub made, and two agents' stores (not joined yet) with their addresses.
+async fn two_agents(
+    db: &TestDb,
+    dir: &tempfile::TempDir,
+) -> (SledStore, String, SledStore, String) {
+    db.init_hub().await;
+    let priya_url = db.member("priya", "Priya", Role::Agent).await;
+    let sam_url = db.member("sam", "Sam", Role::Agent).await;
+    let open = |name: &str| {
+        SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
+    };
+    (open("priya"), priya_url, open("sam"), sam_url)
+}
+
 #[tokio::test]
 async fn stamps_far_in_the_future_leave_every_workstation_able_to_push() {
     let Some(db) = TestDb::create("far_future_stamps").await else {
         return;
     };
-    db.init_hub().await;
-    let priya_url = db.member("priya", "Priya", Role::Agent).await;
-    let sam_url = db.member("sam", "Sam", Role::Agent).await;
     let dir = tempfile::tempdir().unwrap();
-    let open = |name: &str| {
-        SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
-    };
-    let (priya, sam) = (open("priya"), open("sam"));
+    let (priya, priya_url, sam, sam_url) = two_agents(&db, &dir).await;
     sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
 
     smuggle(&db, 4_102_444_800_000, 0).await; // 2100-01-01
@@ -168,14 +176,8 @@ async fn unreadable_and_rule_breaking_rows_are_set_aside_and_the_rest_arrives() 
     let Some(db) = TestDb::create("rows_set_aside").await else {
         return;
     };
-    db.init_hub().await;
-    let priya_url = db.member("priya", "Priya", Role::Agent).await;
-    let sam_url = db.member("sam", "Sam", Role::Agent).await;
     let dir = tempfile::tempdir().unwrap();
-    let open = |name: &str| {
-        SledStore::open_in_zone(&dir.path().join(name), jiff::tz::TimeZone::UTC).unwrap()
-    };
-    let (priya, sam) = (open("priya"), open("sam"));
+    let (priya, priya_url, sam, sam_url) = two_agents(&db, &dir).await;
     sync::join(&priya, &priya_url, &mut |_| {}).await.unwrap();
     sync::join(&sam, &sam_url, &mut |_| {}).await.unwrap();
 

@@ -15,6 +15,19 @@ fn fourroads(args: &[&str]) -> Output {
     fourroads_with(args, &[])
 }
 
+/// `fourroads ARGS` off the test's runtime (the hub's tests are async).
+async fn run(args: Vec<String>) -> Result<Output, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fourroads(&args)
+    })
+    .await
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -210,13 +223,6 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let url = db.url.clone();
     let prefix = team::login_prefix(&url).await;
     let (agent_login, lead_login) = (format!("{prefix}_tess"), format!("{prefix}_lena"));
-    let run = |args: Vec<String>| {
-        tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            fourroads(&args)
-        })
-    };
-    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let init = run(args(&["team", "init", &url])).await.unwrap();
     assert!(init.status.success(), "{}", text(&init.stderr));
     // The owner adds the agent and the lead; each is told the command that joins them.
@@ -343,13 +349,6 @@ async fn a_store_with_others_reviews_is_refused_to_an_agent_and_brought_in_by_th
     let agent = store_arg(&dir, "agent");
     let url = db.url.clone();
     let login = format!("{}_tess", team::login_prefix(&url).await);
-    let run = |args: Vec<String>| {
-        tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            fourroads(&args)
-        })
-    };
-    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let init = run(args(&["team", "init", &url])).await.unwrap();
     assert!(init.status.success(), "{}", text(&init.stderr));
     let tess = team::add_args(&login, "agent", "Tess Tester", &url);
