@@ -50,7 +50,7 @@ pub(super) fn import_customers(file: &Path, store_path: &Path) -> Result<(), Fai
     };
     // Written into a copy of the store, swapped in when complete (all or nothing).
     let summary = staging::replace(&mut store, true, |fresh| {
-        import::apply(fresh, &parsed, now, &mut progress)
+        fresh.with_deferred_postings(|| import::apply(fresh, &parsed, now, &mut progress))
     })?;
     println!(
         "Imported {label}: {} added, {} updated, {} unchanged.",

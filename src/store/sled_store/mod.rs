@@ -117,6 +117,9 @@ const T_REVIEWS: usize = 29;
 /// `domain::ops::intake::SetAside`); see `identity`.
 const T_SET_ASIDE: usize = 30;
 
+/// Deferred postings moved per round (about 60 MB of them; see `with_deferred_postings`).
+const DEFERRED_ROUND: usize = 1_000_000;
+
 /// Trees derived from the records, rebuilt by a migration.
 const DERIVED_TREES: [usize; 15] = [
     T_COUNTERS,
@@ -152,6 +155,9 @@ pub struct SledStore {
     /// Told after every committed transaction that appended an operation of this
     /// workstation, so the team sync sends it at once instead of at its next look.
     to_send: tokio::sync::Notify,
+    /// While set, full-text postings gather here instead of being moved per transaction
+    /// (see `with_deferred_postings`).
+    deferred_postings: std::sync::Mutex<Option<Vec<(Vec<u8>, bool)>>>,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -219,6 +225,7 @@ impl SledStore {
             tz,
             _lock: lock,
             to_send: tokio::sync::Notify::new(),
+            deferred_postings: std::sync::Mutex::new(None),
         };
         store.check_schema(notice)?;
         restrict_tree_to_owner(path).map_err(io)?;
@@ -292,16 +299,40 @@ impl SledStore {
     fn transaction<A>(&self, body: impl Fn(&Tx) -> StoreResult<A>) -> StoreResult<A> {
         // Set by the attempt that commits (sled may run the body more than once).
         let emitted = std::cell::Cell::new(false);
+        let deferring = self
+            .deferred_postings
+            .lock()
+            .map(|d| d.is_some())
+            .unwrap_or(false);
+        let moved = std::cell::RefCell::new(Vec::new());
         let result = self.trees[..].transaction(|trees| {
-            let tx = Tx::new(trees, &self.tz);
+            let mut tx = Tx::new(trees, &self.tz);
+            if deferring {
+                tx.deferred = Some(std::cell::RefCell::new(Vec::new()));
+            }
             let value = body(&tx).map_err(ConflictableTransactionError::Abort)?;
             emitted.set(tx.emitted.get());
+            if let Some(deferred) = tx.deferred {
+                *moved.borrow_mut() = deferred.into_inner();
+            }
             Ok(value)
         });
         match result {
             Ok(value) => {
                 if emitted.get() {
                     self.to_send.notify_one();
+                }
+                let moved = moved.into_inner();
+                if !moved.is_empty()
+                    && let Ok(mut deferred) = self.deferred_postings.lock()
+                    && let Some(list) = deferred.as_mut()
+                {
+                    list.extend(moved);
+                    // A customer has a posting per prefix of each word: moved in rounds,
+                    // so that memory stays bounded on a large import.
+                    if list.len() >= DEFERRED_ROUND {
+                        postings::apply_moves(self.tree(T_SEARCH), &std::mem::take(list))?;
+                    }
                 }
                 Ok(value)
             }
@@ -312,6 +343,29 @@ impl SledStore {
 
     fn tree(&self, index: usize) -> &Tree {
         &self.trees[index]
+    }
+
+    /// Runs `work` (writes to this store alone: a staging copy no one else sees until it
+    /// is complete) with the full-text postings of its transactions gathered and moved
+    /// once at the end, a block at a time. Written one transaction at a time, a block that
+    /// every new customer of an import shares ("example", "com") was rewritten whole for
+    /// each, which made an import quadratic in its rows.
+    pub fn with_deferred_postings<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let poisoned = || StoreError::Rule("the store's deferred postings are unreadable".into());
+        *self.deferred_postings.lock().map_err(|_| poisoned())? = Some(Vec::new());
+        let done = work();
+        let moves = self
+            .deferred_postings
+            .lock()
+            .map_err(|_| poisoned())?
+            .take()
+            .unwrap_or_default();
+        let value = done?;
+        postings::apply_moves(self.tree(T_SEARCH), &moves)?;
+        Ok(value)
     }
 }
 

@@ -119,6 +119,43 @@ pub(super) fn move_postings(
     Ok(())
 }
 
+/// Moves many postings at once, outside a transaction (see
+/// `SledStore::with_deferred_postings`): each block is read and written once, its moves
+/// applied in the order given.
+pub(super) fn apply_moves(tree: &Tree, moves: &[(Vec<u8>, bool)]) -> StoreResult<()> {
+    let mut blocks: BTreeMap<Vec<u8>, Vec<(u128, bool)>> = BTreeMap::new();
+    for (posting, adding) in moves {
+        if let Some((prefix, id)) = split_posting(posting) {
+            blocks
+                .entry(block_key(prefix, id))
+                .or_default()
+                .push((id, *adding));
+        }
+    }
+    // A block at a time, so that only one is held beside the moves.
+    for (key, changes) in blocks {
+        let mut ids: Vec<u128> = match tree.get(&key)? {
+            Some(block) => block_ids(&block).collect(),
+            None => Vec::new(),
+        };
+        for (id, adding) in changes {
+            match (ids.binary_search(&id), adding) {
+                (Err(at), true) => ids.insert(at, id),
+                (Ok(at), false) => {
+                    ids.remove(at);
+                }
+                _ => {}
+            }
+        }
+        if ids.is_empty() {
+            tree.remove(key)?;
+        } else {
+            tree.insert(key, encode_ids(&ids))?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds the blocks of a whole index from postings streamed in id order per kind (as
 /// `rebuild_derived` reads the records): the blocks of one stretch are held until the
 /// stream moves past it, then written once. Postings out of order are still right (a

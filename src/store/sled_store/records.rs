@@ -32,6 +32,9 @@ pub(super) struct Tx<'a> {
     /// Whether this transaction appended an operation of this workstation (so, once it
     /// commits, there is something to send).
     pub(super) emitted: std::cell::Cell<bool>,
+    /// Full-text postings to move after the transaction, all at once (see
+    /// `SledStore::with_deferred_postings`); `None`: moved here, block by block.
+    pub(super) deferred: Option<std::cell::RefCell<Vec<(Vec<u8>, bool)>>>,
 }
 
 fn storage(e: UnabortableTransactionError) -> StoreError {
@@ -50,6 +53,7 @@ impl<'a> Tx<'a> {
             replay: std::cell::Cell::new(false),
             actor: std::cell::RefCell::new(None),
             emitted: std::cell::Cell::new(false),
+            deferred: None,
         }
     }
 
@@ -107,6 +111,12 @@ impl<'a> Tx<'a> {
 
     fn move_postings(&self, gone: &[&[u8]], added: &[&[u8]]) -> StoreResult<()> {
         if gone.is_empty() && added.is_empty() {
+            return Ok(());
+        }
+        if let Some(deferred) = &self.deferred {
+            let mut deferred = deferred.borrow_mut();
+            deferred.extend(gone.iter().map(|p| (p.to_vec(), false)));
+            deferred.extend(added.iter().map(|p| (p.to_vec(), true)));
             return Ok(());
         }
         super::postings::move_postings(&self.trees[T_SEARCH], gone, added).map_err(storage)
