@@ -157,7 +157,7 @@ pub struct SledStore {
     to_send: tokio::sync::Notify,
     /// While set, full-text postings gather here instead of being moved per transaction
     /// (see `with_deferred_postings`).
-    deferred_postings: std::sync::Mutex<Option<Vec<(Vec<u8>, bool)>>>,
+    deferred_postings: std::sync::Mutex<Option<Vec<records::PostingMove>>>,
 }
 
 impl std::fmt::Debug for SledStore {

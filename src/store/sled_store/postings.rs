@@ -122,7 +122,7 @@ pub(super) fn move_postings(
 /// Moves many postings at once, outside a transaction (see
 /// `SledStore::with_deferred_postings`): each block is read and written once, its moves
 /// applied in the order given.
-pub(super) fn apply_moves(tree: &Tree, moves: &[(Vec<u8>, bool)]) -> StoreResult<()> {
+pub(super) fn apply_moves(tree: &Tree, moves: &[super::records::PostingMove]) -> StoreResult<()> {
     let mut blocks: BTreeMap<Vec<u8>, Vec<(u128, bool)>> = BTreeMap::new();
     for (posting, adding) in moves {
         if let Some((prefix, id)) = split_posting(posting) {

@@ -20,6 +20,9 @@ use crate::store::{Actor, keys};
 /// A tree index, a key and a value.
 pub(super) use super::IndexEntry;
 
+/// A full-text posting to add (`true`) or take out (`false`).
+pub(super) type PostingMove = (Vec<u8>, bool);
+
 pub(super) struct Tx<'a> {
     trees: &'a [TransactionalTree],
     tz: &'a TimeZone,
@@ -34,7 +37,7 @@ pub(super) struct Tx<'a> {
     pub(super) emitted: std::cell::Cell<bool>,
     /// Full-text postings to move after the transaction, all at once (see
     /// `SledStore::with_deferred_postings`); `None`: moved here, block by block.
-    pub(super) deferred: Option<std::cell::RefCell<Vec<(Vec<u8>, bool)>>>,
+    pub(super) deferred: Option<std::cell::RefCell<Vec<PostingMove>>>,
 }
 
 fn storage(e: UnabortableTransactionError) -> StoreError {
