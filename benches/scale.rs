@@ -496,6 +496,7 @@ fn export(results: &mut Vec<(String, String, Stats)>, size: &Size, store: &SledS
         road: None,
         calls: false,
         blind_lead: None,
+        own_figures: None,
     };
     let started = Instant::now();
     let text = summary(store, &templates, &request, &clock()).unwrap();

@@ -34,6 +34,7 @@ fn an_erased_customer_leaves_no_trace() {
         road: None,
         calls: true,
         blind_lead: None,
+        own_figures: None,
     };
     let clock = Clock::fixed(fixed_now());
     let markdown =
@@ -90,6 +91,7 @@ fn an_erased_customer_leaves_no_trace() {
         road: None,
         calls: true,
         blind_lead: None,
+        own_figures: None,
     };
     let markdown = fourroads::export::summary::summary(
         &store,

@@ -131,6 +131,7 @@ fn request(calls: bool) -> SummaryRequest {
         road: None,
         calls,
         blind_lead: None,
+        own_figures: None,
     }
 }
 
@@ -295,6 +296,7 @@ fn app_exports_go_beside_the_store_owner_only_and_never_overwrite() {
             dir: exports.clone(),
             templates: None,
             blind_lead: None,
+            own_figures: None,
         };
         let actions =
             fourroads::runtime::effects::execute(&store, effect, &Clock::fixed(fixed_now()));
@@ -343,4 +345,45 @@ fn a_runaway_template_stops_at_a_named_limit() {
     assert!(error.contains("call.md.j2"), "{error}");
     assert!(error.contains("limit of 4 MiB"), "{error}");
     assert_eq!(error.lines().count(), 1);
+}
+
+/// An agent's summary holds the team's totals and their own per-person figures only:
+/// colleagues' rows and the lead's disagreements with them are for leads.
+#[test]
+fn an_agents_summary_holds_their_own_figures_and_not_their_colleagues() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open_in_zone(&dir.path().join("demo"), jiff::tz::TimeZone::UTC).unwrap();
+    fourroads::store::demo::load(&store, &Clock::fixed(fixed_now())).unwrap();
+    let templates = Templates::load(None, true).unwrap();
+    let clock = Clock::fixed(fixed_now());
+    let whole = SummaryRequest {
+        from: date(2026, 9, 1),
+        to: date(2026, 11, 20),
+        ..request(false)
+    };
+    let lead_sees = summary(&store, &templates, &whole, &clock).unwrap();
+    for everyone in [
+        "Priya Shah",
+        "Marco Bellini",
+        "Dana Okafor",
+        "Sam Lindqvist",
+    ] {
+        assert!(lead_sees.contains(everyone), "{everyone}");
+    }
+    let mine = SummaryRequest {
+        own_figures: Some("Priya Shah".into()),
+        ..whole
+    };
+    let agent_sees = summary(&store, &templates, &mine, &clock).unwrap();
+    assert!(agent_sees.contains("Priya Shah"));
+    for colleague in ["Marco Bellini", "Dana Okafor", "Sam Lindqvist"] {
+        let rows: Vec<&str> = agent_sees
+            .lines()
+            .filter(|l| l.starts_with('|') && l.contains(colleague))
+            .collect();
+        assert!(
+            rows.is_empty(),
+            "{colleague} in an agent's summary: {rows:?}"
+        );
+    }
 }

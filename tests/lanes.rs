@@ -470,6 +470,7 @@ fn a_stuck_export_and_stuck_loads_do_not_delay_notes_or_quitting() {
         dir: app.dir.path().join("exports"),
         templates: None,
         blind_lead: None,
+        own_figures: None,
     });
     app.lanes.submit(Effect::LoadDashboard {
         from,

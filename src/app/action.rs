@@ -244,6 +244,8 @@ pub enum Effect {
         templates: Option<std::path::PathBuf>,
         /// The lead whose blind review limits what the summary quotes by road.
         blind_lead: Option<String>,
+        /// An agent exporting: only their own per-person figures.
+        own_figures: Option<String>,
     },
     /// Search customers and notes (results come back as `SearchLoaded`).
     Search {

@@ -128,6 +128,7 @@ fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
                 templates: state.templates_dir.clone(),
                 blind_lead: (state.role == Role::Lead && state.review.blind)
                     .then(|| state.agent.clone()),
+                own_figures: (state.role == Role::Agent).then(|| state.agent.clone()),
             }]
         }
         Command::WrapUp => call::wrap_up(state),

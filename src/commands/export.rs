@@ -39,6 +39,11 @@ pub(super) fn export(
                 road: road.and_then(fourroads::domain::Road::from_number),
                 calls,
                 blind_lead: None,
+                // In a team an agent's export holds their own figures, as their dashboard.
+                own_figures: store
+                    .identity()?
+                    .filter(|me| me.role == fourroads::domain::call::Role::Agent)
+                    .map(|me| me.name),
             };
             summary::summary(&store, &templates, &request, &clock)?
         }

@@ -27,6 +27,10 @@ pub struct SummaryRequest {
     /// hidden from them are not quoted by road ("what we learned", disagreements), or the
     /// export would reveal it. `None` for the command line and for agents.
     pub blind_lead: Option<String>,
+    /// An agent exporting: colleagues' per-person figures (their rows, the lead's
+    /// disagreements with them) are for leads, so only this agent's are in it; the
+    /// team's totals stay (README, "What a member can read").
+    pub own_figures: Option<String>,
 }
 
 const PAGE: usize = 1_000;
@@ -203,6 +207,12 @@ pub fn summary(
         },
     )?
     .iter()
+    .filter(|row| {
+        request
+            .own_figures
+            .as_ref()
+            .is_none_or(|me| &row.call.agent == me)
+    })
     .map(|row| {
         let review = row.call.review.as_ref();
         context! {
@@ -224,6 +234,7 @@ pub fn summary(
                 .agent
                 .as_ref()
                 .is_none_or(|wanted| &a.agent == wanted)
+                && request.own_figures.as_ref().is_none_or(|me| &a.agent == me)
         })
         .map(agent_value)
         .collect();

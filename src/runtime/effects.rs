@@ -333,6 +333,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
             dir,
             templates,
             blind_lead,
+            own_figures,
         } => {
             let fail = |e: String| format!("Could not export the summary: {e}");
             let templates = crate::export::Templates::load(templates.as_deref(), true)
@@ -344,6 +345,7 @@ fn run(store: &dyn Store, effect: Effect, clock: &Clock) -> Result<Vec<Action>, 
                 road: None,
                 calls: false,
                 blind_lead,
+                own_figures,
             };
             let text = crate::export::summary::summary(store, &templates, &request, clock)
                 .map_err(|e| fail(e.to_string()))?;
