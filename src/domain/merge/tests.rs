@@ -12,6 +12,7 @@ use crate::domain::{CallReason, CustomerStatus};
 mod calls;
 mod cases;
 mod customers;
+mod hostile;
 mod properties;
 
 /// One workstation making operations with its own clock and log.
