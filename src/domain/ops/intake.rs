@@ -138,8 +138,8 @@ fn read(raw: &RawOp) -> Result<Op, (String, bool)> {
     })
 }
 
-/// A customer's fields as the forms and the import check them: what a form would refuse
-/// is refused from the hub too.
+/// A customer's fields as the forms and the import check them (what a form would refuse
+/// is refused from the hub too), and a call's agent and sentiment as the app makes them.
 fn field_refusal(payload: &Payload) -> Option<String> {
     use super::CustomerField;
     use crate::domain::NewCustomer;
@@ -161,6 +161,20 @@ fn field_refusal(payload: &Payload) -> Option<String> {
             segment: segment.clone().unwrap_or_default(),
             status: String::new(),
         },
+        Payload::CallPut { call } => {
+            let agent = call.agent.trim();
+            if agent.is_empty() || agent.chars().count() > 80 || agent.chars().any(char::is_control)
+            {
+                return Some("a call's agent must be a name of 1 to 80 characters".into());
+            }
+            if !(-2..=2).contains(&call.sentiment) {
+                return Some(format!(
+                    "a sentiment of {} (it is -2 to +2)",
+                    call.sentiment
+                ));
+            }
+            return None;
+        }
         Payload::CustomerField { change, .. } => match change {
             CustomerField::Name(name) => named(name),
             CustomerField::Phone(Some(phone)) => NewCustomer {
