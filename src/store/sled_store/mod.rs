@@ -344,29 +344,6 @@ impl SledStore {
     fn tree(&self, index: usize) -> &Tree {
         &self.trees[index]
     }
-
-    /// Runs `work` (writes to this store alone: a staging copy no one else sees until it
-    /// is complete) with the full-text postings of its transactions gathered and moved
-    /// once at the end, a block at a time. Written one transaction at a time, a block that
-    /// every new customer of an import shares ("example", "com") was rewritten whole for
-    /// each, which made an import quadratic in its rows.
-    pub fn with_deferred_postings<T, E: From<StoreError>>(
-        &self,
-        work: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E> {
-        let poisoned = || StoreError::Rule("the store's deferred postings are unreadable".into());
-        *self.deferred_postings.lock().map_err(|_| poisoned())? = Some(Vec::new());
-        let done = work();
-        let moves = self
-            .deferred_postings
-            .lock()
-            .map_err(|_| poisoned())?
-            .take()
-            .unwrap_or_default();
-        let value = done?;
-        postings::apply_moves(self.tree(T_SEARCH), &moves)?;
-        Ok(value)
-    }
 }
 
 fn open_private(path: &Path) -> std::io::Result<File> {

@@ -220,6 +220,29 @@ pub(super) fn highest_listed(
 }
 
 impl SledStore {
+    /// Runs `work` (writes to this store alone: a staging copy no one else sees until it
+    /// is complete) with the full-text postings of its transactions gathered and moved
+    /// once at the end, a block at a time. Written one transaction at a time, a block that
+    /// every new customer of an import shares ("example", "com") was rewritten whole for
+    /// each, which made an import quadratic in its rows.
+    pub fn with_deferred_postings<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let poisoned = || StoreError::Rule("the store's deferred postings are unreadable".into());
+        *self.deferred_postings.lock().map_err(|_| poisoned())? = Some(Vec::new());
+        let done = work();
+        let moves = self
+            .deferred_postings
+            .lock()
+            .map_err(|_| poisoned())?
+            .take()
+            .unwrap_or_default();
+        let value = done?;
+        apply_moves(self.tree(T_SEARCH), &moves)?;
+        Ok(value)
+    }
+
     /// The full-text index's postings, blocks (keys) and bytes of keys and values (for
     /// the benchmarks' size figures; reads the whole index).
     pub fn search_index_size(&self) -> StoreResult<(u64, u64, u64)> {

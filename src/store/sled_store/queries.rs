@@ -175,8 +175,7 @@ impl Store for SledStore {
     }
 
     fn save_notes(&self, call_id: Id, text: &str) -> StoreResult<()> {
-        // With the search index's difference, in one transaction over those two trees
-        // only: autosave runs this at every pause in typing.
+        // With the index's difference, in one transaction: autosave runs at every pause.
         self.save_notes_indexed(call_id, text)?;
         self.db.flush()?;
         Ok(())
