@@ -24,6 +24,18 @@ async fn run(args: Vec<String>) -> Result<Output, tokio::task::JoinError> {
     .await
 }
 
+/// `fourroads ARGS`, which must succeed; its output.
+async fn run_ok(list: &[&str]) -> Output {
+    let out = run(args(list)).await.unwrap();
+    assert!(out.status.success(), "{list:?}: {}", text(&out.stderr));
+    out
+}
+
+/// The owner's `team add` (its arguments): the address it tells the person to join with.
+async fn add_person(add: &[&str]) -> String {
+    team::join_url_in(&text(&run_ok(add).await.stdout))
+}
+
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
@@ -223,19 +235,12 @@ async fn join_sync_status_and_leave_as_a_user_runs_them() {
     let url = db.url.clone();
     let prefix = team::login_prefix(&url).await;
     let (agent_login, lead_login) = (format!("{prefix}_tess"), format!("{prefix}_lena"));
-    let init = run(args(&["team", "init", &url])).await.unwrap();
-    assert!(init.status.success(), "{}", text(&init.stderr));
+    run_ok(&["team", "init", &url]).await;
     // The owner adds the agent and the lead; each is told the command that joins them.
     let tess = team::add_args(&agent_login, "agent", "Tess Tester", &url);
-    let added = run(args(&tess)).await.unwrap();
-    assert!(added.status.success(), "{}", text(&added.stderr));
-    let agent_url = team::join_url_in(&text(&added.stdout));
-    let lena = team::add_args(&lead_login, "lead", "Lena Lead", &url);
-    let added = run(args(&lena)).await.unwrap();
-    assert!(added.status.success(), "{}", text(&added.stderr));
-    let lead_url = team::join_url_in(&text(&added.stdout));
-    let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
-    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let agent_url = add_person(&tess).await;
+    let lead_url = add_person(&team::add_args(&lead_login, "lead", "Lena Lead", &url)).await;
+    run_ok(&["demo", "--store", &agent]).await;
 
     // The demo holds a lead's reviews, which the agent's own login may not send (see
     // `a_store_with_others_reviews_is_refused_to_an_agent_and_brought_in_by_the_owner`):
@@ -349,14 +354,10 @@ async fn a_store_with_others_reviews_is_refused_to_an_agent_and_brought_in_by_th
     let agent = store_arg(&dir, "agent");
     let url = db.url.clone();
     let login = format!("{}_tess", team::login_prefix(&url).await);
-    let init = run(args(&["team", "init", &url])).await.unwrap();
-    assert!(init.status.success(), "{}", text(&init.stderr));
+    run_ok(&["team", "init", &url]).await;
     let tess = team::add_args(&login, "agent", "Tess Tester", &url);
-    let added = run(args(&tess)).await.unwrap();
-    assert!(added.status.success(), "{}", text(&added.stderr));
-    let agent_url = team::join_url_in(&text(&added.stdout));
-    let demo = run(args(&["demo", "--store", &agent])).await.unwrap();
-    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let agent_url = add_person(&tess).await;
+    run_ok(&["demo", "--store", &agent]).await;
 
     let refused = run(args(&["team", "join", &agent_url, "--store", &agent]))
         .await
